@@ -22,6 +22,7 @@ export const KD_ERROR_CODES = [
   'KD_MODEL_NOT_FOUND',
   'KD_CACHE_CORRUPT',
   'KD_TRAINING_DIVERGED',
+  'KD_PROVISION_FAILED',
 ] as const;
 
 /** One of {@link KD_ERROR_CODES}. */

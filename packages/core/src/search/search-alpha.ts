@@ -1,0 +1,152 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { KdError } from '../errors/kd-error.js';
+import type { MetricName } from '../metrics/index.js';
+import type { Student } from '../students/student.js';
+import type { TrainableLayersModel } from '../students/layers-student.js';
+import { precomputedTeacher } from '../teachers/precomputed-teacher.js';
+import { teacher as asTeacher, type Teacher, type TeacherSource } from '../teachers/teacher.js';
+import { computeTeacherOutputs } from '../teachers/teacher-outputs.js';
+import { distill } from '../trainer/distill.js';
+import { monitorMode } from '../trainer/early-stopping.js';
+import type { DistillResult, LabeledData, TrainOptions } from '../trainer/types.js';
+
+/** Options for {@link searchAlpha}. */
+export interface SearchAlphaOptions extends Omit<TrainOptions, 'student' | 'validation' | 'optimizer' | 'seed' | 'signal'> {
+  teacher: TeacherSource | Teacher;
+  /** Builds a fresh student for each run; `seed` seeds its initialisers. */
+  makeStudent(seed: number): Student | TrainableLayersModel;
+  /** Builds a fresh optimizer for each run (default Adam(1e-3), epsilon 1e-7). */
+  makeOptimizer?(): tf.Optimizer;
+  /** Required: the selection is made on held-out data. */
+  validation: LabeledData;
+  /** α values to try (default 0, 0.1, …, 1). */
+  alphas?: number[];
+  /** Temperatures to try as a second axis (default [1]). */
+  temperatures?: number[];
+  /** Seeds per setting (default [0, 1, 2]); each seeds the student and the shuffling. */
+  seeds?: number[];
+  /** What to select on, e.g. `val_auc` (default) or `val_loss`. */
+  metric?: 'val_loss' | `val_${MetricName}`;
+  /** Which epoch's value counts: the last one, or the best one (default 'best'). */
+  select?: 'best' | 'last';
+  /** Called after every run, e.g. for a progress display. */
+  onRun?(run: SearchRun, done: number, total: number): void | Promise<void>;
+  teacherBatchSize?: number;
+}
+
+/** One training run of the search. */
+export interface SearchRun {
+  alpha: number;
+  temperature: number;
+  seed: number;
+  value: number;
+  epochs: number;
+}
+
+/** One row of the result table: a setting with mean ± std over its seeds. */
+export interface SearchRow {
+  alpha: number;
+  temperature: number;
+  mean: number;
+  std: number;
+  values: number[];
+}
+
+/** What {@link searchAlpha} returns. */
+export interface SearchAlphaResult {
+  metric: string;
+  mode: 'min' | 'max';
+  rows: SearchRow[];
+  best: SearchRow;
+  runs: SearchRun[];
+}
+
+/**
+ * Finds a good α (and optionally T) by training one student per (α, T, seed) and comparing a
+ * validation metric. The teacher's outputs are computed once for the whole search.
+ *
+ * @example
+ * ```ts
+ * const { rows, best } = await searchAlpha({
+ *   runtime, teacher: ensemble(teachers), data, validation,
+ *   makeStudent: (seed) => makeTinyMlp(seed),
+ *   alphas: [0, 0.25, 0.5, 0.75, 1], seeds: [0, 1], epochs: 5, metric: 'val_auc',
+ * });
+ * console.table(rows);
+ * console.log(`best α = ${best.alpha}`);
+ * ```
+ */
+export async function searchAlpha(options: SearchAlphaOptions): Promise<SearchAlphaResult> {
+  const alphas = options.alphas ?? Array.from({ length: 11 }, (_, i) => i / 10);
+  const temperatures = options.temperatures ?? [1];
+  const seeds = options.seeds ?? [0, 1, 2];
+  const metric = options.metric ?? 'val_auc';
+  if (alphas.length === 0 || seeds.length === 0 || temperatures.length === 0) {
+    throw new KdError('KD_INVALID_ARGUMENT', 'searchAlpha needs at least one alpha, one temperature and one seed.');
+  }
+  for (const a of alphas) if (!(a >= 0 && a <= 1)) throw new KdError('KD_ALPHA_RANGE', `Every alpha to search must be in [0, 1]; got ${a}.`, { value: a });
+  for (const t of temperatures) if (!(t > 0 && Number.isFinite(t))) throw new KdError('KD_TEMPERATURE_RANGE', `Every temperature to search must be > 0; got ${t}.`, { value: t });
+  if (!options.validation) throw new KdError('KD_INVALID_ARGUMENT', 'searchAlpha needs validation data ({ x, y }) to select on.');
+  const mode = monitorMode(metric);
+
+  await options.runtime.init();
+  const outputs = await computeTeacherOutputs(options.runtime, asTeacher(options.teacher), options.data.x, { batchSize: options.teacherBatchSize ?? 256 });
+  const values = (await outputs.values.data()) as Float32Array;
+  const cached = precomputedTeacher(values, { output: outputs.kind, name: 'search-teacher', shape: outputs.values.shape });
+  outputs.values.dispose();
+
+  const runs: SearchRun[] = [];
+  const total = alphas.length * temperatures.length * seeds.length;
+  for (const temperature of temperatures) {
+    for (const alpha of alphas) {
+      for (const seed of seeds) {
+        const student = options.makeStudent(seed);
+        const optimizer = options.makeOptimizer?.();
+        let result: DistillResult;
+        try {
+          result = await distill({
+            ...options,
+            teacher: cached,
+            student,
+            validation: options.validation,
+            alpha,
+            temperature,
+            seed,
+            ...(optimizer ? { optimizer } : {}),
+          });
+        } finally {
+          optimizer?.dispose();
+          (student as { dispose?: () => void }).dispose?.();
+        }
+        const values = result.history.map((h) => h.val[metric]).filter((v): v is number => v !== undefined);
+        if (values.length === 0) throw new KdError('KD_INVALID_ARGUMENT', `Metric "${metric}" was not logged; add it to metrics (e.g. metrics: ['${metric.slice(4)}']).`);
+        const value = options.select === 'last' ? values[values.length - 1]! : mode === 'max' ? Math.max(...values) : Math.min(...values);
+        const run = { alpha, temperature, seed, value, epochs: result.history.length };
+        runs.push(run);
+        await options.onRun?.(run, runs.length, total);
+      }
+    }
+  }
+  const rows = summarise(runs, alphas, temperatures);
+  const best = rows.reduce((a, b) => (better(b.mean, a.mean, mode) ? b : a));
+  return { metric, mode, rows, best, runs };
+}
+
+function better(a: number, b: number, mode: 'min' | 'max'): boolean {
+  if (Number.isNaN(b)) return !Number.isNaN(a);
+  return mode === 'max' ? a > b : a < b;
+}
+
+function summarise(runs: SearchRun[], alphas: number[], temperatures: number[]): SearchRow[] {
+  const rows: SearchRow[] = [];
+  for (const temperature of temperatures) {
+    for (const alpha of alphas) {
+      const values = runs.filter((r) => r.alpha === alpha && r.temperature === temperature).map((r) => r.value);
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      // Sample standard deviation (n − 1); 0 for a single seed.
+      const std = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
+      rows.push({ alpha, temperature, mean, std, values });
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,3 @@
+export * from './student.js';
+export * from './layers-student.js';
+export * from './custom-student.js';

@@ -1,0 +1,60 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { KdError } from '../errors/kd-error.js';
+import type { KdRuntime } from '../runtime/types.js';
+import { ContentHash } from '../util/hash.js';
+import type { OutputKind, Teacher } from './teacher.js';
+
+/** A teacher's outputs for a whole data set, computed once and reused. */
+export interface TeacherOutputs {
+  /** [N, units], of kind `kind`. Owned by the caller: dispose when done. */
+  values: tf.Tensor2D;
+  kind: OutputKind;
+  /** The cache key they were stored under. */
+  key: string;
+  /** Whether they came from the runtime's cache rather than the teacher. */
+  fromCache: boolean;
+}
+
+/** Hash of a feature tensor's shape and bytes, to key caches by data set. */
+export async function fingerprintData(x: tf.Tensor): Promise<string> {
+  return new ContentHash().update(`${x.dtype}:${x.shape.join('x')}`).update(await x.data()).digest();
+}
+
+/**
+ * Computes (or loads from `runtime.cache`) a teacher's outputs for every row of `x`, and checks
+ * them before training uses them: finite values, probabilities within [0, 1].
+ *
+ * @example
+ * ```ts
+ * const out = await computeTeacherOutputs(runtime, teacher(model), xTrain);
+ * console.log(out.fromCache, out.values.shape);
+ * out.values.dispose();
+ * ```
+ */
+export async function computeTeacherOutputs(runtime: KdRuntime, t: Teacher, x: tf.Tensor, options: { batchSize?: number } = {}): Promise<TeacherOutputs> {
+  const key = `${await t.cacheKey()}|${await fingerprintData(x)}`;
+  const cached = await runtime.cache.get(key);
+  if (cached && cached.kind === t.output && cached.shape[0] === x.shape[0]) {
+    return { values: tf.tensor2d(cached.values, cached.shape as [number, number]), kind: cached.kind, key, fromCache: true };
+  }
+  const values = await t.predictDataset(x, { batchSize: options.batchSize ?? 256, ...(runtime.nextTick ? { nextTick: () => runtime.nextTick!() } : {}) });
+  const data = (await values.data()) as Float32Array;
+  try {
+    checkOutputs(data, t);
+  } catch (e) {
+    values.dispose();
+    throw e;
+  }
+  await runtime.cache.set(key, { values: Float32Array.from(data), shape: values.shape, kind: t.output });
+  return { values, kind: t.output, key, fromCache: false };
+}
+
+function checkOutputs(data: ArrayLike<number>, t: Teacher): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (!Number.isFinite(v)) throw new KdError('KD_NON_FINITE', `Teacher "${t.name}" produced a non-finite output (${v}) at flat index ${i}. Check the teacher and its input scaling.`, { index: i });
+    if (t.output === 'probabilities' && (v < 0 || v > 1)) {
+      throw new KdError('KD_PROBABILITY_RANGE', `Teacher "${t.name}" is declared to output probabilities but produced ${v} at flat index ${i}. If it outputs logits, declare { output: 'logits' }.`, { index: i, value: v });
+    }
+  }
+}

@@ -1,0 +1,5 @@
+export * from './types.js';
+export { distill, trainFromScratch } from './distill.js';
+export { evaluateStudent, evaluateTeacher, predictProbabilities } from './evaluate.js';
+export { consoleProgress, formatEpoch } from './progress.js';
+export { monitorMode } from './early-stopping.js';

@@ -1,0 +1,118 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { KdError } from '../errors/kd-error.js';
+import type { LabeledData, ValidationOption } from './types.js';
+
+/** Training data as the loop uses it: targets already one-hot (multi-class) or [N, 1] (binary). */
+export interface PreparedData {
+  x: tf.Tensor;
+  /** Binary: [N, 1] float 0/1. Multi-class: [N, K] one-hot. */
+  y: tf.Tensor2D;
+  /** The labels as integers on the CPU, for metrics. */
+  labels: Int32Array;
+  sampleWeight?: tf.Tensor1D;
+  rows: number;
+  /** Tensors created here, disposed when training ends. */
+  owned: tf.Tensor[];
+}
+
+/**
+ * Checks and normalises user data before anything trains: shapes, label values, finiteness.
+ * Reads the labels and features once, asynchronously (never in the training loop).
+ */
+export async function prepareLabeled(data: LabeledData, classes: number, what: string): Promise<PreparedData> {
+  if (!data || !(data.x instanceof tf.Tensor) || !(data.y instanceof tf.Tensor)) {
+    throw new KdError('KD_DATA_INVALID', `${what} must be { x: Tensor, y: Tensor }.`);
+  }
+  const { x, y } = data;
+  const rows = x.shape[0] ?? 0;
+  if (x.rank < 2 || rows === 0) throw new KdError('KD_DATA_INVALID', `${what}.x must have shape [N, ...features] with N > 0; got [${x.shape.join(', ')}].`, { shape: x.shape });
+  if (y.shape[0] !== rows) throw new KdError('KD_SHAPE_MISMATCH', `${what}.x has ${rows} rows but ${what}.y has ${y.shape[0]}. Give one label per row.`, { x: x.shape, y: y.shape });
+
+  const features = await x.data();
+  for (let i = 0; i < features.length; i++) {
+    if (!Number.isFinite(features[i]!)) throw new KdError('KD_NON_FINITE', `${what}.x holds a non-finite value (${features[i]}) at flat index ${i}. Clean or impute the features first.`, { index: i });
+  }
+
+  const owned: tf.Tensor[] = [];
+  const labels = new Int32Array(rows);
+  let target: tf.Tensor2D;
+  const raw = await y.data();
+  if (classes === 1) {
+    const ok = y.rank === 1 || (y.rank === 2 && y.shape[1] === 1);
+    if (!ok) throw new KdError('KD_SHAPE_MISMATCH', `The student has one output unit (binary), so ${what}.y must be [N] or [N, 1]; got [${y.shape.join(', ')}].`, { y: y.shape });
+    for (let i = 0; i < rows; i++) {
+      const v = raw[i]!;
+      if (v !== 0 && v !== 1) throw new KdError('KD_LABEL_RANGE', `Binary labels must be 0 or 1; ${what}.y[${i}] is ${v}. Map your classes to 0/1 first.`, { index: i, value: v });
+      labels[i] = v;
+    }
+    target = tf.tidy(() => tf.reshape(tf.cast(y, 'float32'), [rows, 1]));
+    owned.push(target);
+  } else if (y.rank === 1) {
+    for (let i = 0; i < rows; i++) {
+      const v = raw[i]!;
+      if (!Number.isInteger(v) || v < 0 || v >= classes) throw new KdError('KD_LABEL_RANGE', `Class labels must be integers in [0, ${classes - 1}] (the student has ${classes} output units); ${what}.y[${i}] is ${v}.`, { index: i, value: v });
+      labels[i] = v;
+    }
+    target = tf.tidy(() => tf.cast(tf.oneHot(tf.cast(y, 'int32'), classes), 'float32')) as tf.Tensor2D;
+    owned.push(target);
+  } else if (y.rank === 2 && y.shape[1] === classes) {
+    for (let i = 0; i < rows; i++) {
+      let arg = 0;
+      let sum = 0;
+      for (let k = 0; k < classes; k++) {
+        const v = raw[i * classes + k]!;
+        if (!(v >= 0 && v <= 1)) throw new KdError('KD_LABEL_RANGE', `One-hot or soft labels must lie in [0, 1]; ${what}.y[${i}][${k}] is ${v}.`, { index: i, value: v });
+        sum += v;
+        if (v > raw[i * classes + arg]!) arg = k;
+      }
+      if (Math.abs(sum - 1) > 1e-4) throw new KdError('KD_LABEL_RANGE', `Each row of one-hot labels must sum to 1; ${what}.y[${i}] sums to ${sum}.`, { index: i, sum });
+      labels[i] = arg;
+    }
+    target = tf.cast(y, 'float32') as tf.Tensor2D;
+    owned.push(target);
+  } else {
+    throw new KdError('KD_SHAPE_MISMATCH', `The student has ${classes} output units, so ${what}.y must be int labels [N] or one-hot [N, ${classes}]; got [${y.shape.join(', ')}].`, { y: y.shape });
+  }
+
+  let sampleWeight: tf.Tensor1D | undefined;
+  if (data.sampleWeight) {
+    const w = data.sampleWeight;
+    if (w.size !== rows || (w.rank !== 1 && !(w.rank === 2 && w.shape[1] === 1))) {
+      throw new KdError('KD_SHAPE_MISMATCH', `${what}.sampleWeight must be [N] with N = ${rows}; got [${w.shape.join(', ')}].`);
+    }
+    const wv = await w.data();
+    for (let i = 0; i < wv.length; i++) {
+      if (!Number.isFinite(wv[i]!) || wv[i]! < 0) throw new KdError('KD_DATA_INVALID', `Sample weights must be finite and ≥ 0; ${what}.sampleWeight[${i}] is ${wv[i]}.`);
+    }
+    sampleWeight = tf.tidy(() => tf.reshape(tf.cast(w, 'float32'), [rows])) as tf.Tensor1D;
+    owned.push(sampleWeight);
+  }
+  return { x, y: target, labels, ...(sampleWeight ? { sampleWeight } : {}), rows, owned };
+}
+
+/** Splits off validation rows from the end of the training data (Keras's convention: before shuffling). */
+export function splitValidation(data: LabeledData, validation: ValidationOption | undefined): { train: LabeledData; validation?: LabeledData; owned: tf.Tensor[] } {
+  if (!validation) return { train: data, owned: [] };
+  if (!('split' in validation)) return { train: data, validation, owned: [] };
+  const { split } = validation;
+  const rows = data.x.shape[0] ?? 0;
+  const nVal = Math.round(rows * split);
+  if (!(split > 0 && split < 1) || nVal < 1 || nVal >= rows) {
+    throw new KdError('KD_INVALID_ARGUMENT', `validation.split must be in (0, 1) and leave at least one row on each side; got ${split} for ${rows} rows.`, { split });
+  }
+  const nTrain = rows - nVal;
+  const part = (t: tf.Tensor, start: number, size: number) => tf.slice(t, start, size);
+  const owned: tf.Tensor[] = [];
+  const take = (t: tf.Tensor, start: number, size: number) => {
+    const s = part(t, start, size);
+    owned.push(s);
+    return s;
+  };
+  const train: LabeledData = { x: take(data.x, 0, nTrain), y: take(data.y, 0, nTrain) };
+  const val: LabeledData = { x: take(data.x, nTrain, nVal), y: take(data.y, nTrain, nVal) };
+  if (data.sampleWeight) {
+    train.sampleWeight = take(data.sampleWeight, 0, nTrain);
+    val.sampleWeight = take(data.sampleWeight, nTrain, nVal);
+  }
+  return { train, validation: val, owned };
+}

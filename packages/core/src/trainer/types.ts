@@ -1,0 +1,128 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { MetricName } from '../metrics/index.js';
+import type { KdRuntime, RuntimeInfo } from '../runtime/types.js';
+import type { Schedule } from '../schedules/index.js';
+import type { TrainableLayersModel } from '../students/layers-student.js';
+import type { Student } from '../students/student.js';
+import type { Teacher, TeacherSource } from '../teachers/teacher.js';
+
+/** Features and labels. Binary labels: 0/1 as [N] or [N, 1]. Multi-class: int labels [N] or one-hot [N, K]. */
+export interface LabeledData {
+  x: tf.Tensor;
+  y: tf.Tensor;
+  /** Optional per-sample weights [N]. */
+  sampleWeight?: tf.Tensor;
+}
+
+/** Validation data, or the fraction of the training rows (taken from the end, before shuffling) to hold out. */
+export type ValidationOption = LabeledData | { split: number };
+
+/** Stop when a monitored value stops improving. */
+export interface EarlyStoppingOptions {
+  /** `loss`, `val_loss` or `val_<metric>` such as `val_auc`. */
+  monitor: string;
+  /** Inferred from the metric (`auc`, `accuracy` → max; losses, `brier`, `ece` → min). */
+  mode?: 'min' | 'max';
+  /** Epochs without improvement before stopping (default 3). */
+  patience?: number;
+  /** Smallest change that counts as an improvement (default 0). */
+  minDelta?: number;
+  /** Put back the weights of the best epoch when training ends (default true). */
+  restoreBestWeights?: boolean;
+}
+
+/** Everything logged for one epoch. */
+export interface EpochLog {
+  epoch: number;
+  /** Mean total loss over the epoch's batches (weighted by batch size). */
+  loss: number;
+  /** Mean hard part: the loss against the ground truth. */
+  hardLoss: number;
+  /** Mean soft part: the loss against the teacher (0 when training from scratch). */
+  softLoss: number;
+  /** α and T at the epoch's last step. */
+  alpha: number;
+  temperature: number;
+  /** Validation metrics, keyed `val_loss`, `val_accuracy`, `val_auc`, ... (empty without validation). */
+  val: Record<string, number>;
+  durationMs: number;
+}
+
+/** Per-batch progress, without tensor values (reading them would stall the device). */
+export interface BatchLog {
+  epoch: number;
+  batch: number;
+  step: number;
+  batchesPerEpoch: number;
+  totalSteps: number;
+  size: number;
+  alpha: number;
+  temperature: number;
+}
+
+/** What a training run reports at its start. */
+export interface TrainBeginLog {
+  runtime: RuntimeInfo;
+  task: 'binary' | 'multiclass';
+  classes: number;
+  trainRows: number;
+  validationRows: number;
+  epochs: number;
+  batchSize: number;
+  totalSteps: number;
+  fromScratch: boolean;
+}
+
+/** Hooks into training; any may be async. Return `'stop'` from onEpochEnd to stop after that epoch. */
+export interface DistillCallbacks {
+  onTrainBegin?(log: TrainBeginLog): void | Promise<void>;
+  onBatchEnd?(log: BatchLog): void | Promise<void>;
+  onEpochEnd?(log: EpochLog): void | 'stop' | Promise<void | 'stop'>;
+  onTrainEnd?(result: DistillResult): void | Promise<void>;
+}
+
+/** Options shared by {@link distill} and {@link trainFromScratch}. */
+export interface TrainOptions {
+  runtime: KdRuntime;
+  student: Student | TrainableLayersModel;
+  data: LabeledData;
+  validation?: ValidationOption;
+  /** Any tfjs optimizer. Default: Adam(1e-3) with epsilon 1e-7 on every backend. */
+  optimizer?: tf.Optimizer;
+  epochs?: number;
+  batchSize?: number;
+  /** Seeds the shuffling (default 0). */
+  seed?: number;
+  shuffle?: boolean;
+  /** Validation metrics (default: accuracy, auc, logLoss, brier, ece for binary; accuracy, logLoss for multi-class). */
+  metrics?: MetricName[];
+  earlyStopping?: EarlyStoppingOptions;
+  callbacks?: DistillCallbacks | DistillCallbacks[];
+  /** Print a progress line per epoch (and a bar on a terminal). Default false. */
+  progress?: boolean;
+  /** Stop at the next batch boundary when aborted; the result holds the epochs finished. */
+  signal?: AbortSignal;
+}
+
+/** Options for {@link distill}. */
+export interface DistillOptions extends TrainOptions {
+  /** The teacher (or {@link ensemble}); never trained. */
+  teacher: TeacherSource | Teacher;
+  /** Weight of the hard (ground-truth) part; a number or a schedule. Default 0.5. */
+  alpha?: number | Schedule;
+  /** Softening temperature; a number or a schedule. Default 1. */
+  temperature?: number | Schedule;
+  /** Batch size for computing the teacher's outputs (default 256). */
+  teacherBatchSize?: number;
+}
+
+/** What {@link distill} returns. */
+export interface DistillResult {
+  history: EpochLog[];
+  /** Epoch whose weights the student holds at the end (the best one with early stopping). */
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  aborted: boolean;
+  student: Student;
+  runtime: RuntimeInfo;
+}
