@@ -1,0 +1,74 @@
+import { checkBinaryInputs, checkOption, weightAt } from './check-inputs.js';
+
+/**
+ * Fraction of examples whose thresholded probability matches the label; an example is predicted
+ * positive when `p > threshold` (as in Keras/TF.js `binaryAccuracy`).
+ * With `weights`, the weighted fraction.
+ *
+ * @example
+ * ```ts
+ * accuracy([0, 1, 1], [0.2, 0.7, 0.4]); // 2/3
+ * ```
+ */
+export function accuracy(
+  yTrue: ArrayLike<number>,
+  p: ArrayLike<number>,
+  threshold = 0.5,
+  weights?: ArrayLike<number>,
+): number {
+  const n = checkBinaryInputs('accuracy', yTrue, p, weights);
+  checkOption('accuracy', 'threshold', threshold, 0, 1);
+  let hit = 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weightAt(weights, i);
+    if ((p[i]! > threshold ? 1 : 0) === yTrue[i]) hit += w;
+    total += w;
+  }
+  return hit / total;
+}
+
+/**
+ * Mean binary cross-entropy `−[y·ln p + (1−y)·ln(1−p)]` in nats, with p clipped to
+ * `[eps, 1 − eps]` so confident mistakes stay finite. With `weights`, the weighted mean.
+ *
+ * @example
+ * ```ts
+ * logLoss([1, 0], [0.9, 0.2]); // (−ln 0.9 − ln 0.8) / 2 ≈ 0.164
+ * ```
+ */
+export function logLoss(yTrue: ArrayLike<number>, p: ArrayLike<number>, eps = 1e-7, weights?: ArrayLike<number>): number {
+  const n = checkBinaryInputs('logLoss', yTrue, p, weights);
+  checkOption('logLoss', 'eps', eps, 0, 0.5);
+  let sum = 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weightAt(weights, i);
+    const q = Math.min(Math.max(p[i]!, eps), 1 - eps);
+    sum -= w * (yTrue[i] === 1 ? Math.log(q) : Math.log(1 - q));
+    total += w;
+  }
+  return sum / total;
+}
+
+/**
+ * Brier score: mean squared difference `(p − y)²` between probability and label, in [0, 1]
+ * (lower is better). With `weights`, the weighted mean.
+ *
+ * @example
+ * ```ts
+ * brierScore([1, 0], [0.9, 0.2]); // (0.01 + 0.04) / 2 = 0.025
+ * ```
+ */
+export function brierScore(yTrue: ArrayLike<number>, p: ArrayLike<number>, weights?: ArrayLike<number>): number {
+  const n = checkBinaryInputs('brierScore', yTrue, p, weights);
+  let sum = 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weightAt(weights, i);
+    const d = p[i]! - yTrue[i]!;
+    sum += w * d * d;
+    total += w;
+  }
+  return sum / total;
+}

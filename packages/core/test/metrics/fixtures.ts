@@ -1,0 +1,50 @@
+/** Deterministic uniform numbers in [0, 1) (mulberry32), so test data is the same on every run. */
+export function uniform(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Binary labels and float32 probabilities loosely related to them; `decimals` rounds to force ties. */
+export function binaryCase(n: number, seed: number, decimals?: number): { y: Int32Array; p: Float32Array } {
+  const r = uniform(seed);
+  const y = new Int32Array(n);
+  const p = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = r() < 0.4 ? 1 : 0;
+    let v = Math.min(1, Math.max(0, 0.3 * y[i]! + 0.7 * r()));
+    if (decimals !== undefined) v = Math.round(v * 10 ** decimals) / 10 ** decimals;
+    p[i] = v;
+  }
+  return { y, p };
+}
+
+/** Integer labels and row-major float32 softmax rows [n, k]. */
+export function multiclassCase(n: number, k: number, seed: number): { y: Int32Array; probs: Float32Array } {
+  const r = uniform(seed);
+  const y = new Int32Array(n);
+  const probs = new Float32Array(n * k);
+  for (let i = 0; i < n; i++) {
+    y[i] = Math.floor(r() * k);
+    const logits = Array.from({ length: k }, (_, c) => 2 * r() + (c === y[i] ? 1.5 : 0));
+    const z = logits.reduce((s, l) => s + Math.exp(l), 0);
+    logits.forEach((l, c) => (probs[i * k + c] = Math.exp(l) / z));
+  }
+  return { y, probs };
+}
+
+/** Repeats element i of `values` weights[i] times (an integer weight equals repetition). */
+export function repeatRows(values: ArrayLike<number>, weights: ArrayLike<number>, rowLength = 1): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < weights.length; i++) {
+    for (let w = 0; w < weights[i]!; w++) {
+      for (let c = 0; c < rowLength; c++) out.push(values[i * rowLength + c]!);
+    }
+  }
+  return out;
+}
