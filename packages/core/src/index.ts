@@ -1,5 +1,14 @@
+import '@tensorflow/tfjs-layers'; // registers every gradient kd's training needs (tfjs-core alone has none)
+
 export * from './errors/kd-error.js';
 export * from './runtime/types.js';
 export * from './runtime/backend-runtime.js';
 export * from './runtime/memory-model-store.js';
 export * from './runtime/memory-teacher-cache.js';
+export * from './losses/index.js';
+export * from './schedules/index.js';
+export * from './metrics/index.js';
+export * from './teachers/index.js';
+export * from './students/index.js';
+export * from './trainer/index.js';
+export * from './search/index.js';

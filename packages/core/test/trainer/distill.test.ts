@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpuRuntime } from '../../src/cpu.js';
-import { customStudent, distill, isKdError, layersStudent, linear, teacher, trainFromScratch, type EpochLog, type KdRuntime } from '../../src/index.js';
+import { customStudent, distill, isKdError, linear, teacher, trainFromScratch, type KdRuntime } from '../../src/index.js';
 import { bce64, denseStudent, sigmoid64, toyBinary } from '../helpers/fixtures.js';
 
 let runtime: KdRuntime;
@@ -206,4 +206,3 @@ describe('distill validates before training', () => {
   });
 });
 
-export type { EpochLog };

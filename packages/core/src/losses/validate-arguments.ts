@@ -1,0 +1,80 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { KdError } from '../errors/kd-error.js';
+import { DISTILLATION_LOSS_NAMES, type DistillationLossName } from './loss-names.js';
+import type { LossReduction, OutputKind } from './types.js';
+
+const REDUCTIONS: readonly LossReduction[] = ['mean', 'sum', 'none'];
+const OUTPUT_KINDS: readonly OutputKind[] = ['logits', 'probabilities'];
+
+/** Duck-typed so that tensors from another bundled copy of tfjs-core are accepted too. */
+export function assertTensor(value: unknown, argument: string): asserts value is tf.Tensor {
+  const t = value as Partial<tf.Tensor> | null | undefined;
+  const looksLikeTensor = typeof t === 'object' && t !== null && Array.isArray(t.shape) && typeof t.dtype === 'string';
+  if (!looksLikeTensor) {
+    throw new KdError('KD_INVALID_ARGUMENT', `${argument} must be a tf.Tensor, got ${describe(value)}. Wrap the values with tf.tensor(...) first.`, {
+      argument,
+    });
+  }
+  if (t.isDisposed) {
+    throw new KdError('KD_INVALID_ARGUMENT', `${argument} is a disposed tensor. Pass a live tensor: dispose it only after the loss has been computed.`, {
+      argument,
+    });
+  }
+  if (t.dtype === 'string' || t.dtype === 'complex64') {
+    throw new KdError('KD_INVALID_ARGUMENT', `${argument} has dtype '${t.dtype}'; losses need numbers (float32, int32 or bool).`, {
+      argument,
+      dtype: t.dtype,
+    });
+  }
+}
+
+/** Same as {@link assertTensor}, for optional inputs. */
+export function assertOptionalTensor(value: unknown, argument: string): asserts value is tf.Tensor | undefined {
+  if (value !== undefined) assertTensor(value, argument);
+}
+
+export function assertAlpha(alpha: unknown): asserts alpha is number {
+  if (typeof alpha !== 'number' || Number.isNaN(alpha) || alpha < 0 || alpha > 1) {
+    throw new KdError(
+      'KD_ALPHA_RANGE',
+      `alpha must be a number in [0, 1], got ${describe(alpha)}. alpha weighs the ground-truth part: 1 ignores the teacher, 0 ignores the labels.`,
+      { alpha },
+    );
+  }
+}
+
+export function assertTemperature(temperature: unknown): asserts temperature is number {
+  if (typeof temperature !== 'number' || !Number.isFinite(temperature) || temperature <= 0) {
+    throw new KdError(
+      'KD_TEMPERATURE_RANGE',
+      `temperature must be a finite number > 0, got ${describe(temperature)}. Use 1 for no softening; values of 2 to 5 are common.`,
+      { temperature },
+    );
+  }
+}
+
+export function assertOutputKind(kind: unknown, argument: string): asserts kind is OutputKind {
+  if (!OUTPUT_KINDS.includes(kind as OutputKind)) {
+    throw new KdError('KD_INVALID_ARGUMENT', `${argument} must be 'logits' or 'probabilities', got ${describe(kind)}.`, { argument, value: kind });
+  }
+}
+
+export function assertReduction(reduction: unknown): asserts reduction is LossReduction {
+  if (!REDUCTIONS.includes(reduction as LossReduction)) {
+    throw new KdError('KD_INVALID_ARGUMENT', `reduction must be 'mean', 'sum' or 'none', got ${describe(reduction)}.`, { reduction });
+  }
+}
+
+export function assertLossName(loss: unknown): asserts loss is DistillationLossName {
+  if (!DISTILLATION_LOSS_NAMES.includes(loss as DistillationLossName)) {
+    throw new KdError('KD_INVALID_ARGUMENT', `loss must be one of ${DISTILLATION_LOSS_NAMES.map((n) => `'${n}'`).join(', ')}, got ${describe(loss)}.`, {
+      loss,
+    });
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) return String(value);
+  return Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`;
+}
