@@ -124,7 +124,12 @@ async function runTraining(options: DistillOptions, teacherSource: DistillOption
     const available = ['loss', 'hardLoss', 'softLoss', ...(val ? ['val_loss', ...metrics.map((m) => `val_${m}`)] : [])];
     if (options.earlyStopping) stopper = new EarlyStopping(options.earlyStopping, student, available);
 
-    optimizer ??= tf.train.adam(1e-3, 0.9, 0.999, 1e-7);
+    if (options.optimizer && options.learningRate !== undefined) {
+      throw new KdError('KD_INVALID_ARGUMENT', 'Pass either optimizer or learningRate, not both: learningRate configures the default Adam optimizer.');
+    }
+    const learningRate = options.learningRate ?? 1e-3;
+    if (!(learningRate > 0 && Number.isFinite(learningRate))) throw new KdError('KD_INVALID_ARGUMENT', `learningRate must be a positive number; got ${learningRate}.`);
+    optimizer ??= tf.train.adam(learningRate, 0.9, 0.999, 1e-7);
     const vars = student.trainableVariables();
     if (vars.length === 0) throw new KdError('KD_STUDENT_INVALID', `Student "${student.name}" has no trainable variables.`);
 

@@ -87,8 +87,10 @@ export interface TrainOptions {
   student: Student | TrainableLayersModel;
   data: LabeledData;
   validation?: ValidationOption;
-  /** Any tfjs optimizer. Default: Adam(1e-3) with epsilon 1e-7 on every backend. */
+  /** Any tfjs optimizer (kept by the caller: dispose it when done). Default: Adam with epsilon 1e-7 on every backend, created and freed by kd. */
   optimizer?: tf.Optimizer;
+  /** Learning rate of the default Adam optimizer (default 1e-3). Not used with `optimizer`. */
+  learningRate?: number;
   epochs?: number;
   batchSize?: number;
   /** Seeds the shuffling (default 0). */

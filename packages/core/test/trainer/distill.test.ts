@@ -190,6 +190,10 @@ describe('distill validates before training', () => {
   it('rejects a teacher declared as probabilities that returns values outside [0, 1]', () =>
     expectCode('KD_PROBABILITY_RANGE', { teacher: teacher((x) => tf.sum(x, 1, true), { output: 'probabilities', id: 'bad-probs' }) }));
   it('rejects a teacher whose output units differ from the student', () => expectCode('KD_SHAPE_MISMATCH', { teacher: teacher((x) => x, { output: 'logits', id: 'four-units' }) }));
+  it('rejects an optimizer together with a learning rate, and a bad learning rate', async () => {
+    await expectCode('KD_INVALID_ARGUMENT', { optimizer: tf.train.sgd(0.1), learningRate: 0.1 });
+    await expectCode('KD_INVALID_ARGUMENT', { learningRate: -1 });
+  });
   it('rejects an unknown early-stopping monitor', () => expectCode('KD_INVALID_ARGUMENT', { earlyStopping: { monitor: 'val_auc' } }));
   it('reports a kernel the runtime lacks before the first step', async () => {
     const w = tf.variable(tf.zeros([4, 1]), true, 'w_missing');

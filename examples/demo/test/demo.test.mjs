@@ -1,0 +1,25 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { cpuRuntime } from '@kd/core/cpu';
+import { describe, expect, it } from 'vitest';
+import { formatTable, runDemo } from '../run-demo.mjs';
+
+describe('the quick-start demo', () => {
+  it('trains teachers, distils and trains a student from scratch, and compares them on the test set', async () => {
+    const lines = [];
+    const before = tf.memory().numTensors;
+    const rows = await runDemo({ runtime: cpuRuntime(), quick: true, log: (l) => lines.push(l) });
+    expect(lines[1]).toMatch(/2000 training and 1000 test images, T-shirt\/top vs Shirt/);
+    expect(rows.map((r) => r.model)).toEqual(['teacher 1 (784-128-64-1)', 'teacher 2 (784-128-64-1)', 'ensemble of 2 (mean probability)', 'student, distilled (α = 0.3)', 'student, from scratch']);
+    // 784·8 + 8 + 8 + 1 parameters, four bytes each.
+    expect(rows.at(-1)).toMatchObject({ params: 6289, weightBytes: 6289 * 4 });
+    expect(rows[2].params).toBe(rows[0].params + rows[1].params);
+    for (const r of rows) {
+      // Even two epochs put every model well above chance on this pair of classes.
+      expect(r.accuracy).toBeGreaterThan(0.7);
+      expect(r.auc).toBeGreaterThan(0.8);
+      expect(Number.isFinite(r.logLoss)).toBe(true);
+    }
+    expect(formatTable(rows).split('\n')).toHaveLength(2 + rows.length);
+    expect(tf.memory().numTensors).toBe(before);
+  }, 300_000);
+});
