@@ -1,0 +1,86 @@
+import { KdError } from '@kd/core';
+import { CsvRecordParser } from './csv-record-parser.js';
+import { readTextChunks } from './open-text.js';
+import { BatchCollector, collectBatches, parseLabel, parseNumber, type TabularBatch, type TabularData, type TabularOptions } from './tabular.js';
+
+/** Options for {@link readCsv} and {@link csvBatches}. */
+export interface CsvOptions extends TabularOptions {
+  /** Field separator (default `,`). */
+  delimiter?: string;
+  /** Whether the first record names the columns (default true). Without one, columns are indices. */
+  header?: boolean;
+}
+
+/**
+ * Streams a CSV file (plain or gzip) in batches of plain arrays, without loading it whole.
+ * Every feature must be a finite number; errors name the line and column.
+ *
+ * @example
+ * ```ts
+ * for await (const batch of csvBatches('train.csv.gz', { label: 'churned', batchSize: 4096 })) {
+ *   console.log(batch.rows, batch.featureNames);
+ * }
+ * ```
+ */
+export async function* csvBatches(path: string, options: CsvOptions & { batchSize?: number }): AsyncGenerator<TabularBatch> {
+  const parser = new CsvRecordParser(options.delimiter ?? ',');
+  const hasHeader = options.header ?? true;
+  let columns: { names: string[]; feature: number[]; label: number } | undefined;
+  let collector: BatchCollector | undefined;
+
+  const take = function* (records: Array<{ fields: string[]; line: number }>): Generator<TabularBatch> {
+    for (const { fields, line } of records) {
+      if (!columns) {
+        columns = chooseColumns(hasHeader ? fields : fields.map((_, i) => String(i)), options, path);
+        collector = new BatchCollector(columns.feature.map((i) => columns!.names[i] as string), options.batchSize ?? 1024);
+        if (hasHeader) continue;
+      }
+      if (fields.length !== columns.names.length) {
+        throw new KdError('KD_DATA_INVALID', `${path} line ${line} has ${fields.length} fields but the ${hasHeader ? 'header has' : 'first row has'} ${columns.names.length}. Check the delimiter and quoting.`, { path, line });
+      }
+      const features = columns.feature.map((i) => parseNumber(fields[i], `${path} line ${line}, column "${columns!.names[i]}"`));
+      const label = parseLabel(fields[columns.label], options.classes, `${path} line ${line}`);
+      const batch = collector!.add(features, label);
+      if (batch) yield batch;
+    }
+  };
+
+  try {
+    for await (const text of readTextChunks(path)) yield* take(parser.push(text));
+    yield* take(parser.end());
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new KdError('KD_DATA_INVALID', `${path}: ${error.message}`, { path }, { cause: error });
+    throw error;
+  }
+  const last = collector?.flush();
+  if (last) yield last;
+}
+
+/**
+ * Reads a whole CSV file (plain or gzip) into `{ x: [N, F], y: [N] }` float32 tensors — the
+ * `LabeledData` `distill` takes. The caller owns (and disposes) the tensors.
+ *
+ * @example
+ * ```ts
+ * const train = await readCsv('train.csv', { label: 'label' });
+ * console.log(train.featureNames, train.x.shape); // ['age', 'income'] [1000, 2]
+ * ```
+ */
+export function readCsv(path: string, options: CsvOptions): Promise<TabularData> {
+  return collectBatches(csvBatches(path, { ...options, batchSize: 8192 }), path);
+}
+
+function chooseColumns(names: string[], options: TabularOptions, path: string): { names: string[]; feature: number[]; label: number } {
+  const indexOf = (column: string | number, role: string): number => {
+    const index = typeof column === 'number' ? column : names.indexOf(column);
+    if (index < 0 || index >= names.length) {
+      throw new KdError('KD_DATA_INVALID', `${path} has no ${role} column ${JSON.stringify(column)}; its columns are ${names.map((n) => JSON.stringify(n)).join(', ')}.`, { path, column });
+    }
+    return index;
+  };
+  const label = indexOf(options.label, 'label');
+  const feature = options.features ? options.features.map((f) => indexOf(f, 'feature')) : names.map((_, i) => i).filter((i) => i !== label);
+  if (feature.length === 0) throw new KdError('KD_DATA_INVALID', `${path} has no feature columns besides the label.`, { path });
+  if (feature.includes(label)) throw new KdError('KD_DATA_INVALID', `The label column ${JSON.stringify(options.label)} is also listed as a feature.`, { path });
+  return { names, feature, label };
+}

@@ -1,0 +1,110 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { KdError, type LabeledData } from '@kd/core';
+
+/** Which columns are features and which is the label, for CSV and JSON lines. */
+export interface TabularOptions {
+  /** The label column: a header name (or JSON key), or a 0-based column index. */
+  label: string | number;
+  /** Feature columns, in order. Default: every column except the label (CSV) — required for JSON lines. */
+  features?: Array<string | number>;
+  /**
+   * Class names for a text label, in label order (`['cat', 'dog']` → 0, 1). Without it, labels
+   * must be numbers.
+   */
+  classes?: string[];
+}
+
+/** Rows read in one go: features `[N, F]` float32, labels `[N]` float32. */
+export interface TabularData extends LabeledData {
+  x: tf.Tensor2D;
+  y: tf.Tensor1D;
+  featureNames: string[];
+  rows: number;
+}
+
+/** One batch of a streamed file, as plain arrays (no tensors to dispose). */
+export interface TabularBatch {
+  /** Row-major features, `rows × featureNames.length`. */
+  x: Float32Array;
+  y: Float32Array;
+  rows: number;
+  featureNames: string[];
+}
+
+/** Turns one field into a number, or says where the data is wrong. */
+export function parseNumber(text: unknown, where: string): number {
+  const value = typeof text === 'number' ? text : typeof text === 'string' && text.trim() !== '' ? Number(text) : NaN;
+  if (!Number.isFinite(value)) {
+    throw new KdError('KD_DATA_INVALID', `${where} holds ${JSON.stringify(text)}, not a finite number. Clean the file, or choose the feature columns with \`features\`.`, { where, value: text });
+  }
+  return value;
+}
+
+/** A label as a number: numeric text, or the index of a class name in `classes`. */
+export function parseLabel(text: unknown, classes: string[] | undefined, where: string): number {
+  if (classes) {
+    const index = classes.indexOf(String(text));
+    if (index < 0) throw new KdError('KD_LABEL_RANGE', `${where} has label ${JSON.stringify(text)}, which is not one of the classes [${classes.join(', ')}]. Add it to \`classes\` or fix the row.`, { where, label: text });
+    return index;
+  }
+  if (typeof text === 'string' && text.trim() !== '' && !Number.isFinite(Number(text))) {
+    throw new KdError('KD_DATA_INVALID', `${where} has the text label ${JSON.stringify(text)}. Pass \`classes\` (e.g. ['${text}', ...]) to map class names to numbers.`, { where, label: text });
+  }
+  return parseNumber(text, where);
+}
+
+/** Collects rows into batches of `batchSize` (the last may be smaller). */
+export class BatchCollector {
+  private x: number[] = [];
+  private y: number[] = [];
+  private rows = 0;
+
+  constructor(
+    private readonly featureNames: string[],
+    private readonly batchSize: number,
+  ) {
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new KdError('KD_INVALID_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}.`, { batchSize });
+  }
+
+  /** Adds a row; returns a full batch when one is complete. */
+  add(features: number[], label: number): TabularBatch | undefined {
+    for (const v of features) this.x.push(v);
+    this.y.push(label);
+    this.rows += 1;
+    return this.rows === this.batchSize ? this.flush() : undefined;
+  }
+
+  /** The rows collected since the last batch, if any. */
+  flush(): TabularBatch | undefined {
+    if (this.rows === 0) return undefined;
+    const batch = { x: Float32Array.from(this.x), y: Float32Array.from(this.y), rows: this.rows, featureNames: this.featureNames };
+    this.x = [];
+    this.y = [];
+    this.rows = 0;
+    return batch;
+  }
+}
+
+/** Joins streamed batches into one pair of tensors. */
+export async function collectBatches(batches: AsyncIterable<TabularBatch>, source: string): Promise<TabularData> {
+  const xs: Float32Array[] = [];
+  const ys: Float32Array[] = [];
+  let rows = 0;
+  let featureNames: string[] = [];
+  for await (const b of batches) {
+    xs.push(b.x);
+    ys.push(b.y);
+    rows += b.rows;
+    featureNames = b.featureNames;
+  }
+  if (rows === 0) throw new KdError('KD_DATA_INVALID', `${source} holds no data rows.`, { source });
+  const x = new Float32Array(rows * featureNames.length);
+  const y = new Float32Array(rows);
+  let offset = 0;
+  xs.forEach((part, i) => {
+    x.set(part, offset * featureNames.length);
+    y.set(ys[i] as Float32Array, offset);
+    offset += (ys[i] as Float32Array).length;
+  });
+  return { x: tf.tensor2d(x, [rows, featureNames.length]), y: tf.tensor1d(y), featureNames, rows };
+}

@@ -1,0 +1,51 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { nodeRuntime } from '../src/index.js';
+
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+describe('nodeRuntime', () => {
+  it('brings up the native tensorflow backend and says which TensorFlow runs it', async () => {
+    const runtime = nodeRuntime();
+    const info = await runtime.init();
+    expect(info.backend).toBe('tensorflow');
+    expect(info.floatPrecision).toBe(32);
+    expect(tf.getBackend()).toBe('tensorflow');
+    expect(String(info.extra?.tensorflow)).toMatch(/^2\.\d+\.\d+/);
+    expect(info.extra?.tfjsNode).toBe('4.22.0');
+    expect(info.threads).toBeGreaterThanOrEqual(1);
+    expect(await runtime.init()).toEqual(info);
+    expect(runtime.hasKernel('BatchMatMul')).toBe(true);
+    expect(runtime.hasKernel('NoSuchKernel')).toBe(false);
+  });
+
+  it('computes a matMul natively', async () => {
+    await nodeRuntime().init();
+    const before = tf.memory().numTensors;
+    const product = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5, 6], [7, 8]])).arraySync());
+    expect(product).toEqual([[19, 22], [43, 50]]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('gives the gradient of mean BCE-with-logits as (sigmoid(s) - y) / N, like float64 arithmetic', async () => {
+    await nodeRuntime().init();
+    const s = [-4.5, -1.25, -0.1, 0, 0.3, 2.75, 7.5, -9];
+    const y = [0, 1, 0, 1, 1, 0, 1, 0];
+    const n = s.length;
+    const before = tf.memory().numTensors;
+
+    const [loss, grad] = tf.tidy(() => {
+      const labels = tf.tensor1d(y);
+      const f = (logits: tf.Tensor): tf.Scalar => tf.losses.sigmoidCrossEntropy(labels, logits) as tf.Scalar;
+      const { value, grad: g } = tf.valueAndGrad(f)(tf.tensor1d(s));
+      return [value.dataSync()[0] as number, Array.from(g.dataSync())];
+    });
+
+    // float64 references: the stable closed form of BCE with logits, and its derivative.
+    const lossRef = s.reduce((acc, si, i) => acc + Math.max(si, 0) - si * (y[i] as number) + Math.log1p(Math.exp(-Math.abs(si))), 0) / n;
+    const gradRef = s.map((si, i) => (sigmoid(si) - (y[i] as number)) / n);
+    expect(Math.abs(loss - lossRef)).toBeLessThan(1e-6 * Math.max(1, lossRef));
+    grad.forEach((g, i) => expect(Math.abs(g - (gradRef[i] as number))).toBeLessThan(1e-7));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
