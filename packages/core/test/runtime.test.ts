@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, it } from 'vitest';
 import { cpuRuntime } from '../src/cpu.js';
 import { createBackendRuntime, isKdError, KdError } from '../src/index.js';
@@ -32,5 +33,21 @@ describe('cpuRuntime', () => {
     expect(Array.from((await rt.cache.get('k'))!.values)).toEqual([1, 2, 3]);
     const err = await rt.models.loadHandler('missing').load!().catch((e: unknown) => e);
     expect(isKdError(err, 'KD_MODEL_NOT_FOUND')).toBe(true);
+  });
+});
+
+describe('runtimes sharing one tfjs engine', () => {
+  it('init() switches back to its backend after another runtime took over', async () => {
+    const cpu = cpuRuntime();
+    await cpu.init();
+    const other = createBackendRuntime({ name: 'other', backend: 'kd-test-second', setup: () => void tf.registerBackend('kd-test-second', () => new MathBackendCPU()) });
+    await other.init();
+    expect(tf.getBackend()).toBe('kd-test-second');
+    expect(await cpu.init()).toMatchObject({ backend: 'cpu' });
+    expect(tf.getBackend()).toBe('cpu');
+    await other.init();
+    expect(tf.getBackend()).toBe('kd-test-second');
+    tf.removeBackend('kd-test-second');
+    await cpu.init();
   });
 });

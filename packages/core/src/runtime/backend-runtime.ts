@@ -33,17 +33,10 @@ export function createBackendRuntime(options: BackendRuntimeOptions): KdRuntime 
     models: options.models ?? new MemoryModelStore(),
     cache: options.cache ?? new MemoryTeacherCache(),
     ...(options.nextTick ? { nextTick: options.nextTick } : {}),
-    init() {
+    async init() {
       ready ??= (async () => {
         await options.setup?.();
-        let ok: boolean;
-        try {
-          ok = await tf.setBackend(options.backend);
-          await tf.ready();
-        } catch (cause) {
-          throw unavailable(options, cause);
-        }
-        if (!ok || tf.getBackend() !== options.backend) throw unavailable(options);
+        await activate(options);
         const floatPrecision = tf.backend().floatPrecision() as 16 | 32;
         const extra = (await options.describe?.()) ?? {};
         return { backend: options.backend, floatPrecision, ...extra };
@@ -52,13 +45,28 @@ export function createBackendRuntime(options: BackendRuntimeOptions): KdRuntime 
       ready.catch(() => {
         ready = undefined;
       });
-      return ready;
+      const info = await ready;
+      // Another runtime may have switched tfjs to its backend since; switching back is cheap
+      // because tfjs keeps every initialised backend.
+      if (tf.getBackend() !== options.backend) await activate(options);
+      return info;
     },
     hasKernel(kernelName: string): boolean {
       return tf.getKernel(kernelName, options.backend) !== undefined;
     },
   };
   return runtime;
+}
+
+async function activate(options: BackendRuntimeOptions): Promise<void> {
+  let ok: boolean;
+  try {
+    ok = await tf.setBackend(options.backend);
+    await tf.ready();
+  } catch (cause) {
+    throw unavailable(options, cause);
+  }
+  if (!ok || tf.getBackend() !== options.backend) throw unavailable(options);
 }
 
 function unavailable(options: BackendRuntimeOptions, cause?: unknown): KdError {
