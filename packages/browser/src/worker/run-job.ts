@@ -1,0 +1,126 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { loadLayersModel } from '@tensorflow/tfjs-layers';
+import {
+  distill,
+  KdError,
+  layersStudent,
+  precomputedTeacher,
+  scheduleFromJSON,
+  teacher as asTeacher,
+  trainFromScratch,
+  type DistillCallbacks,
+  type KdRuntime,
+  type LabeledData,
+  type LayersModelLike,
+  type Schedule,
+  type ScheduleFunction,
+  type Teacher,
+  type TrainableLayersModel,
+  type ValidationOption,
+} from '@kd/core';
+import { loadTeacher } from '../io/load-teacher.js';
+import type { FromWorker, SerializedData, SerializedTeacher, WorkerJob, WorkerJobResult } from './protocol.js';
+import { deserializeTensor, serializeModel } from './serialize.js';
+
+/** What {@link runWorkerJob} needs from the worker around it. */
+export interface JobContext {
+  runtime: KdRuntime;
+  post: (message: FromWorker, transfer?: Transferable[]) => void;
+  signal: AbortSignal;
+  scheduleFunctions?: Record<string, ScheduleFunction>;
+}
+
+/** Rebuilds the job's models and tensors, trains, and returns the trained student; frees everything it made. */
+export async function runWorkerJob(id: string, job: WorkerJob, ctx: JobContext): Promise<WorkerJobResult> {
+  const owned: tf.Tensor[] = [];
+  const disposers: Array<() => void> = [];
+  try {
+    await ctx.runtime.init();
+    const studentModel = (await loadLayersModel(tf.io.fromMemory(job.student))) as unknown as TrainableLayersModel;
+    disposers.push(() => studentModel.dispose());
+    const student = layersStudent(studentModel, job.student.output ? { output: job.student.output } : {});
+    const data = toLabeled(job.data, owned);
+    const validation: ValidationOption | undefined = job.validation === undefined ? undefined : 'split' in job.validation ? { split: job.validation.split } : toLabeled(job.validation, owned);
+    const s = job.settings;
+    const optimizer = s.learningRate === undefined ? undefined : tf.train.adam(s.learningRate, 0.9, 0.999, 1e-7);
+    if (optimizer) disposers.push(() => optimizer.dispose());
+    const callbacks: DistillCallbacks = {
+      onTrainBegin: (log) => ctx.post({ kd: 'begin', id, log }),
+      onBatchEnd: (log) => ctx.post({ kd: 'batch', id, log }),
+      onEpochEnd: (log) => ctx.post({ kd: 'epoch', id, log }),
+    };
+    const common = {
+      runtime: ctx.runtime,
+      student,
+      data,
+      ...(validation ? { validation } : {}),
+      ...(optimizer ? { optimizer } : {}),
+      ...(s.epochs !== undefined ? { epochs: s.epochs } : {}),
+      ...(s.batchSize !== undefined ? { batchSize: s.batchSize } : {}),
+      ...(s.seed !== undefined ? { seed: s.seed } : {}),
+      ...(s.shuffle !== undefined ? { shuffle: s.shuffle } : {}),
+      ...(s.metrics ? { metrics: s.metrics } : {}),
+      ...(s.earlyStopping ? { earlyStopping: s.earlyStopping } : {}),
+      callbacks,
+      signal: ctx.signal,
+    };
+    let result;
+    if (job.teacher) {
+      const t = await buildTeacher(job.teacher, disposers);
+      result = await distill({
+        ...common,
+        teacher: t,
+        ...(s.alpha !== undefined ? { alpha: schedule(s.alpha, ctx) } : {}),
+        ...(s.temperature !== undefined ? { temperature: schedule(s.temperature, ctx) } : {}),
+        ...(s.teacherBatchSize !== undefined ? { teacherBatchSize: s.teacherBatchSize } : {}),
+      });
+    } else {
+      result = await trainFromScratch(common);
+    }
+    return {
+      history: result.history,
+      bestEpoch: result.bestEpoch,
+      stoppedEarly: result.stoppedEarly,
+      aborted: result.aborted,
+      runtime: result.runtime,
+      student: await serializeModel(studentModel),
+    };
+  } finally {
+    tf.dispose(owned);
+    for (const dispose of disposers.reverse()) dispose();
+  }
+}
+
+function toLabeled(d: SerializedData, owned: tf.Tensor[]): LabeledData {
+  const x = deserializeTensor(d.x);
+  const y = deserializeTensor(d.y);
+  owned.push(x, y);
+  if (!d.sampleWeight) return { x, y };
+  const sampleWeight = deserializeTensor(d.sampleWeight);
+  owned.push(sampleWeight);
+  return { x, y, sampleWeight };
+}
+
+function schedule(value: number | object, ctx: JobContext): number | Schedule {
+  return typeof value === 'number' ? value : scheduleFromJSON(value, { functions: ctx.scheduleFunctions ?? {} });
+}
+
+async function buildTeacher(t: SerializedTeacher, disposers: Array<() => void>): Promise<Teacher> {
+  const options = { ...(t.type !== 'outputs' && t.output ? { output: t.output } : {}), ...(t.type !== 'outputs' && t.id ? { id: t.id } : {}), ...(t.type !== 'outputs' && t.name ? { name: t.name } : {}) };
+  switch (t.type) {
+    case 'outputs':
+      return precomputedTeacher(t.values, { output: t.kind, shape: t.shape as [number, number] });
+    case 'model': {
+      const model = await loadLayersModel(tf.io.fromMemory(t.model));
+      disposers.push(() => model.dispose());
+      return asTeacher(model as unknown as LayersModelLike, options);
+    }
+    case 'url': {
+      const loaded = await loadTeacher(t.url, options);
+      disposers.push(() => loaded.dispose());
+      return loaded;
+    }
+    default:
+      throw new KdError('KD_TEACHER_INVALID', `Unknown teacher message type ${JSON.stringify((t as { type?: unknown }).type)}.`);
+  }
+}

@@ -1,0 +1,139 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { distill, isKdError, linear, type EpochLog, type KdError } from '@kd/core';
+import { cpuRuntime } from '@kd/core/cpu';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trainInWorker, type WorkerProgress } from '../src/index.js';
+import { binaryProblem, maxRelativeError, mlp, weightsOf } from './helpers/data.js';
+
+const settings = { epochs: 3, batchSize: 32, alpha: 0.4, seed: 5 } as const;
+
+function workerTensors(worker: Worker): Promise<number> {
+  return new Promise((resolve) => {
+    const listen = (event: MessageEvent) => {
+      if (typeof event.data?.numTensors !== 'number') return;
+      worker.removeEventListener('message', listen);
+      resolve(event.data.numTensors);
+    };
+    worker.addEventListener('message', listen);
+    worker.postMessage('test:numTensors');
+  });
+}
+
+describe('trainInWorker', () => {
+  let worker: Worker;
+  const problem = binaryProblem(160, 8, 13);
+  let x: tf.Tensor2D;
+  let y: tf.Tensor1D;
+
+  beforeAll(async () => {
+    await cpuRuntime().init();
+    worker = new Worker(new URL('./fixtures/distill.worker.ts', import.meta.url), { type: 'module' });
+    x = tf.tensor2d(problem.x);
+    y = tf.tensor1d(problem.y);
+  });
+  afterAll(() => {
+    worker.terminate();
+    tf.dispose([x, y]);
+  });
+
+  it('trains on WebGL in the worker, reports progress, and returns the weights the same run on cpu gives', async () => {
+    const start = tf.memory().numTensors;
+    const teacherModel = mlp([8, 12, 1], 40);
+    const student = mlp([8, 16, 1], 31);
+    const reference = mlp([8, 16, 1], 31);
+    const initial = await weightsOf(student);
+    const progress: WorkerProgress[] = [];
+    const temperature = linear({ from: 2, to: 1 });
+
+    const result = await trainInWorker(worker, {
+      student,
+      teacher: teacherModel,
+      data: { x, y },
+      ...settings,
+      temperature,
+      learningRate: 0.01,
+      onProgress: (p) => progress.push(p),
+    });
+    expect(result.runtime.backend).toBe('webgl');
+    expect(result.runtime.extra?.offscreenCanvas).toBe(true);
+    expect(result.aborted).toBe(false);
+    expect(result.history).toHaveLength(settings.epochs);
+    const steps = settings.epochs * Math.ceil(160 / settings.batchSize);
+    expect(progress.filter((p) => p.type === 'begin')).toHaveLength(1);
+    expect(progress.filter((p) => p.type === 'batch')).toHaveLength(steps);
+    expect(progress.filter((p) => p.type === 'epoch').map((p) => (p.log as EpochLog).epoch)).toEqual([0, 1, 2]);
+
+    const optimizer = tf.train.adam(0.01, 0.9, 0.999, 1e-7);
+    const expected = await distill({
+      runtime: cpuRuntime(),
+      teacher: teacherModel,
+      student: reference,
+      data: { x, y },
+      ...settings,
+      temperature,
+      optimizer,
+    });
+    optimizer.dispose();
+    const lossError = maxRelativeError([result.history.map((h) => h.loss)], [expected.history.map((h) => h.loss)]);
+    const weightError = maxRelativeError(await weightsOf(student), await weightsOf(reference));
+    console.log(`worker (webgl) vs page (cpu): max relative loss error ${lossError.toExponential(2)}, weights ${weightError.toExponential(2)}`);
+    expect(lossError).toBeLessThan(1e-4);
+    expect(weightError).toBeLessThan(1e-3);
+    // The weights really changed, and the returned artifacts hold the same model.
+    expect(maxRelativeError(await weightsOf(student), initial)).toBeGreaterThan(1e-2);
+    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(result.artifacts));
+    const [a, b] = [student, loaded].map((m) => m.predict(x) as tf.Tensor);
+    expect(Array.from(await a!.data())).toEqual(Array.from(await b!.data()));
+    tf.dispose([a!, b!]);
+    loaded.dispose();
+    [teacherModel, student, reference].forEach((m) => m.dispose());
+    expect(tf.memory().numTensors).toBe(start);
+    expect(await workerTensors(worker)).toBe(0);
+  });
+
+  it('loads a URL teacher inside the worker (relative URLs are resolved against the page)', async () => {
+    const small = binaryProblem(64, 3, 17);
+    const xs = tf.tensor2d(small.x);
+    const ys = tf.tensor1d(small.y);
+    const student = mlp([3, 4, 1], 3);
+    const result = await trainInWorker(worker, { student, teacher: '/test/fixtures/http-teacher-layers/model.json', data: { x: xs, y: ys }, epochs: 2, batchSize: 16 });
+    expect(result.history).toHaveLength(2);
+    expect(result.history[0]!.softLoss).toBeGreaterThan(0);
+    tf.dispose([xs, ys]);
+    student.dispose();
+    expect(await workerTensors(worker)).toBe(0);
+  });
+
+  it('stops at the next batch when aborted', async () => {
+    const student = mlp([8, 16, 1], 8);
+    const controller = new AbortController();
+    const result = await trainInWorker(worker, {
+      student,
+      data: { x, y },
+      epochs: 50,
+      batchSize: 8,
+      signal: controller.signal,
+      onProgress: (p) => p.type === 'epoch' && controller.abort(),
+    });
+    expect(result.aborted).toBe(true);
+    expect(result.history.length).toBeGreaterThanOrEqual(1);
+    expect(result.history.length).toBeLessThan(50);
+    student.dispose();
+    expect(await workerTensors(worker)).toBe(0);
+  });
+
+  it('passes kd errors from the worker back with their code', async () => {
+    const student = mlp([8, 16, 1], 8);
+    let error: unknown;
+    try {
+      await trainInWorker(worker, { student, teacher: { values: new Float32Array(10), shape: [10, 1], kind: 'probabilities' }, data: { x, y } });
+    } catch (e) {
+      error = e;
+    }
+    expect(isKdError(error)).toBe(true);
+    expect((error as KdError).code).toBe('KD_SHAPE_MISMATCH');
+    student.dispose();
+    expect(await workerTensors(worker)).toBe(0);
+  });
+});
