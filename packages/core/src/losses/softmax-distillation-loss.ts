@@ -65,7 +65,8 @@ export function softmaxDistillationLoss<R extends LossReduction = 'mean'>(args: 
   return tf.tidy(() => {
     const s = tf.cast(student, 'float32');
     const t = tf.cast(teacher, 'float32');
-    const target = labelLayout === 'oneHot' ? tf.cast(yTrue, 'float32') : tf.oneHot(tf.reshape(tf.cast(yTrue, 'int32'), [-1]), k, 1, 0, 'float32');
+    // One-hot as int32, then cast: tfjs-backend-wasm's OneHot ignores a float32 dtype and writes integer bits.
+    const target = labelLayout === 'oneHot' ? tf.cast(yTrue, 'float32') : tf.cast(tf.oneHot(tf.reshape(tf.cast(yTrue, 'int32'), [-1]), k), 'float32');
     const hard = crossEntropyRows(target, tf.logSoftmax(s));
 
     const logQ = temperature === 1 ? tf.logSoftmax(s) : tf.logSoftmax(tf.div(s, temperature));

@@ -1,0 +1,12 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { isStudent, type Student, type TrainableLayersModel } from '@kd/core';
+
+/** Inference outputs of a student or a layers model, read asynchronously. */
+export async function predictValues(model: Student | TrainableLayersModel, x: tf.Tensor): Promise<number[]> {
+  const out = tf.tidy(() => (isStudent(model) ? model.apply(x, { training: false }) : (model.predict(x) as tf.Tensor)));
+  try {
+    return Array.from(await out.data());
+  } finally {
+    out.dispose();
+  }
+}

@@ -1,0 +1,4 @@
+import { browserRuntime } from '@kd/browser';
+import { defineConformanceSuite } from '../src/suite/index.js';
+
+defineConformanceSuite({ name: 'webgl-chromium', createRuntime: () => browserRuntime() });
