@@ -1,13 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { cpuRuntime } from '@kd/core/cpu';
+import { wasmRuntime } from '@kd/wasm';
 import { describe, expect, it } from 'vitest';
 import { formatTable, runDemo } from '../run-demo.mjs';
 
 describe('the quick-start demo', () => {
   it('trains teachers, distils and trains a student from scratch, and compares them on the test set', async () => {
     const lines = [];
+    const runtime = wasmRuntime();
+    await runtime.init();
     const before = tf.memory().numTensors;
-    const rows = await runDemo({ runtime: cpuRuntime(), quick: true, log: (l) => lines.push(l) });
+    const rows = await runDemo({ runtime, quick: true, log: (l) => lines.push(l) });
+    expect(lines[0]).toMatch(/runtime: wasm/);
     expect(lines[1]).toMatch(/2000 training and 1000 test images, T-shirt\/top vs Shirt/);
     expect(rows.map((r) => r.model)).toEqual(['teacher 1 (784-128-64-1)', 'teacher 2 (784-128-64-1)', 'ensemble of 2 (mean probability)', 'student, distilled (α = 0.3)', 'student, from scratch']);
     // 784·8 + 8 + 8 + 1 parameters, four bytes each.
