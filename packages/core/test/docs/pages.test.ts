@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { readTsBlocks, runDocBlock } from './run-doc-blocks.js';
 
-const pages = ['getting-started.md', 'architecture.md'];
+const pages = ['getting-started.md', 'architecture.md', 'runtimes/cpu.md'];
 
 describe.each(pages)('docs/%s', (page) => {
   const blocks = readTsBlocks(new URL(`../../../../docs/${page}`, import.meta.url));
