@@ -1,15 +1,16 @@
-import { getKernel, MaxPoolGrad, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { getKernel, MaxPoolGrad, OneHot, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-backprop-input.js';
 import { guardedMaxPoolGradConfig } from './max-pool-grad-guard.js';
+import { oneHotFloatSafeConfig } from './one-hot-guard.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 /** Kernels stock tfjs-backend-wasm 4.22.0 lacks and that training a student needs. */
 export const FILLED_KERNELS = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum'] as const;
 
 /** Kernels tfjs-backend-wasm has but that @kd/wasm checks and replaces where they are wrong. */
-export const GUARDED_KERNELS = ['MaxPoolGrad'] as const;
+export const GUARDED_KERNELS = ['MaxPoolGrad', 'OneHot'] as const;
 
 /** What {@link registerWasmTrainingKernels} found and did. */
 export interface TrainingKernelReport {
@@ -62,5 +63,11 @@ export function registerWasmTrainingKernels(): TrainingKernelReport {
     registerKernel(marked(guardedMaxPoolGradConfig(stockMaxPoolGrad)));
   }
   report.guarded.push(MaxPoolGrad);
+  const stockOneHot = getKernel(OneHot, 'wasm');
+  if (stockOneHot !== undefined && !isOurs(stockOneHot)) {
+    unregisterKernel(OneHot, 'wasm');
+    registerKernel(marked(oneHotFloatSafeConfig(stockOneHot)));
+  }
+  report.guarded.push(OneHot);
   return report;
 }
