@@ -17,10 +17,11 @@ const HIDDEN = 16;
 export function createStudent(seed) {
   const limit1 = Math.sqrt(6 / (inputShape[0] + HIDDEN));
   const limit2 = Math.sqrt(6 / (HIDDEN + classes));
-  const w1 = tf.variable(tf.randomUniform([inputShape[0], HIDDEN], -limit1, limit1, 'float32', seed));
-  const b1 = tf.variable(tf.zeros([HIDDEN]));
-  const w2 = tf.variable(tf.randomUniform([HIDDEN, classes], -limit2, limit2, 'float32', seed + 1));
-  const b2 = tf.variable(tf.zeros([classes]));
+  // tf.tidy frees the initial values once the variables hold copies of them.
+  const w1 = tf.tidy(() => tf.variable(tf.randomUniform([inputShape[0], HIDDEN], -limit1, limit1, 'float32', seed)));
+  const b1 = tf.tidy(() => tf.variable(tf.zeros([HIDDEN])));
+  const w2 = tf.tidy(() => tf.variable(tf.randomUniform([HIDDEN, classes], -limit2, limit2, 'float32', seed + 1)));
+  const b2 = tf.tidy(() => tf.variable(tf.zeros([classes])));
   return customStudent({
     name: 'two-dense',
     output: 'logits',

@@ -65,7 +65,7 @@ export default defineConfig({
       nodeProject('node', ['test/node.test.ts']),
       chromiumProject('wasm-chromium', ['test/wasm-chromium.test.ts']),
       chromiumProject('webgl-chromium', ['test/webgl-chromium.test.ts']),
-      nodeProject('tooling', ['test/tooling/**/*.test.ts']),
+      nodeProject('tooling', ['test/tooling/**/*.test.ts', 'test/docs/**/*.test.ts']),
     ],
   },
 });
