@@ -47,6 +47,7 @@ export function ensemble(members: TeacherSource[], options: EnsembleOptions = {}
   return {
     name: options.name ?? `ensemble(${teachers.map((t) => t.name).join(', ')})`,
     output,
+    ...(teachers.some((t) => t.byRowPosition) ? { byRowPosition: true } : {}),
     async predictDataset(x: tf.Tensor, predictOptions: PredictDatasetOptions): Promise<tf.Tensor2D> {
       let acc: tf.Tensor2D | undefined;
       for (let i = 0; i < teachers.length; i++) {

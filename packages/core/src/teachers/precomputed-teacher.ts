@@ -28,6 +28,7 @@ export function precomputedTeacher(values: tf.Tensor | Float32Array | number[] |
   return {
     name: options.name ?? 'precomputed',
     output: options.output,
+    byRowPosition: true,
     async predictDataset(x: tf.Tensor, _options: PredictDatasetOptions): Promise<tf.Tensor2D> {
       const flat = await flatValues();
       if (x.shape[0] !== flat.shape[0]) {

@@ -20,6 +20,29 @@ export async function fingerprintData(x: tf.Tensor): Promise<string> {
   return new ContentHash().update(`${x.dtype}:${x.shape.join('x')}`).update(await x.data()).digest();
 }
 
+/** Options for {@link computeTeacherOutputs}. */
+export interface ComputeTeacherOutputsOptions {
+  /** Rows per teacher call (default 256). */
+  batchSize?: number;
+  /**
+   * The teacher's `cacheKey()`, when the caller already has it: computing it hashes the teacher's
+   * weights, which is worth doing once per run rather than once per batch of a stream.
+   */
+  teacherKey?: string;
+}
+
+/** The cache key of a teacher's outputs for `x`: the teacher's key and a hash of x's shape and bytes. */
+export async function teacherOutputsKey(t: Teacher, x: tf.Tensor, teacherKey?: string): Promise<string> {
+  return `${teacherKey ?? (await t.cacheKey())}|${await fingerprintData(x)}`;
+}
+
+/** The outputs stored under `key` in `runtime.cache`, if they fit the teacher and `rows`; else undefined. */
+export async function cachedTeacherOutputs(runtime: KdRuntime, t: Teacher, key: string, rows: number): Promise<TeacherOutputs | undefined> {
+  const cached = await runtime.cache.get(key);
+  if (!cached || cached.kind !== t.output || cached.shape[0] !== rows) return undefined;
+  return { values: tf.tensor2d(cached.values, cached.shape as [number, number]), kind: cached.kind, key, fromCache: true };
+}
+
 /**
  * Computes (or loads from `runtime.cache`) a teacher's outputs for every row of `x`, and checks
  * them before training uses them: finite values, probabilities within [0, 1].
@@ -31,12 +54,10 @@ export async function fingerprintData(x: tf.Tensor): Promise<string> {
  * out.values.dispose();
  * ```
  */
-export async function computeTeacherOutputs(runtime: KdRuntime, t: Teacher, x: tf.Tensor, options: { batchSize?: number } = {}): Promise<TeacherOutputs> {
-  const key = `${await t.cacheKey()}|${await fingerprintData(x)}`;
-  const cached = await runtime.cache.get(key);
-  if (cached && cached.kind === t.output && cached.shape[0] === x.shape[0]) {
-    return { values: tf.tensor2d(cached.values, cached.shape as [number, number]), kind: cached.kind, key, fromCache: true };
-  }
+export async function computeTeacherOutputs(runtime: KdRuntime, t: Teacher, x: tf.Tensor, options: ComputeTeacherOutputsOptions = {}): Promise<TeacherOutputs> {
+  const key = await teacherOutputsKey(t, x, options.teacherKey);
+  const cached = await cachedTeacherOutputs(runtime, t, key, x.shape[0]!);
+  if (cached) return cached;
   const values = await t.predictDataset(x, { batchSize: options.batchSize ?? 256, ...(runtime.nextTick ? { nextTick: () => runtime.nextTick!() } : {}) });
   const data = (await values.data()) as Float32Array;
   try {

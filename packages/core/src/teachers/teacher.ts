@@ -26,6 +26,12 @@ export interface Teacher {
   predictDataset(x: tf.Tensor, options: PredictDatasetOptions): Promise<tf.Tensor2D>;
   /** A key that changes when the teacher's function changes; used to key persistent caches. */
   cacheKey(): Promise<string>;
+  /**
+   * True for teachers that answer by row position rather than by features (precomputed outputs):
+   * they fit only the one data set whose rows they were computed for, so streamed data, whose
+   * batches arrive one at a time, cannot use them.
+   */
+  readonly byRowPosition?: boolean;
 }
 
 /** The minimal shape of a tfjs-layers `LayersModel` that kd relies on. */

@@ -6,17 +6,20 @@ import type { RuntimeInfo } from '../runtime/types.js';
 import { resolveSchedule, scheduleValues, type Schedule } from '../schedules/index.js';
 import { layersStudent } from '../students/layers-student.js';
 import { isStudent, type Student } from '../students/student.js';
-import { toSpace } from '../teachers/ensemble.js';
-import { teacher as asTeacher } from '../teachers/teacher.js';
+import { teacher as asTeacher, type Teacher } from '../teachers/teacher.js';
 import { computeTeacherOutputs } from '../teachers/teacher-outputs.js';
-import { mulberry32, permutation } from '../util/random.js';
-import { batchLoss, type LossTask } from './batch-loss.js';
+import type { LossTask } from './batch-loss.js';
 import { EarlyStopping } from './early-stopping.js';
 import { evaluateStudent } from './evaluate.js';
 import { probeTrainingStep } from './kernel-probe.js';
+import { memorySource } from './memory-source.js';
 import { prepareLabeled, splitValidation, type PreparedData } from './prepare-data.js';
 import { consoleProgress } from './progress.js';
-import type { DistillCallbacks, DistillOptions, DistillResult, EpochLog, TrainOptions } from './types.js';
+import { streamSource } from './stream-source.js';
+import { checkFeatureShape, isStreamingData } from './streaming-data.js';
+import { checkTeacherUnits, type BatchSource } from './train-batch.js';
+import { stepLoss, trainStep, type StepSetup } from './train-step.js';
+import type { DistillCallbacks, DistillOptions, DistillResult, EpochLog, LabeledData, TrainingData, TrainOptions } from './types.js';
 
 const BINARY_METRICS: MetricName[] = ['accuracy', 'auc', 'logLoss', 'brier', 'ece'];
 const MULTICLASS_METRICS: MetricName[] = ['accuracy', 'logLoss'];
@@ -26,6 +29,10 @@ const MULTICLASS_METRICS: MetricName[] = ['accuracy', 'logLoss'];
  * `loss = α·hard + (1 − α)·soft`, with α and the temperature T as numbers or schedules.
  * Everything is validated before the first step; each step runs inside `tf.tidy` and nothing is
  * read from the device until the epoch ends.
+ *
+ * `data` is in-memory tensors or, for data larger than memory, a stream ({@link streamingData}):
+ * one pass over the stream checks every batch and stores the teacher's outputs in
+ * `runtime.cache` before training, and each epoch streams again, one step per batch.
  *
  * @example
  * ```ts
@@ -45,7 +52,7 @@ const MULTICLASS_METRICS: MetricName[] = ['accuracy', 'logLoss'];
  * console.log(result.history.at(-1));
  * ```
  */
-export async function distill(options: DistillOptions): Promise<DistillResult> {
+export async function distill(options: DistillOptions<TrainingData>): Promise<DistillResult> {
   if (!options || options.teacher === undefined || options.teacher === null) {
     throw new KdError('KD_TEACHER_INVALID', 'distill needs a teacher. To train without one, call trainFromScratch with the same options.');
   }
@@ -61,14 +68,15 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
  * const scratch = await trainFromScratch({ runtime, student: layersStudent(sameArchitecture), data, epochs: 10 });
  * ```
  */
-export async function trainFromScratch(options: TrainOptions): Promise<DistillResult> {
-  return runTraining({ ...options, alpha: 1, temperature: 1 } as DistillOptions, undefined);
+export async function trainFromScratch(options: TrainOptions<TrainingData>): Promise<DistillResult> {
+  return runTraining({ ...options, alpha: 1, temperature: 1 } as DistillOptions<TrainingData>, undefined);
 }
 
-async function runTraining(options: DistillOptions, teacherSource: DistillOptions['teacher'] | undefined): Promise<DistillResult> {
+async function runTraining(options: DistillOptions<TrainingData>, teacherSource: DistillOptions['teacher'] | undefined): Promise<DistillResult> {
   const epochs = options.epochs ?? 10;
-  const batchSize = options.batchSize ?? 32;
   if (!(Number.isInteger(epochs) && epochs >= 1)) throw new KdError('KD_INVALID_ARGUMENT', `epochs must be an integer ≥ 1; got ${epochs}.`);
+  if (isStreamingData(options.data)) checkStreamOptions(options);
+  const batchSize = options.batchSize ?? 32;
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new KdError('KD_INVALID_ARGUMENT', `batchSize must be an integer ≥ 1; got ${batchSize}.`);
   if (!options.runtime || typeof options.runtime.init !== 'function') {
     throw new KdError('KD_INVALID_ARGUMENT', "Pass a runtime, e.g. runtime: cpuRuntime() from '@kd/core/cpu' or nodeRuntime() from '@kd/node'.");
@@ -86,40 +94,43 @@ async function runTraining(options: DistillOptions, teacherSource: DistillOption
   let optimizer = options.optimizer;
   const ownOptimizer = optimizer === undefined;
   let stopper: EarlyStopping | undefined;
+  let source: BatchSource | undefined;
   try {
     // ---- everything below is validation and preparation: nothing has trained yet ----
-    const split = splitValidation(options.data, options.validation);
-    owned.push(...split.owned);
-    const units = await studentUnits(student, split.train.x);
-    const classes = units;
-    const task: LossTask = units === 1 ? 'binary' : 'multiclass';
-    const train = await prepareLabeled(split.train, classes, 'data');
-    owned.push(...train.owned);
+    let units: number;
+    let train: PreparedData | undefined;
     let val: PreparedData | undefined;
-    if (split.validation) {
-      val = await prepareLabeled(split.validation, classes, 'validation');
-      owned.push(...val.owned);
+    if (isStreamingData(options.data)) {
+      if (teacherObj?.byRowPosition) {
+        throw new KdError('KD_TEACHER_INVALID', `Teacher "${teacherObj.name}" answers by row position (precomputed outputs), which cannot follow streamed batches. Use a model or function teacher, or load the data in memory.`);
+      }
+      const featureShape = checkFeatureShape(options.data.featureShape);
+      units = await studentUnits(student, featureShape, () => tf.zeros([1, ...featureShape]));
+      if (options.validation) {
+        val = await prepareLabeled(options.validation as LabeledData, units, 'validation');
+        owned.push(...val.owned);
+      }
+      // One pass over the stream: checks every batch, counts it, and caches the teacher's outputs.
+      source = await streamSource({ runtime: options.runtime, data: options.data, featureShape, units, ...(teacherObj ? { teacher: teacherObj } : {}), teacherBatchSize: options.teacherBatchSize ?? 256 });
+    } else {
+      const split = splitValidation(options.data, options.validation);
+      owned.push(...split.owned);
+      const x = split.train.x;
+      units = await studentUnits(student, x.shape.slice(1), () => tf.slice(x, 0, 1));
+      train = await prepareLabeled(split.train, units, 'data');
+      owned.push(...train.owned);
+      if (split.validation) {
+        val = await prepareLabeled(split.validation, units, 'validation');
+        owned.push(...val.owned);
+      }
     }
-    const stepsPerEpoch = Math.ceil(train.rows / batchSize);
+    const task: LossTask = units === 1 ? 'binary' : 'multiclass';
+    const stepsPerEpoch = source ? source.batchesPerEpoch : Math.ceil(train!.rows / batchSize);
     const totalSteps = stepsPerEpoch * epochs;
     const alphas = checkedValues(alphaSchedule, totalSteps, stepsPerEpoch, 'alpha');
     const temperatures = checkedValues(temperatureSchedule, totalSteps, stepsPerEpoch, 'temperature');
     const metrics = options.metrics ?? (task === 'binary' ? BINARY_METRICS : MULTICLASS_METRICS);
-
-    let teacherTargets: tf.Tensor2D | undefined;
-    let teacherKind: 'logits' | 'probabilities' = 'logits';
-    if (teacherObj) {
-      const outputs = await computeTeacherOutputs(options.runtime, teacherObj, train.x, { batchSize: options.teacherBatchSize ?? 256 });
-      owned.push(outputs.values);
-      if (outputs.values.shape[1] !== units) {
-        throw new KdError('KD_SHAPE_MISMATCH', `The teacher outputs ${outputs.values.shape[1]} units per row but the student outputs ${units}. Teacher and student must predict the same classes.`, { teacher: outputs.values.shape[1], student: units });
-      }
-      // Temperatures other than 1 (and the softmax loss) need teacher logits; T = 1 binary uses probabilities exactly.
-      const needLogits = task === 'multiclass' || temperatures.some((t) => t !== 1);
-      teacherKind = needLogits ? 'logits' : outputs.kind;
-      teacherTargets = needLogits && outputs.kind !== 'logits' ? tf.tidy(() => toSpace(outputs.values, outputs.kind, 'logits')) : outputs.values;
-      if (teacherTargets !== outputs.values) owned.push(teacherTargets);
-    }
+    source ??= await inMemorySource(options, train!, teacherObj, units, batchSize, owned);
 
     const available = ['loss', 'hardLoss', 'softLoss', ...(val ? ['val_loss', ...metrics.map((m) => `val_${m}`)] : [])];
     if (options.earlyStopping) stopper = new EarlyStopping(options.earlyStopping, student, available);
@@ -133,91 +144,66 @@ async function runTraining(options: DistillOptions, teacherSource: DistillOption
     const vars = student.trainableVariables();
     if (vars.length === 0) throw new KdError('KD_STUDENT_INVALID', `Student "${student.name}" has no trainable variables.`);
 
-    const step = (idx: tf.Tensor1D, alpha: number, temperature: number) => {
-      let hard: tf.Scalar | undefined;
-      let soft: tf.Scalar | undefined;
-      const cost = optimizer!.minimize(
-        () => {
-          const xb = tf.gather(train.x, idx);
-          const yb = tf.gather(train.y, idx);
-          const out = student.apply(xb, { training: true });
-          const parts = batchLoss({
-            task,
-            studentOutput: out,
-            studentKind: student.output,
-            yTrue: yb,
-            ...(teacherTargets ? { teacher: tf.gather(teacherTargets, idx), teacherKind } : {}),
-            alpha,
-            temperature,
-            ...(train.sampleWeight ? { sampleWeight: tf.gather(train.sampleWeight, idx) } : {}),
-          });
-          hard = tf.keep(parts.hard);
-          soft = tf.keep(parts.soft);
-          return parts.total;
-        },
-        true,
-        vars,
-      ) as tf.Scalar;
-      return { cost, hard: hard!, soft: soft! };
-    };
-
+    // Temperatures other than 1 (and the softmax loss) need teacher logits; T = 1 binary uses probabilities exactly.
+    const needLogits = task === 'multiclass' || temperatures.some((t) => t !== 1);
+    const setup: StepSetup = { student, task, ...(source.teacherKind ? { teacherKind: source.teacherKind, teacherSpace: needLogits ? 'logits' : source.teacherKind } : {}) };
+    const probe = source.probeBatch;
     probeTrainingStep(options.runtime, student, () => {
-      const idx = tf.tensor1d([0, Math.min(1, train.rows - 1)], 'int32');
-      try {
-        const grads = tf.variableGrads(() => {
-          const out = student.apply(tf.gather(train.x, idx), { training: true });
-          return batchLoss({ task, studentOutput: out, studentKind: student.output, yTrue: tf.gather(train.y, idx), ...(teacherTargets ? { teacher: tf.gather(teacherTargets, idx), teacherKind } : {}), alpha: alphas[0]!, temperature: temperatures[0]! }).total;
-        }, vars);
-        grads.value.dispose();
-        Object.values(grads.grads).forEach((g) => g.dispose());
-      } finally {
-        idx.dispose();
-      }
+      const grads = tf.variableGrads(() => stepLoss(setup, probe, alphas[0]!, temperatures[0]!).total, vars);
+      grads.value.dispose();
+      Object.values(grads.grads).forEach((g) => g.dispose());
     });
 
     for (const cb of callbacks) {
-      await cb.onTrainBegin?.({ runtime: runtimeInfo, task, classes: task === 'binary' ? 2 : classes, trainRows: train.rows, validationRows: val?.rows ?? 0, epochs, batchSize, totalSteps, fromScratch: !teacherObj });
+      await cb.onTrainBegin?.({ runtime: runtimeInfo, task, classes: task === 'binary' ? 2 : units, trainRows: source.rows, validationRows: val?.rows ?? 0, epochs, batchSize: source.batchSize, totalSteps, fromScratch: !teacherObj });
     }
 
     // ---- training ----
-    const random = mulberry32(options.seed ?? 0);
     const history: EpochLog[] = [];
     let stoppedEarly = false;
     let aborted = false;
     let globalStep = 0;
     for (let epoch = 0; epoch < epochs && !stoppedEarly && !aborted; epoch++) {
       const started = Date.now();
-      const order = options.shuffle === false ? Int32Array.from({ length: train.rows }, (_, i) => i) : permutation(train.rows, random);
       let sums = tf.zeros([3]);
-      for (let b = 0; b < stepsPerEpoch; b++) {
-        if (options.signal?.aborted) {
-          aborted = true;
-          break;
+      let rows = 0;
+      let b = 0;
+      let means: number[];
+      try {
+        for await (const batch of source.epoch()) {
+          if (options.signal?.aborted) {
+            aborted = true;
+            break;
+          }
+          if (b === stepsPerEpoch) throw batchCountChanged(epoch, stepsPerEpoch, 'more than');
+          const alpha = alphas[globalStep]!;
+          const temperature = temperatures[globalStep]!;
+          const { cost, hard, soft } = trainStep(setup, optimizer, vars, batch, alpha, temperature);
+          const next = tf.tidy(() => tf.add(sums, tf.mul(tf.stack([cost, hard, soft]), batch.rows)));
+          tf.dispose([sums, cost, hard, soft]);
+          sums = next;
+          rows += batch.rows;
+          for (const cb of callbacks) {
+            await cb.onBatchEnd?.({ epoch, batch: b, step: globalStep, batchesPerEpoch: stepsPerEpoch, totalSteps, size: batch.rows, alpha, temperature });
+          }
+          b++;
+          globalStep++;
+          await options.runtime.nextTick?.();
         }
-        const start = b * batchSize;
-        const size = Math.min(batchSize, train.rows - start);
-        const idx = tf.tensor1d(order.subarray(start, start + size), 'int32');
-        const alpha = alphas[globalStep]!;
-        const temperature = temperatures[globalStep]!;
-        const { cost, hard, soft } = step(idx, alpha, temperature);
-        const next = tf.tidy(() => tf.add(sums, tf.mul(tf.stack([cost, hard, soft]), size)));
-        tf.dispose([sums, cost, hard, soft, idx]);
-        sums = next;
-        for (const cb of callbacks) {
-          await cb.onBatchEnd?.({ epoch, batch: b, step: globalStep, batchesPerEpoch: stepsPerEpoch, totalSteps, size, alpha, temperature });
-        }
-        globalStep++;
-        await options.runtime.nextTick?.();
+        if (aborted) break;
+        if (b !== stepsPerEpoch) throw batchCountChanged(epoch, stepsPerEpoch, `${b}, not`);
+        // The epoch's loss is the row-weighted mean over its batches.
+        means = Array.from(await sums.data()).map((v) => v / rows);
+      } finally {
+        sums.dispose();
       }
-      const [loss, hardLoss, softLoss] = Array.from(await sums.data()).map((v) => v / train.rows) as [number, number, number];
-      sums.dispose();
-      if (aborted) break;
+      const [loss, hardLoss, softLoss] = means as [number, number, number];
       if (!Number.isFinite(loss)) {
         throw new KdError('KD_TRAINING_DIVERGED', `The loss became ${loss} in epoch ${epoch}. Lower the learning rate, check the input scaling, or use a logits student.`, { epoch });
       }
       const valMetrics: Record<string, number> = {};
       if (val) {
-        const m = await evaluateStudent(student, val.x, val.labels, metrics, { batchSize: Math.max(batchSize, 256), ...(options.runtime.nextTick ? { nextTick: () => options.runtime.nextTick!() } : {}) });
+        const m = await evaluateStudent(student, val.x, val.labels, metrics, { batchSize: Math.max(source.batchSize, 256), ...(options.runtime.nextTick ? { nextTick: () => options.runtime.nextTick!() } : {}) });
         for (const [k, v] of Object.entries(m)) valMetrics[`val_${k}`] = v;
       }
       const log: EpochLog = {
@@ -244,9 +230,39 @@ async function runTraining(options: DistillOptions, teacherSource: DistillOption
     return result;
   } finally {
     stopper?.dispose();
+    source?.dispose();
     tf.dispose(owned);
     if (ownOptimizer) optimizer?.dispose();
   }
+}
+
+/** In-memory data as a batch source, with the teacher's outputs for all rows computed (or loaded from the cache) once. */
+async function inMemorySource(options: DistillOptions<TrainingData>, train: PreparedData, teacherObj: Teacher | undefined, units: number, batchSize: number, owned: tf.Tensor[]): Promise<BatchSource> {
+  let teacher: { values: tf.Tensor2D; kind: Teacher['output'] } | undefined;
+  if (teacherObj) {
+    const outputs = await computeTeacherOutputs(options.runtime, teacherObj, train.x, { batchSize: options.teacherBatchSize ?? 256 });
+    owned.push(outputs.values);
+    checkTeacherUnits(outputs.values.shape[1], units);
+    teacher = { values: outputs.values, kind: outputs.kind };
+  }
+  return memorySource({ train, ...(teacher ? { teacher } : {}), batchSize, ...(options.shuffle !== undefined ? { shuffle: options.shuffle } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+}
+
+/** Rejects options that have no meaning for a stream, rather than ignoring them. */
+function checkStreamOptions(options: TrainOptions<TrainingData>): void {
+  if (options.batchSize !== undefined) {
+    throw new KdError('KD_INVALID_ARGUMENT', `batchSize (${options.batchSize}) does not apply to a stream: each batch the stream yields is one step. Choose the batch size in the source (e.g. csvBatches(path, { batchSize })) and leave batchSize out.`, { batchSize: options.batchSize });
+  }
+  if (options.shuffle === true) {
+    throw new KdError('KD_INVALID_ARGUMENT', 'shuffle: true cannot reorder a stream: kd trains on its batches in the order they come. Shuffle in the source (e.g. shuffle shard order or rows within a buffer) and leave shuffle out.');
+  }
+  if (options.validation && 'split' in options.validation) {
+    throw new KdError('KD_INVALID_ARGUMENT', 'validation: { split } needs in-memory training data; with a stream, pass held-out data as validation: { x, y }.');
+  }
+}
+
+function batchCountChanged(epoch: number, expected: number, got: string): KdError {
+  return new KdError('KD_DATA_INVALID', `In epoch ${epoch} the training stream yielded ${got} the ${expected} batches it yielded in the pass before training. data.batches() must yield the same number of batches on every pass (schedules and the checks were planned for that many steps).`, { epoch, expected });
 }
 
 function toStudent(s: DistillOptions['student']): Student {
@@ -255,18 +271,19 @@ function toStudent(s: DistillOptions['student']): Student {
   throw new KdError('KD_STUDENT_INVALID', 'student must be a tfjs-layers model or a Student (see layersStudent and customStudent).');
 }
 
-function collectCallbacks(options: TrainOptions): DistillCallbacks[] {
+function collectCallbacks(options: TrainOptions<TrainingData>): DistillCallbacks[] {
   const list = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? [...options.callbacks] : [options.callbacks];
   if (options.progress) list.push(consoleProgress());
   return list;
 }
 
-async function studentUnits(student: Student, x: tf.Tensor): Promise<number> {
+/** The student's output units, from running it on one row (`row()`, of features shaped `featureShape`). */
+async function studentUnits(student: Student, featureShape: number[], row: () => tf.Tensor): Promise<number> {
   let shape: number[];
   try {
-    shape = tf.tidy(() => student.apply(tf.slice(x, 0, 1), { training: false }).shape);
+    shape = tf.tidy(() => student.apply(row(), { training: false }).shape);
   } catch (cause) {
-    throw new KdError('KD_SHAPE_MISMATCH', `Student "${student.name}" could not run on one row of data shaped [${x.shape.slice(1).join(', ')}]: ${(cause as Error).message}`, { x: x.shape }, { cause });
+    throw new KdError('KD_SHAPE_MISMATCH', `Student "${student.name}" could not run on one row of data shaped [${featureShape.join(', ')}]: ${(cause as Error).message}`, { featureShape }, { cause });
   }
   if (shape.length === 1) return 1;
   if (shape.length !== 2) throw new KdError('KD_SHAPE_MISMATCH', `Student "${student.name}" must output [N] or [N, units]; got [${shape.join(', ')}].`);

@@ -20,42 +20,30 @@ export interface PreparedData {
  * Reads the labels and features once, asynchronously (never in the training loop).
  */
 export async function prepareLabeled(data: LabeledData, classes: number, what: string): Promise<PreparedData> {
-  if (!data || !(data.x instanceof tf.Tensor) || !(data.y instanceof tf.Tensor)) {
-    throw new KdError('KD_DATA_INVALID', `${what} must be { x: Tensor, y: Tensor }.`);
-  }
+  checkLabeledShapes(data, classes, what);
   const { x, y } = data;
-  const rows = x.shape[0] ?? 0;
-  if (x.rank < 2 || rows === 0) throw new KdError('KD_DATA_INVALID', `${what}.x must have shape [N, ...features] with N > 0; got [${x.shape.join(', ')}].`, { shape: x.shape });
-  if (y.shape[0] !== rows) throw new KdError('KD_SHAPE_MISMATCH', `${what}.x has ${rows} rows but ${what}.y has ${y.shape[0]}. Give one label per row.`, { x: x.shape, y: y.shape });
+  const rows = x.shape[0]!;
 
   const features = await x.data();
   for (let i = 0; i < features.length; i++) {
     if (!Number.isFinite(features[i]!)) throw new KdError('KD_NON_FINITE', `${what}.x holds a non-finite value (${features[i]}) at flat index ${i}. Clean or impute the features first.`, { index: i });
   }
 
-  const owned: tf.Tensor[] = [];
   const labels = new Int32Array(rows);
-  let target: tf.Tensor2D;
   const raw = await y.data();
   if (classes === 1) {
-    const ok = y.rank === 1 || (y.rank === 2 && y.shape[1] === 1);
-    if (!ok) throw new KdError('KD_SHAPE_MISMATCH', `The student has one output unit (binary), so ${what}.y must be [N] or [N, 1]; got [${y.shape.join(', ')}].`, { y: y.shape });
     for (let i = 0; i < rows; i++) {
       const v = raw[i]!;
       if (v !== 0 && v !== 1) throw new KdError('KD_LABEL_RANGE', `Binary labels must be 0 or 1; ${what}.y[${i}] is ${v}. Map your classes to 0/1 first.`, { index: i, value: v });
       labels[i] = v;
     }
-    target = tf.tidy(() => tf.reshape(tf.cast(y, 'float32'), [rows, 1]));
-    owned.push(target);
   } else if (y.rank === 1) {
     for (let i = 0; i < rows; i++) {
       const v = raw[i]!;
       if (!Number.isInteger(v) || v < 0 || v >= classes) throw new KdError('KD_LABEL_RANGE', `Class labels must be integers in [0, ${classes - 1}] (the student has ${classes} output units); ${what}.y[${i}] is ${v}.`, { index: i, value: v });
       labels[i] = v;
     }
-    target = tf.tidy(() => tf.cast(tf.oneHot(tf.cast(y, 'int32'), classes), 'float32')) as tf.Tensor2D;
-    owned.push(target);
-  } else if (y.rank === 2 && y.shape[1] === classes) {
+  } else {
     for (let i = 0; i < rows; i++) {
       let arg = 0;
       let sum = 0;
@@ -68,26 +56,64 @@ export async function prepareLabeled(data: LabeledData, classes: number, what: s
       if (Math.abs(sum - 1) > 1e-4) throw new KdError('KD_LABEL_RANGE', `Each row of one-hot labels must sum to 1; ${what}.y[${i}] sums to ${sum}.`, { index: i, sum });
       labels[i] = arg;
     }
-    target = tf.cast(y, 'float32') as tf.Tensor2D;
-    owned.push(target);
-  } else {
-    throw new KdError('KD_SHAPE_MISMATCH', `The student has ${classes} output units, so ${what}.y must be int labels [N] or one-hot [N, ${classes}]; got [${y.shape.join(', ')}].`, { y: y.shape });
   }
 
-  let sampleWeight: tf.Tensor1D | undefined;
   if (data.sampleWeight) {
-    const w = data.sampleWeight;
-    if (w.size !== rows || (w.rank !== 1 && !(w.rank === 2 && w.shape[1] === 1))) {
-      throw new KdError('KD_SHAPE_MISMATCH', `${what}.sampleWeight must be [N] with N = ${rows}; got [${w.shape.join(', ')}].`);
-    }
-    const wv = await w.data();
+    const wv = await data.sampleWeight.data();
     for (let i = 0; i < wv.length; i++) {
       if (!Number.isFinite(wv[i]!) || wv[i]! < 0) throw new KdError('KD_DATA_INVALID', `Sample weights must be finite and ≥ 0; ${what}.sampleWeight[${i}] is ${wv[i]}.`);
     }
+  }
+  const { y: target, sampleWeight, owned } = labeledTargets(data, classes);
+  return { x, y: target, labels, ...(sampleWeight ? { sampleWeight } : {}), rows, owned };
+}
+
+/**
+ * The checks of {@link prepareLabeled} that need no read of the values: tensors given, x is
+ * [N, ...features] with N > 0, one label (row of labels) and one weight per row, labels shaped for
+ * the student's `classes` output units.
+ */
+export function checkLabeledShapes(data: LabeledData, classes: number, what: string): void {
+  if (!data || !(data.x instanceof tf.Tensor) || !(data.y instanceof tf.Tensor)) {
+    throw new KdError('KD_DATA_INVALID', `${what} must be { x: Tensor, y: Tensor }.`);
+  }
+  const { x, y } = data;
+  const rows = x.shape[0] ?? 0;
+  if (x.rank < 2 || rows === 0) throw new KdError('KD_DATA_INVALID', `${what}.x must have shape [N, ...features] with N > 0; got [${x.shape.join(', ')}].`, { shape: x.shape });
+  if (y.shape[0] !== rows) throw new KdError('KD_SHAPE_MISMATCH', `${what}.x has ${rows} rows but ${what}.y has ${y.shape[0]}. Give one label per row.`, { x: x.shape, y: y.shape });
+  if (classes === 1) {
+    const ok = y.rank === 1 || (y.rank === 2 && y.shape[1] === 1);
+    if (!ok) throw new KdError('KD_SHAPE_MISMATCH', `The student has one output unit (binary), so ${what}.y must be [N] or [N, 1]; got [${y.shape.join(', ')}].`, { y: y.shape });
+  } else if (!(y.rank === 1 || (y.rank === 2 && y.shape[1] === classes))) {
+    throw new KdError('KD_SHAPE_MISMATCH', `The student has ${classes} output units, so ${what}.y must be int labels [N] or one-hot [N, ${classes}]; got [${y.shape.join(', ')}].`, { y: y.shape });
+  }
+  const w = data.sampleWeight;
+  if (w !== undefined && (!(w instanceof tf.Tensor) || w.size !== rows || (w.rank !== 1 && !(w.rank === 2 && w.shape[1] === 1)))) {
+    throw new KdError('KD_SHAPE_MISMATCH', `${what}.sampleWeight must be [N] with N = ${rows}; got ${w instanceof tf.Tensor ? `[${w.shape.join(', ')}]` : typeof w}.`);
+  }
+}
+
+/**
+ * The loss's targets for data that {@link prepareLabeled} has accepted: labels as [N, 1] (binary)
+ * or one-hot [N, K], weights as [N] float32. Tensor ops only, no reads, so it can run per batch
+ * of a stream whose values were checked in the pass before training.
+ */
+export function labeledTargets(data: LabeledData, classes: number): { y: tf.Tensor2D; sampleWeight?: tf.Tensor1D; owned: tf.Tensor[] } {
+  const { y } = data;
+  const rows = y.shape[0]!;
+  const target = tf.tidy(() => {
+    if (classes === 1) return tf.reshape(tf.cast(y, 'float32'), [rows, 1]) as tf.Tensor2D;
+    if (y.rank === 1) return tf.cast(tf.oneHot(tf.cast(y, 'int32'), classes), 'float32') as tf.Tensor2D;
+    return tf.cast(y, 'float32') as tf.Tensor2D;
+  });
+  const owned: tf.Tensor[] = [target];
+  let sampleWeight: tf.Tensor1D | undefined;
+  if (data.sampleWeight) {
+    const w = data.sampleWeight;
     sampleWeight = tf.tidy(() => tf.reshape(tf.cast(w, 'float32'), [rows])) as tf.Tensor1D;
     owned.push(sampleWeight);
   }
-  return { x, y: target, labels, ...(sampleWeight ? { sampleWeight } : {}), rows, owned };
+  return { y: target, ...(sampleWeight ? { sampleWeight } : {}), owned };
 }
 
 /** Splits off validation rows from the end of the training data (Keras's convention: before shuffling). */

@@ -5,6 +5,7 @@ import type { Schedule } from '../schedules/index.js';
 import type { TrainableLayersModel } from '../students/layers-student.js';
 import type { Student } from '../students/student.js';
 import type { Teacher, TeacherSource } from '../teachers/teacher.js';
+import type { StreamingData } from './streaming-data.js';
 
 /** Features and labels. Binary labels: 0/1 as [N] or [N, 1]. Multi-class: int labels [N] or one-hot [N, K]. */
 export interface LabeledData {
@@ -13,6 +14,9 @@ export interface LabeledData {
   /** Optional per-sample weights [N]. */
   sampleWeight?: tf.Tensor;
 }
+
+/** Training data: tensors in memory, or a stream read batch by batch (see {@link streamingData}). */
+export type TrainingData = LabeledData | StreamingData;
 
 /** Validation data, or the fraction of the training rows (taken from the end, before shuffling) to hold out. */
 export type ValidationOption = LabeledData | { split: number };
@@ -68,6 +72,7 @@ export interface TrainBeginLog {
   trainRows: number;
   validationRows: number;
   epochs: number;
+  /** Rows per step: the `batchSize` option, or with a stream the largest batch it yielded. */
   batchSize: number;
   totalSteps: number;
   fromScratch: boolean;
@@ -81,20 +86,31 @@ export interface DistillCallbacks {
   onTrainEnd?(result: DistillResult): void | Promise<void>;
 }
 
-/** Options shared by {@link distill} and {@link trainFromScratch}. */
-export interface TrainOptions {
+/**
+ * Options shared by {@link distill} and {@link trainFromScratch}. `D` is the form of the training
+ * data: in-memory tensors ({@link LabeledData}, the default) or a stream ({@link StreamingData}).
+ */
+export interface TrainOptions<D extends TrainingData = LabeledData> {
   runtime: KdRuntime;
   student: Student | TrainableLayersModel;
-  data: LabeledData;
+  /**
+   * In-memory `{ x, y, sampleWeight? }` tensors, or a {@link StreamingData} stream for data larger
+   * than memory: then each batch the stream yields is one step, and the teacher's outputs are kept
+   * in `runtime.cache` instead of memory.
+   */
+  data: D;
+  /** In-memory validation data, or (for in-memory training data only) the fraction of it to hold out. */
   validation?: ValidationOption;
   /** Any tfjs optimizer (kept by the caller: dispose it when done). Default: Adam with epsilon 1e-7 on every backend, created and freed by kd. */
   optimizer?: tf.Optimizer;
   /** Learning rate of the default Adam optimizer (default 1e-3). Not used with `optimizer`. */
   learningRate?: number;
   epochs?: number;
+  /** Rows per step for in-memory data (default 32). A stream's batches are its steps: passing it with a stream is an error. */
   batchSize?: number;
-  /** Seeds the shuffling (default 0). */
+  /** Seeds the shuffling of in-memory data (default 0). No effect on a stream. */
   seed?: number;
+  /** Reorder in-memory rows every epoch (default true). A stream is never reordered (that is its source's job): `true` with a stream is an error. */
   shuffle?: boolean;
   /** Validation metrics (default: accuracy, auc, logLoss, brier, ece for binary; accuracy, logLoss for multi-class). */
   metrics?: MetricName[];
@@ -106,8 +122,8 @@ export interface TrainOptions {
   signal?: AbortSignal;
 }
 
-/** Options for {@link distill}. */
-export interface DistillOptions extends TrainOptions {
+/** Options for {@link distill}; `D` as for {@link TrainOptions}. */
+export interface DistillOptions<D extends TrainingData = LabeledData> extends TrainOptions<D> {
   /** The teacher (or {@link ensemble}); never trained. */
   teacher: TeacherSource | Teacher;
   /** Weight of the hard (ground-truth) part; a number or a schedule. Default 0.5. */

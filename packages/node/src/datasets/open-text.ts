@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { KdError } from '@kd/core';
@@ -24,7 +25,10 @@ export async function isGzip(path: string): Promise<boolean> {
 export async function openBytes(path: string): Promise<NodeJS.ReadableStream> {
   const gz = await isGzip(path);
   const raw = createReadStream(path);
-  return gz ? raw.pipe(createGunzip()) : raw;
+  if (!gz) return raw;
+  // pipeline (not pipe) closes the file when a reader stops early and passes read errors on;
+  // they reach the reader through the gunzip stream, so the callback has nothing left to do.
+  return pipeline(raw, createGunzip(), () => {});
 }
 
 /** The file's text, chunk by chunk (UTF-8, gzip undone), without loading it whole. */

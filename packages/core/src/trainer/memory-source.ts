@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { OutputKind } from '../losses/types.js';
+import { mulberry32, permutation } from '../util/random.js';
+import type { PreparedData } from './prepare-data.js';
+import { batchTensors, type BatchSource, type TrainBatch } from './train-batch.js';
+
+/** Options for {@link memorySource}. */
+export interface MemorySourceOptions {
+  /** Checked data (see prepareLabeled); stays the caller's. */
+  train: PreparedData;
+  /** The teacher's outputs for every row of `train`, [N, units]; stays the caller's. */
+  teacher?: { values: tf.Tensor2D; kind: OutputKind };
+  batchSize: number;
+  /** Reorder the rows every epoch (default true), from `seed` (default 0). */
+  shuffle?: boolean;
+  seed?: number;
+}
+
+/** In-memory data as batches: a (seeded) permutation per epoch, cut into `batchSize` rows. */
+export function memorySource(options: MemorySourceOptions): BatchSource {
+  const { train, teacher, batchSize } = options;
+  const rows = train.rows;
+  const random = mulberry32(options.seed ?? 0);
+  const rowsAt = (idx: tf.Tensor1D): TrainBatch =>
+    tf.tidy(() => ({
+      x: tf.gather(train.x, idx),
+      y: tf.gather(train.y, idx),
+      ...(teacher ? { teacher: tf.gather(teacher.values, idx) } : {}),
+      ...(train.sampleWeight ? { sampleWeight: tf.gather(train.sampleWeight, idx) } : {}),
+      rows: idx.shape[0],
+    }));
+  const take = (indices: Int32Array): TrainBatch => {
+    const idx = tf.tensor1d(indices, 'int32');
+    try {
+      return rowsAt(idx);
+    } finally {
+      idx.dispose();
+    }
+  };
+  const probeBatch = take(Int32Array.of(0, Math.min(1, rows - 1)));
+  return {
+    rows,
+    batchesPerEpoch: Math.ceil(rows / batchSize),
+    batchSize,
+    ...(teacher ? { teacherKind: teacher.kind } : {}),
+    probeBatch,
+    async *epoch() {
+      const order = options.shuffle === false ? Int32Array.from({ length: rows }, (_, i) => i) : permutation(rows, random);
+      for (let start = 0; start < rows; start += batchSize) {
+        const batch = take(order.subarray(start, Math.min(start + batchSize, rows)));
+        try {
+          yield batch;
+        } finally {
+          tf.dispose(batchTensors(batch));
+        }
+      }
+    },
+    dispose() {
+      tf.dispose(batchTensors(probeBatch));
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { KdError } from '../errors/kd-error.js';
+import type { OutputKind } from '../losses/types.js';
+
+/** One optimisation step's data, as the step function takes it. */
+export interface TrainBatch {
+  x: tf.Tensor;
+  /** Targets as the loss takes them: binary [B, 1] 0/1, multi-class [B, K] one-hot. */
+  y: tf.Tensor2D;
+  /** The teacher's outputs for these rows, of the source's `teacherKind`; absent without a teacher. */
+  teacher?: tf.Tensor2D;
+  sampleWeight?: tf.Tensor1D;
+  rows: number;
+}
+
+/**
+ * Where the training loop takes its batches from: in-memory tensors or a stream. Everything a
+ * source holds was checked when it was built, before the first step.
+ */
+export interface BatchSource {
+  /** Rows in one pass. */
+  readonly rows: number;
+  /** Batches (steps) in one pass. */
+  readonly batchesPerEpoch: number;
+  /** The largest batch, in rows. */
+  readonly batchSize: number;
+  /** What the teacher values in batches are; absent without a teacher. */
+  readonly teacherKind?: OutputKind;
+  /** Up to two rows of real data, for the kernel probe before training. Freed by `dispose`. */
+  readonly probeBatch: TrainBatch;
+  /** One pass over the data. A batch's tensors are freed when the next one is asked for, or the pass ends. */
+  epoch(): AsyncIterable<TrainBatch>;
+  /** Frees what the source holds. */
+  dispose(): void;
+}
+
+/** Every tensor of a batch. */
+export function batchTensors(batch: TrainBatch): tf.Tensor[] {
+  return [batch.x, batch.y, ...(batch.teacher ? [batch.teacher] : []), ...(batch.sampleWeight ? [batch.sampleWeight] : [])];
+}
+
+/** Rejects teacher outputs whose width differs from the student's. */
+export function checkTeacherUnits(teacherUnits: number, studentUnits: number): void {
+  if (teacherUnits !== studentUnits) {
+    throw new KdError('KD_SHAPE_MISMATCH', `The teacher outputs ${teacherUnits} units per row but the student outputs ${studentUnits}. Teacher and student must predict the same classes.`, { teacher: teacherUnits, student: studentUnits });
+  }
+}
