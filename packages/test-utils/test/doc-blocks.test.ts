@@ -1,7 +1,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileDocBlock, extractTsBlocks, runDocBlock } from './run-doc-blocks.js';
+import { compileDocBlock, extractTsBlocks, runDocBlock } from '../src/doc-blocks.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

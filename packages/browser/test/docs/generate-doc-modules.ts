@@ -11,7 +11,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import ts from 'typescript';
-import { readTsBlocks, type DocBlock } from './doc-runner.js';
+import { readTsBlocks, type DocBlock } from '@kd/test-utils/doc-blocks';
 import type { GeneratedBlock, GeneratedPage } from './generated-block.js';
 
 const PAGE = 'docs/runtimes/browser.md';

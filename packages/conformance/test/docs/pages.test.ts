@@ -6,7 +6,7 @@ import type { KdRuntime } from '@kd/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StudentModule } from '../../src/index.js';
 import type { ConformanceSuiteOptions } from '../../src/suite/index.js';
-import { readTsBlocks, runDocBlock } from './doc-runner.js';
+import { readTsBlocks, runDocBlock } from '@kd/test-utils/doc-blocks';
 
 const blocks = readTsBlocks(new URL('../../../../docs/conformance.md', import.meta.url));
 const [suiteFile, fromCode] = blocks;

@@ -2,9 +2,9 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
-import { readTsBlocks, runDocBlock } from './run-doc-blocks.js';
+import { readTsBlocks, runDocBlock } from '@kd/test-utils/doc-blocks';
 
-const pages = ['getting-started.md', 'architecture.md', 'runtimes/cpu.md'];
+const pages = ['getting-started.md', 'architecture.md', 'runtimes/cpu.md', 'streaming.md'];
 
 describe.each(pages)('docs/%s', (page) => {
   const blocks = readTsBlocks(new URL(`../../../../docs/${page}`, import.meta.url));

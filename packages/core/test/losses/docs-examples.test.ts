@@ -2,7 +2,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
-import { readTsBlocks, runDocBlock, type DocModules } from '../docs/run-doc-blocks.js';
+import { readTsBlocks, runDocBlock, type DocModules } from '@kd/test-utils/doc-blocks';
 
 const page = new URL('../../../../docs/losses.md', import.meta.url);
 const blocks = readTsBlocks(page);

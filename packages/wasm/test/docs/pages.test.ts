@@ -2,7 +2,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readTsBlocks, runDocBlock } from './doc-runner.js';
+import { readTsBlocks, runDocBlock } from '@kd/test-utils/doc-blocks';
 
 const blocks = readTsBlocks(new URL('../../../../docs/runtimes/wasm.md', import.meta.url));
 
