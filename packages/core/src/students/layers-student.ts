@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { KdError } from '../errors/kd-error.js';
 import { inferLayersOutput, isLayersModel, type OutputKind } from '../teachers/teacher.js';
+import { kernelsForLayers } from './required-kernels.js';
 import { bytesOf, type Student } from './student.js';
 
 /** What kd needs of a tfjs-layers `LayersModel` used as a student. */
 export interface TrainableLayersModel {
   name: string;
-  layers: Array<{ getConfig(): Record<string, unknown>; name: string }>;
+  layers: Array<{ getConfig(): Record<string, unknown>; name: string; getClassName(): string }>;
   apply(inputs: tf.Tensor | tf.Tensor[], kwargs?: Record<string, unknown>): tf.Tensor | tf.Tensor[] | unknown;
   predict(x: tf.Tensor | tf.Tensor[], config?: unknown): tf.Tensor | tf.Tensor[];
   getWeights(trainableOnly?: boolean): tf.Tensor[];
@@ -58,6 +59,7 @@ export function layersStudent(model: TrainableLayersModel, options: LayersStuden
     getWeights: () => model.getWeights().map((w) => tf.clone(w)),
     setWeights: (w) => model.setWeights(w),
     countParams: () => model.countParams(),
+    requiredKernels: () => kernelsForLayers(model.layers.map((l) => l.getClassName())),
     weightBytes: () => bytesOf(model.getWeights()),
     save: (handler) => model.save(handler),
     dispose: () => {

@@ -21,6 +21,11 @@ export interface Student {
   countParams(): number;
   /** Bytes the weights take when saved (float32 = 4 bytes each). */
   weightBytes(): number;
+  /**
+   * tfjs kernel names a training step needs, checked with the runtime's `hasKernel` before
+   * training starts. Optional: the trainer also runs one probe step.
+   */
+  requiredKernels?(): string[];
   /** Saves the student alone (never a teacher) through a tfjs IOHandler. */
   save(handler: tf.io.IOHandler): Promise<tf.io.SaveResult>;
   dispose(): void;

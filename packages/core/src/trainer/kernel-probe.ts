@@ -7,11 +7,15 @@ const MISSING_KERNEL = /Kernel '([^']+)' not registered for backend '([^']+)'/;
 const MISSING_GRADIENT = /gradient function not found for ([A-Za-z0-9_]+)/;
 
 /**
- * Runs one forward and backward pass on two rows before training, so a kernel the runtime lacks
- * (e.g. Conv2DBackpropFilter on stock wasm) fails now with KD_KERNEL_MISSING instead of midway.
+ * Checks the kernels the student declares with the runtime's `hasKernel`, then runs one forward
+ * and backward pass on two rows before training, so a kernel the runtime lacks (e.g.
+ * Conv2DBackpropFilter on stock wasm) fails now with KD_KERNEL_MISSING instead of midway.
  * The student's weights (batch-norm statistics included) are restored afterwards.
  */
 export function probeTrainingStep(runtime: KdRuntime, student: Student, step: () => void): void {
+  const declared = student.requiredKernels?.() ?? [];
+  const absent = declared.filter((k) => !runtime.hasKernel(k));
+  if (absent.length > 0) throw missingKernels(runtime, student, absent);
   const saved = student.getWeights();
   try {
     // tf.profile would list the kernels, but it breaks custom gradients (logSigmoid) in tfjs 4.22,

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpuRuntime } from '../../src/cpu.js';
-import { customStudent, distill, isKdError, linear, teacher, trainFromScratch, type KdRuntime } from '../../src/index.js';
+import { customStudent, distill, isKdError, layersStudent, linear, teacher, trainFromScratch, type KdRuntime } from '../../src/index.js';
 import { bce64, denseStudent, sigmoid64, toyBinary } from '../helpers/fixtures.js';
 
 let runtime: KdRuntime;
@@ -195,6 +196,25 @@ describe('distill validates before training', () => {
     await expectCode('KD_INVALID_ARGUMENT', { learningRate: -1 });
   });
   it('rejects an unknown early-stopping monitor', () => expectCode('KD_INVALID_ARGUMENT', { earlyStopping: { monitor: 'val_auc' } }));
+  it("checks the kernels a layers student's layers need with the runtime's hasKernel", async () => {
+    const conv = tfl.sequential({
+      layers: [
+        tfl.layers.reshape({ inputShape: [4], targetShape: [2, 2, 1] }),
+        tfl.layers.conv2d({ filters: 2, kernelSize: 2, kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }),
+        tfl.layers.flatten(),
+        tfl.layers.dense({ units: 1, kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }) }),
+      ],
+    });
+    expect(layersStudent(conv).requiredKernels!()).toEqual(['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul']);
+    // A runtime like stock wasm: everything but the conv filter gradient.
+    const lacking: KdRuntime = { ...runtime, name: 'lacking', init: () => runtime.init(), hasKernel: (k) => k !== 'Conv2DBackpropFilter' && runtime.hasKernel(k) };
+    const before = Array.from(conv.getWeights()[0]!.dataSync());
+    const err = await distill({ runtime: lacking, teacher: teacherFn, student: conv, data: { x: data.x, y: data.y } }).catch((e: unknown) => e);
+    expect(isKdError(err, 'KD_KERNEL_MISSING')).toBe(true);
+    expect((err as Error).message).toMatch(/Runtime "lacking" has no Conv2DBackpropFilter kernel/);
+    expect(Array.from(conv.getWeights()[0]!.dataSync())).toEqual(before);
+    conv.dispose();
+  });
   it('reports a kernel the runtime lacks before the first step', async () => {
     const w = tf.variable(tf.zeros([4, 1]), true, 'w_missing');
     const student = customStudent({
