@@ -1,10 +1,12 @@
+// Plain JavaScript (with chromium.d.ts beside it): vitest configs import this, and Node loads a
+// config's dependencies natively, without a TypeScript transform.
 import { playwright } from '@vitest/browser-playwright';
 
 /**
  * Flags under which WebGL2 works in Debian's headless Chromium through SwiftShader (no GPU),
  * and which keep Chromium from reaching for the network at start.
  */
-export const CHROMIUM_FLAGS = [
+export const CHROMIUM_FLAGS = Object.freeze([
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -15,7 +17,7 @@ export const CHROMIUM_FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
-] as const;
+]);
 
 /** tfjs's ESM build has no `type: module`: the browser can only load these pre-bundled (optimizeDeps.include). */
 export const TFJS_BROWSER_ENTRIES = [
@@ -32,13 +34,13 @@ export const TFJS_BROWSER_ENTRIES = [
  * A fresh vitest `browser` config on the system's Chromium (never a downloaded browser;
  * `KD_CHROMIUM` overrides the path). Fresh per call: vitest fails when projects share one object.
  */
-export function chromiumBrowser(extra: Record<string, unknown> = {}) {
+export function chromiumBrowser(extra = {}) {
   return {
     enabled: true,
     headless: true,
     screenshotFailures: false,
     provider: playwright({ launchOptions: { executablePath: process.env.KD_CHROMIUM ?? '/usr/bin/chromium', args: [...CHROMIUM_FLAGS] } }),
-    instances: [{ browser: 'chromium' as const }],
+    instances: [{ browser: 'chromium' }],
     ...extra,
   };
 }
