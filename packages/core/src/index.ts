@@ -12,3 +12,4 @@ export * from './teachers/index.js';
 export * from './students/index.js';
 export * from './trainer/index.js';
 export * from './search/index.js';
+export { mulberry32, permutation } from './util/random.js';

@@ -1,17 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { mulberry32 as seeded } from '@kd/core';
 
-/** A small seeded generator (mulberry32), independent of kd's. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator (kd's mulberry32), so test data is the same bits on every backend. */
+export { seeded };
 
 /** Rows of features in [-1, 1), labels from a fixed linear rule, and a teacher's probabilities for them. */
 export function binaryProblem(rows: number, features: number, seed = 1): { x: number[][]; y: number[]; teacher: number[] } {

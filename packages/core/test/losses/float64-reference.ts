@@ -1,3 +1,4 @@
+import { mulberry32 as seededRandom } from '../../src/util/random.js';
 /**
  * Independent float64 closed forms for the distillation losses, in plain JavaScript. They use
  * different formulas from the implementation where one exists (softplus instead of log-sigmoid,
@@ -5,16 +6,7 @@
  */
 
 /** Small deterministic generator (mulberry32) so failures reproduce. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export function uniform(rand: () => number, n: number, lo: number, hi: number): number[] {
   return Array.from({ length: n }, () => lo + (hi - lo) * rand());

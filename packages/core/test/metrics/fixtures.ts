@@ -1,14 +1,6 @@
+import { mulberry32 as uniform } from '../../src/util/random.js';
 /** Deterministic uniform numbers in [0, 1) (mulberry32), so test data is the same on every run. */
-export function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { uniform };
 
 /** Binary labels and float32 probabilities loosely related to them; `decimals` rounds to force ties. */
 export function binaryCase(n: number, seed: number, decimals?: number): { y: Int32Array; p: Float32Array } {
