@@ -2,7 +2,7 @@
 // Fashion-MNIST subset (T-shirt/top vs Shirt), train the same student from scratch, and compare.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { consoleProgress, distill, ensemble, evaluateStudent, evaluateTeacher, layersStudent, teacher, trainFromScratch } from '@kd/core';
+import { consoleProgress, distill, ensemble, evaluateStudent, evaluateTeacher, layersStudent, searchAlpha, teacher, trainFromScratch } from '@kd/core';
 import { loadFashionSubset, toFeatures } from './fashion-subset.mjs';
 
 const METRICS = ['accuracy', 'auc', 'logLoss'];
@@ -33,9 +33,11 @@ export function makeStudent(seed = 0) {
 
 /**
  * Runs the demo on a runtime and returns the comparison rows.
- * @param {{ runtime: import('@kd/core').KdRuntime, quick?: boolean, progress?: boolean, log?: (line: string) => void, alpha?: number }} options
+ * With `search`, α is not given but chosen by `searchAlpha` on the last 400 training images
+ * (held out), over `search.alphas` × `search.seeds`, selecting the lowest validation log-loss.
+ * @param {{ runtime: import('@kd/core').KdRuntime, quick?: boolean, progress?: boolean, log?: (line: string) => void, alpha?: number, search?: { alphas: number[], seeds: number[] } }} options
  */
-export async function runDemo({ runtime, quick = false, progress = false, log = () => {}, alpha = 0.3 }) {
+export async function runDemo({ runtime, quick = false, progress = false, log = () => {}, alpha = 0.3, search }) {
   const settings = quick ? DEMO_SETTINGS.quick : DEMO_SETTINGS.full;
   const info = await runtime.init();
   log(`runtime: ${runtime.name} (tfjs backend ${info.backend}, float${info.floatPrecision})`);
@@ -65,9 +67,14 @@ export async function runDemo({ runtime, quick = false, progress = false, log = 
 
     // 2. The same tiny student, distilled from the ensemble and trained from scratch, same seed and init.
     const common = { runtime, data: { x: xTrain, y: yTrain }, epochs: settings.studentEpochs, batchSize: settings.batchSize, seed: 0 };
+    let alphaLabel = `α = ${alpha}`;
+    if (search) {
+      alpha = await searchDemoAlpha({ runtime, team, xTrain, yTrain, settings, search, log });
+      alphaLabel = `α = ${alpha}, searched`;
+    }
     const distilledModel = makeStudent(0);
     await distill({ ...common, teacher: team, student: layersStudent(distilledModel), alpha, temperature: 1, learningRate: 3e-3, callbacks: callbacks('distilled student') });
-    rows.push({ model: `student, distilled (α = ${alpha})`, ...describe(distilledModel), ...(await evaluateStudent(layersStudent(distilledModel), xTest, testLabels, METRICS)) });
+    rows.push({ model: `student, distilled (${alphaLabel})`, ...describe(distilledModel), ...(await evaluateStudent(layersStudent(distilledModel), xTest, testLabels, METRICS)) });
 
     const scratchModel = makeStudent(0);
     await trainFromScratch({ ...common, student: layersStudent(scratchModel), learningRate: 3e-3, callbacks: callbacks('scratch student') });
@@ -77,6 +84,35 @@ export async function runDemo({ runtime, quick = false, progress = false, log = 
     return rows;
   } finally {
     tf.dispose([xTrain, yTrain, xTest]);
+  }
+}
+
+/** Picks α with searchAlpha on the last 400 training rows held out, and logs the table. */
+async function searchDemoAlpha({ runtime, team, xTrain, yTrain, settings, search, log }) {
+  const held = 400;
+  const fit = xTrain.shape[0] - held;
+  const [xFit, xVal] = tf.split(xTrain, [fit, held]);
+  const [yFit, yVal] = tf.split(yTrain, [fit, held]);
+  try {
+    log(`searching α over ${search.alphas.join(', ')} with ${search.seeds.length} seed(s) each, on ${held} held-out training images`);
+    const result = await searchAlpha({
+      runtime,
+      teacher: team,
+      makeStudent: (seed) => makeStudent(seed),
+      data: { x: xFit, y: yFit },
+      validation: { x: xVal, y: yVal },
+      alphas: search.alphas,
+      seeds: search.seeds,
+      epochs: settings.studentEpochs,
+      batchSize: settings.batchSize,
+      learningRate: 3e-3,
+      metric: 'val_loss',
+      onRun: (run, done, total) => log(`  run ${done}/${total}: α ${run.alpha}, seed ${run.seed} → validation log-loss ${run.value.toFixed(4)}`),
+    });
+    for (const r of result.rows) log(`  α ${r.alpha.toFixed(2)}: validation log-loss ${r.mean.toFixed(4)} ± ${r.std.toFixed(4)}${r === result.best ? '  ← best' : ''}`);
+    return result.best.alpha;
+  } finally {
+    tf.dispose([xFit, xVal, yFit, yVal]);
   }
 }
 

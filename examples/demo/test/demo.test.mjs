@@ -26,3 +26,20 @@ describe('the quick-start demo', () => {
     expect(tf.memory().numTensors).toBe(before);
   }, 300_000);
 });
+
+describe('the demo with --search', () => {
+  it('chooses α with searchAlpha on held-out training images and distils with it', async () => {
+    const lines = [];
+    const runtime = wasmRuntime();
+    await runtime.init();
+    const before = tf.memory().numTensors;
+    const rows = await runDemo({ runtime, quick: true, search: { alphas: [0, 1], seeds: [0] }, log: (l) => lines.push(l) });
+    const table = lines.filter((l) => /^ {2}α \d/.test(l));
+    expect(table).toHaveLength(2);
+    const best = table.find((l) => l.endsWith('← best'));
+    const chosen = Number(/α (\S+):/.exec(best)[1]);
+    expect(rows[3].model).toBe(`student, distilled (α = ${chosen}, searched)`);
+    expect(lines.filter((l) => /^ {2}run \d\/2: α [01], seed 0 → validation log-loss \d\.\d{4}$/.test(l))).toHaveLength(2);
+    expect(tf.memory().numTensors).toBe(before);
+  }, 300_000);
+});
