@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { bceFromLogits, binaryProbabilitiesToLogits } from './elementwise-losses.js';
 import { reduceLossParts } from './reduce-loss-parts.js';
 import type { DistillationLossOptions, LossParts, LossReduction, LossValue, OutputKind } from './types.js';
-import { assertAlpha, assertOptionalTensor, assertOutputKind, assertReduction, assertTemperature, assertTensor } from './validate-arguments.js';
+import { checkCommonArguments } from './validate-arguments.js';
 import { assertBinaryShapes } from './validate-shapes.js';
 import { planValueChecks, runValueChecksSync } from './value-checks.js';
 
@@ -50,17 +50,7 @@ export interface BinaryDistillationLossFromLogitsArgs<R extends LossReduction = 
  */
 export function binaryDistillationLossFromLogits<R extends LossReduction = 'mean'>(args: BinaryDistillationLossFromLogitsArgs<R>): LossParts<LossValue<R>> {
   const { yTrue, teacher, student, sampleWeight, alpha } = args;
-  const teacherKind = args.teacherKind ?? 'logits';
-  const temperature = args.temperature ?? 1;
-  const reduction = (args.reduction ?? 'mean') as R;
-  assertTensor(yTrue, 'yTrue');
-  assertTensor(teacher, 'teacher');
-  assertTensor(student, 'student');
-  assertOptionalTensor(sampleWeight, 'sampleWeight');
-  assertAlpha(alpha);
-  assertTemperature(temperature);
-  assertOutputKind(teacherKind, 'teacherKind');
-  assertReduction(reduction);
+  const { teacherKind, temperature, reduction } = checkCommonArguments<R>(args, 'logits');
   assertBinaryShapes({ yTrue, teacher, student, sampleWeight });
   if (args.checkValues === true) {
     runValueChecksSync(planValueChecks({ loss: 'binaryFromLogits', yTrue, teacher, teacherKind, student, sampleWeight }));

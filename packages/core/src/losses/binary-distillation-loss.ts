@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { bceFromProbabilities } from './elementwise-losses.js';
 import { reduceLossParts } from './reduce-loss-parts.js';
 import type { DistillationLossOptions, LossParts, LossReduction, LossValue, OutputKind } from './types.js';
-import { assertAlpha, assertOptionalTensor, assertOutputKind, assertReduction, assertTensor } from './validate-arguments.js';
+import { checkCommonArguments } from './validate-arguments.js';
 import { assertBinaryShapes } from './validate-shapes.js';
 import { planValueChecks, runValueChecksSync } from './value-checks.js';
 
@@ -42,15 +42,7 @@ export interface BinaryDistillationLossArgs<R extends LossReduction = 'mean'> ex
  */
 export function binaryDistillationLoss<R extends LossReduction = 'mean'>(args: BinaryDistillationLossArgs<R>): LossParts<LossValue<R>> {
   const { yTrue, teacher, student, sampleWeight, alpha } = args;
-  const teacherKind = args.teacherKind ?? 'probabilities';
-  const reduction = (args.reduction ?? 'mean') as R;
-  assertTensor(yTrue, 'yTrue');
-  assertTensor(teacher, 'teacher');
-  assertTensor(student, 'student');
-  assertOptionalTensor(sampleWeight, 'sampleWeight');
-  assertAlpha(alpha);
-  assertOutputKind(teacherKind, 'teacherKind');
-  assertReduction(reduction);
+  const { teacherKind, reduction } = checkCommonArguments<R>(args, 'probabilities');
   assertBinaryShapes({ yTrue, teacher, student, sampleWeight });
   if (args.checkValues === true) runValueChecksSync(planValueChecks({ loss: 'binary', yTrue, teacher, teacherKind, student, sampleWeight }));
 

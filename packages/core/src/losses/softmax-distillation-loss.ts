@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { PROBABILITY_EPSILON, crossEntropyRows, logOfProbabilities } from './elementwise-losses.js';
 import { reduceLossParts } from './reduce-loss-parts.js';
 import type { DistillationLossOptions, LossParts, LossReduction, LossValue, OutputKind } from './types.js';
-import { assertAlpha, assertOptionalTensor, assertOutputKind, assertReduction, assertTemperature, assertTensor } from './validate-arguments.js';
+import { checkCommonArguments } from './validate-arguments.js';
 import { assertSoftmaxShapes } from './validate-shapes.js';
 import { planValueChecks, runValueChecksSync } from './value-checks.js';
 
@@ -45,17 +45,7 @@ export interface SoftmaxDistillationLossArgs<R extends LossReduction = 'mean'> e
  */
 export function softmaxDistillationLoss<R extends LossReduction = 'mean'>(args: SoftmaxDistillationLossArgs<R>): LossParts<LossValue<R>> {
   const { yTrue, teacher, student, sampleWeight, alpha } = args;
-  const teacherKind = args.teacherKind ?? 'logits';
-  const temperature = args.temperature ?? 1;
-  const reduction = (args.reduction ?? 'mean') as R;
-  assertTensor(yTrue, 'yTrue');
-  assertTensor(teacher, 'teacher');
-  assertTensor(student, 'student');
-  assertOptionalTensor(sampleWeight, 'sampleWeight');
-  assertAlpha(alpha);
-  assertTemperature(temperature);
-  assertOutputKind(teacherKind, 'teacherKind');
-  assertReduction(reduction);
+  const { teacherKind, temperature, reduction } = checkCommonArguments<R>(args, 'logits');
   const { numClasses, labelLayout } = assertSoftmaxShapes({ yTrue, teacher, student, sampleWeight });
   if (args.checkValues === true) {
     runValueChecksSync(planValueChecks({ loss: 'softmax', yTrue, teacher, teacherKind, student, sampleWeight, numClasses, labelLayout }));

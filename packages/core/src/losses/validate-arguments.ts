@@ -78,3 +78,34 @@ function describe(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) return String(value);
   return Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`;
 }
+
+/** The arguments every distillation loss takes. */
+interface CommonLossArguments {
+  yTrue: unknown;
+  teacher: unknown;
+  student: unknown;
+  sampleWeight?: unknown;
+  alpha: unknown;
+  teacherKind?: unknown;
+  temperature?: unknown;
+  reduction?: unknown;
+}
+
+/**
+ * The checks every distillation loss makes before computing anything (tensors, α, T, teacher
+ * kind, reduction), returning the options with their defaults applied.
+ */
+export function checkCommonArguments<R extends LossReduction>(args: CommonLossArguments, defaultTeacherKind: OutputKind): { teacherKind: OutputKind; temperature: number; reduction: R } {
+  const teacherKind = args.teacherKind ?? defaultTeacherKind;
+  const temperature = args.temperature ?? 1;
+  const reduction = args.reduction ?? 'mean';
+  assertTensor(args.yTrue, 'yTrue');
+  assertTensor(args.teacher, 'teacher');
+  assertTensor(args.student, 'student');
+  assertOptionalTensor(args.sampleWeight, 'sampleWeight');
+  assertAlpha(args.alpha);
+  assertTemperature(temperature);
+  assertOutputKind(teacherKind, 'teacherKind');
+  assertReduction(reduction);
+  return { teacherKind, temperature, reduction: reduction as R };
+}
