@@ -1,4 +1,4 @@
-import { checkBinaryInputs, checkOption, weightAt } from './check-inputs.js';
+import { checkBinaryInputs, checkOption, weightedMean } from './check-inputs.js';
 
 /**
  * Fraction of examples whose thresholded probability matches the label; an example is predicted
@@ -18,14 +18,7 @@ export function accuracy(
 ): number {
   const n = checkBinaryInputs('accuracy', yTrue, p, weights);
   checkOption('accuracy', 'threshold', threshold, 0, 1);
-  let hit = 0;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const w = weightAt(weights, i);
-    if ((p[i]! > threshold ? 1 : 0) === yTrue[i]) hit += w;
-    total += w;
-  }
-  return hit / total;
+  return weightedMean(n, weights, (i) => ((p[i]! > threshold ? 1 : 0) === yTrue[i] ? 1 : 0));
 }
 
 /**
@@ -40,15 +33,10 @@ export function accuracy(
 export function logLoss(yTrue: ArrayLike<number>, p: ArrayLike<number>, eps = 1e-7, weights?: ArrayLike<number>): number {
   const n = checkBinaryInputs('logLoss', yTrue, p, weights);
   checkOption('logLoss', 'eps', eps, 0, 0.5);
-  let sum = 0;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const w = weightAt(weights, i);
+  return weightedMean(n, weights, (i) => {
     const q = Math.min(Math.max(p[i]!, eps), 1 - eps);
-    sum -= w * (yTrue[i] === 1 ? Math.log(q) : Math.log(1 - q));
-    total += w;
-  }
-  return sum / total;
+    return -(yTrue[i] === 1 ? Math.log(q) : Math.log(1 - q));
+  });
 }
 
 /**
@@ -62,13 +50,5 @@ export function logLoss(yTrue: ArrayLike<number>, p: ArrayLike<number>, eps = 1e
  */
 export function brierScore(yTrue: ArrayLike<number>, p: ArrayLike<number>, weights?: ArrayLike<number>): number {
   const n = checkBinaryInputs('brierScore', yTrue, p, weights);
-  let sum = 0;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const w = weightAt(weights, i);
-    const d = p[i]! - yTrue[i]!;
-    sum += w * d * d;
-    total += w;
-  }
-  return sum / total;
+  return weightedMean(n, weights, (i) => (p[i]! - yTrue[i]!) ** 2);
 }

@@ -127,6 +127,18 @@ export function weightAt(weights: ArrayLike<number> | undefined, i: number): num
   return weights === undefined ? 1 : weights[i]!;
 }
 
+/** `Σ wᵢ·value(i) / Σ wᵢ` over rows 0..n−1 (the plain mean without weights). */
+export function weightedMean(n: number, weights: ArrayLike<number> | undefined, value: (i: number) => number): number {
+  let sum = 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weightAt(weights, i);
+    sum += w * value(i);
+    total += w;
+  }
+  return sum / total;
+}
+
 /** Throws KD_INVALID_ARGUMENT unless `value` is a number in [lo, hi] (or a whole number ≥ 1 for `integer`). */
 export function checkOption(where: string, name: string, value: number, lo: number, hi: number, integer = false): void {
   const ok = typeof value === 'number' && Number.isFinite(value) && value >= lo && value <= hi && (!integer || Number.isInteger(value));

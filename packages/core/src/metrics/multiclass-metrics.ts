@@ -1,6 +1,6 @@
 import { aucOfScores } from './auc-roc.js';
 import { binnedCalibrationError } from './calibration.js';
-import { checkMulticlassInputs, checkOption, weightAt } from './check-inputs.js';
+import { checkMulticlassInputs, checkOption, weightedMean } from './check-inputs.js';
 
 /** Index of the largest probability in row `i` (the first one on ties). */
 function argmaxRow(probs: ArrayLike<number>, i: number, k: number): number {
@@ -32,14 +32,7 @@ export function multiclassAccuracy(
   weights?: ArrayLike<number>,
 ): number {
   const n = checkMulticlassInputs('multiclassAccuracy', yTrue, probs, numClasses, weights);
-  let hit = 0;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const w = weightAt(weights, i);
-    if (argmaxRow(probs, i, numClasses) === yTrue[i]) hit += w;
-    total += w;
-  }
-  return hit / total;
+  return weightedMean(n, weights, (i) => (argmaxRow(probs, i, numClasses) === yTrue[i] ? 1 : 0));
 }
 
 /**
@@ -60,15 +53,7 @@ export function multiclassLogLoss(
 ): number {
   const n = checkMulticlassInputs('multiclassLogLoss', yTrue, probs, numClasses, weights);
   checkOption('multiclassLogLoss', 'eps', eps, 0, 0.5);
-  let sum = 0;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const w = weightAt(weights, i);
-    const q = Math.min(Math.max(probs[i * numClasses + yTrue[i]!]!, eps), 1 - eps);
-    sum -= w * Math.log(q);
-    total += w;
-  }
-  return sum / total;
+  return weightedMean(n, weights, (i) => -Math.log(Math.min(Math.max(probs[i * numClasses + yTrue[i]!]!, eps), 1 - eps)));
 }
 
 /**
@@ -87,19 +72,11 @@ export function multiclassBrierScore(
   weights?: ArrayLike<number>,
 ): number {
   const n = checkMulticlassInputs('multiclassBrierScore', yTrue, probs, numClasses, weights);
-  let sum = 0;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const w = weightAt(weights, i);
+  return weightedMean(n, weights, (i) => {
     let row = 0;
-    for (let c = 0; c < numClasses; c++) {
-      const d = probs[i * numClasses + c]! - (c === yTrue[i] ? 1 : 0);
-      row += d * d;
-    }
-    sum += w * row;
-    total += w;
-  }
-  return sum / total;
+    for (let c = 0; c < numClasses; c++) row += (probs[i * numClasses + c]! - (c === yTrue[i] ? 1 : 0)) ** 2;
+    return row;
+  });
 }
 
 /**
