@@ -17,7 +17,12 @@ export interface TeacherOutputs {
 
 /** Hash of a feature tensor's shape and bytes, to key caches by data set. */
 export async function fingerprintData(x: tf.Tensor): Promise<string> {
-  return new ContentHash().update(`${x.dtype}:${x.shape.join('x')}`).update(await x.data()).digest();
+  return fingerprintValues(x, await x.data());
+}
+
+/** {@link fingerprintData} of values already read from `x`, so checking and keying read the device once. */
+export function fingerprintValues(x: { dtype: string; shape: number[] }, values: ArrayBufferView): string {
+  return new ContentHash().update(`${x.dtype}:${x.shape.join('x')}`).update(values).digest();
 }
 
 /** Options for {@link computeTeacherOutputs}. */
@@ -29,11 +34,13 @@ export interface ComputeTeacherOutputsOptions {
    * weights, which is worth doing once per run rather than once per batch of a stream.
    */
   teacherKey?: string;
+  /** {@link fingerprintData} of `x`, when the caller has already read x (it saves a second read). */
+  dataKey?: string;
 }
 
 /** The cache key of a teacher's outputs for `x`: the teacher's key and a hash of x's shape and bytes. */
-export async function teacherOutputsKey(t: Teacher, x: tf.Tensor, teacherKey?: string): Promise<string> {
-  return `${teacherKey ?? (await t.cacheKey())}|${await fingerprintData(x)}`;
+export async function teacherOutputsKey(t: Teacher, x: tf.Tensor, teacherKey?: string, dataKey?: string): Promise<string> {
+  return `${teacherKey ?? (await t.cacheKey())}|${dataKey ?? (await fingerprintData(x))}`;
 }
 
 /** The outputs stored under `key` in `runtime.cache`, if they fit the teacher and `rows`; else undefined. */
@@ -55,7 +62,7 @@ export async function cachedTeacherOutputs(runtime: KdRuntime, t: Teacher, key: 
  * ```
  */
 export async function computeTeacherOutputs(runtime: KdRuntime, t: Teacher, x: tf.Tensor, options: ComputeTeacherOutputsOptions = {}): Promise<TeacherOutputs> {
-  const key = await teacherOutputsKey(t, x, options.teacherKey);
+  const key = await teacherOutputsKey(t, x, options.teacherKey, options.dataKey);
   const cached = await cachedTeacherOutputs(runtime, t, key, x.shape[0]!);
   if (cached) return cached;
   const values = await t.predictDataset(x, { batchSize: options.batchSize ?? 256, ...(runtime.nextTick ? { nextTick: () => runtime.nextTick!() } : {}) });

@@ -73,11 +73,17 @@ export async function trainFromScratch(options: TrainOptions<TrainingData>): Pro
 }
 
 async function runTraining(options: DistillOptions<TrainingData>, teacherSource: DistillOptions['teacher'] | undefined): Promise<DistillResult> {
+  // Cheap argument checks first, before the runtime starts or any data is read.
   const epochs = options.epochs ?? 10;
   if (!(Number.isInteger(epochs) && epochs >= 1)) throw new KdError('KD_INVALID_ARGUMENT', `epochs must be an integer ≥ 1; got ${epochs}.`);
   if (isStreamingData(options.data)) checkStreamOptions(options);
   const batchSize = options.batchSize ?? 32;
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new KdError('KD_INVALID_ARGUMENT', `batchSize must be an integer ≥ 1; got ${batchSize}.`);
+  if (options.optimizer && options.learningRate !== undefined) {
+    throw new KdError('KD_INVALID_ARGUMENT', 'Pass either optimizer or learningRate, not both: learningRate configures the default Adam optimizer.');
+  }
+  const learningRate = options.learningRate ?? 1e-3;
+  if (!(learningRate > 0 && Number.isFinite(learningRate))) throw new KdError('KD_INVALID_ARGUMENT', `learningRate must be a positive number; got ${learningRate}.`);
   if (!options.runtime || typeof options.runtime.init !== 'function') {
     throw new KdError('KD_INVALID_ARGUMENT', "Pass a runtime, e.g. runtime: cpuRuntime() from '@kd/core/cpu' or nodeRuntime() from '@kd/node'.");
   }
@@ -117,7 +123,7 @@ async function runTraining(options: DistillOptions<TrainingData>, teacherSource:
       owned.push(...split.owned);
       const x = split.train.x;
       units = await studentUnits(student, x.shape.slice(1), () => tf.slice(x, 0, 1));
-      train = await prepareLabeled(split.train, units, 'data');
+      train = await prepareLabeled(split.train, units, 'data', { fingerprint: teacherObj !== undefined });
       owned.push(...train.owned);
       if (split.validation) {
         val = await prepareLabeled(split.validation, units, 'validation');
@@ -135,11 +141,6 @@ async function runTraining(options: DistillOptions<TrainingData>, teacherSource:
     const available = ['loss', 'hardLoss', 'softLoss', ...(val ? ['val_loss', ...metrics.map((m) => `val_${m}`)] : [])];
     if (options.earlyStopping) stopper = new EarlyStopping(options.earlyStopping, student, available);
 
-    if (options.optimizer && options.learningRate !== undefined) {
-      throw new KdError('KD_INVALID_ARGUMENT', 'Pass either optimizer or learningRate, not both: learningRate configures the default Adam optimizer.');
-    }
-    const learningRate = options.learningRate ?? 1e-3;
-    if (!(learningRate > 0 && Number.isFinite(learningRate))) throw new KdError('KD_INVALID_ARGUMENT', `learningRate must be a positive number; got ${learningRate}.`);
     optimizer ??= tf.train.adam(learningRate, 0.9, 0.999, 1e-7);
     const vars = student.trainableVariables();
     if (vars.length === 0) throw new KdError('KD_STUDENT_INVALID', `Student "${student.name}" has no trainable variables.`);
@@ -240,7 +241,7 @@ async function runTraining(options: DistillOptions<TrainingData>, teacherSource:
 async function inMemorySource(options: DistillOptions<TrainingData>, train: PreparedData, teacherObj: Teacher | undefined, units: number, batchSize: number, owned: tf.Tensor[]): Promise<BatchSource> {
   let teacher: { values: tf.Tensor2D; kind: Teacher['output'] } | undefined;
   if (teacherObj) {
-    const outputs = await computeTeacherOutputs(options.runtime, teacherObj, train.x, { batchSize: options.teacherBatchSize ?? 256 });
+    const outputs = await computeTeacherOutputs(options.runtime, teacherObj, train.x, { batchSize: options.teacherBatchSize ?? 256, ...(train.fingerprint ? { dataKey: train.fingerprint } : {}) });
     owned.push(outputs.values);
     checkTeacherUnits(outputs.values.shape[1], units);
     teacher = { values: outputs.values, kind: outputs.kind };

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { KdError } from '../errors/kd-error.js';
+import { fingerprintValues } from '../teachers/teacher-outputs.js';
 import type { LabeledData, ValidationOption } from './types.js';
 
 /** Training data as the loop uses it: targets already one-hot (multi-class) or [N, 1] (binary). */
@@ -13,13 +14,15 @@ export interface PreparedData {
   rows: number;
   /** Tensors created here, disposed when training ends. */
   owned: tf.Tensor[];
+  /** {@link fingerprintData} of x, when asked for: computed from the features this check read anyway. */
+  fingerprint?: string;
 }
 
 /**
  * Checks and normalises user data before anything trains: shapes, label values, finiteness.
  * Reads the labels and features once, asynchronously (never in the training loop).
  */
-export async function prepareLabeled(data: LabeledData, classes: number, what: string): Promise<PreparedData> {
+export async function prepareLabeled(data: LabeledData, classes: number, what: string, options: { fingerprint?: boolean } = {}): Promise<PreparedData> {
   checkLabeledShapes(data, classes, what);
   const { x, y } = data;
   const rows = x.shape[0]!;
@@ -65,7 +68,7 @@ export async function prepareLabeled(data: LabeledData, classes: number, what: s
     }
   }
   const { y: target, sampleWeight, owned } = labeledTargets(data, classes);
-  return { x, y: target, labels, ...(sampleWeight ? { sampleWeight } : {}), rows, owned };
+  return { x, y: target, labels, ...(sampleWeight ? { sampleWeight } : {}), rows, owned, ...(options.fingerprint ? { fingerprint: fingerprintValues(x, features) } : {}) };
 }
 
 /**

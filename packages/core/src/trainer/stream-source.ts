@@ -29,7 +29,7 @@ export interface StreamSourceOptions {
 export async function streamSource(options: StreamSourceOptions): Promise<BatchSource> {
   const { runtime, data, featureShape, units, teacher, teacherBatchSize } = options;
   const teacherKey = teacher ? await teacher.cacheKey() : undefined;
-  const compute = (x: tf.Tensor) => computeTeacherOutputs(runtime, teacher!, x, { batchSize: teacherBatchSize, ...(teacherKey ? { teacherKey } : {}) });
+  const compute = (x: tf.Tensor, dataKey: string | undefined) => computeTeacherOutputs(runtime, teacher!, x, { batchSize: teacherBatchSize, ...(teacherKey ? { teacherKey } : {}), ...(dataKey ? { dataKey } : {}) });
 
   let rows = 0;
   let batches = 0;
@@ -41,9 +41,9 @@ export async function streamSource(options: StreamSourceOptions): Promise<BatchS
       const t = streamBatchTensors(raw, featureShape, what);
       const owned = [...t.owned];
       try {
-        const prepared = await prepareLabeled(t, units, what);
+        const prepared = await prepareLabeled(t, units, what, { fingerprint: teacher !== undefined });
         owned.push(...prepared.owned);
-        const out = teacher ? await compute(t.x) : undefined;
+        const out = teacher ? await compute(t.x, prepared.fingerprint) : undefined;
         if (out) {
           owned.push(out.values);
           checkTeacherUnits(out.values.shape[1], units);
@@ -84,8 +84,9 @@ export async function streamSource(options: StreamSourceOptions): Promise<BatchS
             if (!out) {
               // Features the pass before training did not see (a source that changes between passes,
               // or a cache that dropped the entry): check them the same way before the teacher runs.
-              owned.push(...(await prepareLabeled(t, units, what)).owned);
-              out = await compute(t.x);
+              const prepared = await prepareLabeled(t, units, what, { fingerprint: true });
+              owned.push(...prepared.owned);
+              out = await compute(t.x, prepared.fingerprint);
             }
             owned.push(out.values);
             checkTeacherUnits(out.values.shape[1], units);

@@ -119,6 +119,22 @@ describe('distill', () => {
     m.dispose();
   });
 
+  it('reads the training features from the device once: the NaN check and the teacher-cache key share the read', async () => {
+    const x = tf.tensor2d(data.xs);
+    const read = x.data.bind(x);
+    let reads = 0;
+    x.data = (async () => {
+      reads++;
+      return read();
+    }) as typeof x.data;
+    const m = denseStudent(4, 0, 1, 12);
+    const r = await distill({ runtime, teacher: teacher((b) => tf.sum(b, 1, true), { output: 'logits', id: 'sum-once' }), student: m, data: { x, y: data.y }, epochs: 1 });
+    expect(r.history).toHaveLength(1);
+    expect(reads).toBe(1);
+    m.dispose();
+    x.dispose();
+  });
+
   it('never reads tensor data synchronously while training', async () => {
     // Tensor.dataSync/arraySync go through the engine's readSync; cpu kernels read their inputs through
     // the backend directly, so patching the engine catches exactly the synchronous reads kd's code makes.
