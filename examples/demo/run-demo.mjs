@@ -51,7 +51,10 @@ export async function runDemo({ runtime, quick = false, progress = false, log = 
   const callbacks = (prefix) => (progress ? [consoleProgress({ prefix })] : []);
 
   const rows = [];
-  const describe = (model) => ({ params: model.countParams(), weightBytes: model.getWeights().reduce((s, w) => s + w.size * 4, 0) });
+  const describe = (model) => {
+    const student = layersStudent(model);
+    return { params: student.countParams(), weightBytes: student.weightBytes() };
+  };
   try {
     // 1. Teachers: bigger MLPs trained with kd's own loop on the labels alone.
     const teachers = [];
