@@ -1,11 +1,4 @@
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.library.mjs';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', cpu: 'src/cpu.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  external: [/^@tensorflow\//],
-});
+export default defineConfig(libraryBuild({ index: 'src/index.ts', cpu: 'src/cpu.ts' }));
