@@ -25,7 +25,14 @@ const STUDENTS = {
 };
 
 function build(features, hidden) {
-  const layers = hidden.map((units, i) => tfl.layers.dense({ ...(i === 0 ? { inputShape: [features] } : {}), units, activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: i + 1 }) }));
+  const layers = hidden.map((units, i) =>
+    tfl.layers.dense({
+      ...(i === 0 ? { inputShape: [features] } : {}),
+      units,
+      activation: 'relu',
+      kernelInitializer: tfl.initializers.glorotUniform({ seed: i + 1 }),
+    }),
+  );
   layers.push(tfl.layers.dense({ units: 1, kernelInitializer: tfl.initializers.glorotUniform({ seed: 99 }) }));
   return tfl.sequential({ layers });
 }
@@ -36,9 +43,13 @@ async function measure(runtime, { features, hidden, batch }) {
   const rows = batch * steps;
   const x = tf.randomNormal([rows, features], 0, 1, 'float32', 1);
   const y = tf.tidy(() => tf.cast(tf.greater(tf.sum(x, 1), 0), 'float32'));
-  const t = precomputedTeacher(Float32Array.from({ length: rows }, (_, i) => (i % 7) / 7), { output: 'probabilities', shape: [rows, 1] });
+  const t = precomputedTeacher(
+    Float32Array.from({ length: rows }, (_, i) => (i % 7) / 7),
+    { output: 'probabilities', shape: [rows, 1] },
+  );
   const model = build(features, hidden);
-  const run = (epochs) => distill({ runtime, teacher: t, student: model, data: { x, y }, epochs, batchSize: batch, alpha: 0.5 });
+  const run = (epochs) =>
+    distill({ runtime, teacher: t, student: model, data: { x, y }, epochs, batchSize: batch, alpha: 0.5 });
   await run(1); // warm-up: kernel compilation, teacher cache
   const started = performance.now();
   await run(1);
@@ -57,15 +68,25 @@ for (const [label, spec] of Object.entries(STUDENTS)) {
   }
   const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
   const base = median(samples.cpu);
-  results[label] = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, { stepsPerSecond: median(v), ratioToCpu: median(v) / base, samples: v }]));
+  results[label] = Object.fromEntries(
+    Object.entries(samples).map(([k, v]) => [
+      k,
+      { stepsPerSecond: median(v), ratioToCpu: median(v) / base, samples: v },
+    ]),
+  );
 }
 
 if (json) {
   console.log(JSON.stringify({ rounds, steps, results }, null, 2));
 } else {
-  console.log(`distillation steps per second (median of ${rounds} interleaved rounds of ${steps} steps; ratio against cpu measured in this run)\n`);
+  console.log(
+    `distillation steps per second (median of ${rounds} interleaved rounds of ${steps} steps; ratio against cpu measured in this run)\n`,
+  );
   for (const [label, byRuntime] of Object.entries(results)) {
     console.log(label);
-    for (const [name, r] of Object.entries(byRuntime)) console.log(`  ${name.padEnd(5)} ${r.stepsPerSecond.toFixed(1).padStart(8)} steps/s   ×${r.ratioToCpu.toFixed(2)}`);
+    for (const [name, r] of Object.entries(byRuntime))
+      console.log(
+        `  ${name.padEnd(5)} ${r.stepsPerSecond.toFixed(1).padStart(8)} steps/s   ×${r.ratioToCpu.toFixed(2)}`,
+      );
   }
 }

@@ -32,7 +32,11 @@ async function main() {
     await writeCsv(csv, rows, features);
     const results = {};
     for (const mode of ['memory', 'stream']) {
-      const out = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', mode, csv, String(features), String(epochs)], { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' }, cwd: dir });
+      const out = spawnSync(
+        process.execPath,
+        [fileURLToPath(import.meta.url), '--child', mode, csv, String(features), String(epochs)],
+        { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' }, cwd: dir },
+      );
       if (out.status !== 0) throw new Error(`${mode} run failed:\n${out.stderr}`);
       results[mode] = JSON.parse(out.stdout.trim().split('\n').at(-1));
     }
@@ -42,13 +46,25 @@ async function main() {
       return;
     }
     const mb = (b) => `${(b / 2 ** 20).toFixed(2)} MB`;
-    console.log(`distilling ${rows.toLocaleString('en-US')} rows × ${features} features from CSV, ${epochs} epochs, nodeRuntime (teacher outputs in its disk cache)\n`);
+    console.log(
+      `distilling ${rows.toLocaleString('en-US')} rows × ${features} features from CSV, ${epochs} epochs, nodeRuntime (teacher outputs in its disk cache)\n`,
+    );
     console.log('                         in memory    streamed    streamed / in memory');
-    for (const [label, key] of [['peak RSS', 'peakRss'], ['peak tfjs bytes', 'peakTensorBytes'], ['peak JS heap', 'peakHeap']]) {
-      console.log(`  ${label.padEnd(20)} ${mb(results.memory[key]).padStart(11)} ${mb(results.stream[key]).padStart(11)}    ×${ratio(key).toFixed(2)}`);
+    for (const [label, key] of [
+      ['peak RSS', 'peakRss'],
+      ['peak tfjs bytes', 'peakTensorBytes'],
+      ['peak JS heap', 'peakHeap'],
+    ]) {
+      console.log(
+        `  ${label.padEnd(20)} ${mb(results.memory[key]).padStart(11)} ${mb(results.stream[key]).padStart(11)}    ×${ratio(key).toFixed(2)}`,
+      );
     }
-    console.log(`  ${'seconds'.padEnd(20)} ${results.memory.seconds.toFixed(1).padStart(11)} ${results.stream.seconds.toFixed(1).padStart(11)}    ×${ratio('seconds').toFixed(2)}`);
-    console.log(`  ${'final loss'.padEnd(20)} ${results.memory.loss.toFixed(4).padStart(11)} ${results.stream.loss.toFixed(4).padStart(11)}`);
+    console.log(
+      `  ${'seconds'.padEnd(20)} ${results.memory.seconds.toFixed(1).padStart(11)} ${results.stream.seconds.toFixed(1).padStart(11)}    ×${ratio('seconds').toFixed(2)}`,
+    );
+    console.log(
+      `  ${'final loss'.padEnd(20)} ${results.memory.loss.toFixed(4).padStart(11)} ${results.stream.loss.toFixed(4).padStart(11)}`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -85,7 +101,17 @@ async function child(mode, csv, features, epochs) {
   };
   const weights = tf.tensor2d(Array.from({ length: features }, (_, j) => [j % 2 ? -1 : 1]));
   const t = teacher((x) => tf.mul(tf.matMul(x, weights), 2), { output: 'logits', id: 'bench-linear-teacher' });
-  const student = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [features], units: 8, activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }), tfl.layers.dense({ units: 1, kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }) })] });
+  const student = tfl.sequential({
+    layers: [
+      tfl.layers.dense({
+        inputShape: [features],
+        units: 8,
+        activation: 'relu',
+        kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
+      }),
+      tfl.layers.dense({ units: 1, kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }) }),
+    ],
+  });
   const started = performance.now();
   let data;
   if (mode === 'memory') {
@@ -94,7 +120,17 @@ async function child(mode, csv, features, epochs) {
     data = await csvStream(csv, { label: 'label', batchSize: 256 });
   }
   sample();
-  const result = await distill({ runtime, teacher: t, student, data: mode === 'memory' ? { x: data.x, y: data.y } : data, epochs, ...(mode === 'memory' ? { batchSize: 256, shuffle: false } : {}), callbacks: { onBatchEnd: sample } });
+  const result = await distill({
+    runtime,
+    teacher: t,
+    student,
+    data: mode === 'memory' ? { x: data.x, y: data.y } : data,
+    epochs,
+    ...(mode === 'memory' ? { batchSize: 256, shuffle: false } : {}),
+    callbacks: { onBatchEnd: sample },
+  });
   sample();
-  console.log(JSON.stringify({ ...peaks, seconds: (performance.now() - started) / 1000, loss: result.history.at(-1).loss }));
+  console.log(
+    JSON.stringify({ ...peaks, seconds: (performance.now() - started) / 1000, loss: result.history.at(-1).loss }),
+  );
 }

@@ -27,7 +27,14 @@ async function makeRuntime(name) {
 }
 
 const started = Date.now();
-const rows = await runDemo({ runtime: await makeRuntime(runtimeName), quick, alpha, search, progress: true, log: (line) => console.log(line) });
+const rows = await runDemo({
+  runtime: await makeRuntime(runtimeName),
+  quick,
+  alpha,
+  search,
+  progress: true,
+  log: (line) => console.log(line),
+});
 console.log('\nTest set (1000 images never seen in training):\n');
 console.log(formatTable(rows));
 console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s`);

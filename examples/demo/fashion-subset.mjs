@@ -10,7 +10,9 @@ export { parseFashionSubset } from './subset-format.mjs';
 export { toFeatures } from './features.mjs';
 
 /** The committed data file, next to this module. */
-export const DEFAULT_FASHION_SUBSET_PATH = fileURLToPath(new URL('./data/fashion-tshirt-vs-shirt.kdsubset.gz', import.meta.url));
+export const DEFAULT_FASHION_SUBSET_PATH = fileURLToPath(
+  new URL('./data/fashion-tshirt-vs-shirt.kdsubset.gz', import.meta.url),
+);
 
 /** @typedef {import('./subset-format.mjs').FashionSubset} FashionSubset */
 /** @typedef {import('./subset-format.mjs').FashionSplit} FashionSplit */
@@ -42,13 +44,19 @@ export function loadFashionSubset(path = DEFAULT_FASHION_SUBSET_PATH) {
   try {
     compressed = readFileSync(where);
   } catch (error) {
-    throw new Error(`Cannot read the Fashion-MNIST subset file ${where}: ${error instanceof Error ? error.message : String(error)}. Restore it from the repository or regenerate it with examples/demo/scripts/make-fashion-subset.mjs.`, { cause: error });
+    throw new Error(
+      `Cannot read the Fashion-MNIST subset file ${where}: ${error instanceof Error ? error.message : String(error)}. Restore it from the repository or regenerate it with examples/demo/scripts/make-fashion-subset.mjs.`,
+      { cause: error },
+    );
   }
   let bytes;
   try {
     bytes = gunzipSync(compressed);
   } catch (error) {
-    throw new Error(`The Fashion-MNIST subset file ${where} is not valid gzip (${error instanceof Error ? error.message : String(error)}): it is damaged or truncated. Restore it from the repository or regenerate it with examples/demo/scripts/make-fashion-subset.mjs.`, { cause: error });
+    throw new Error(
+      `The Fashion-MNIST subset file ${where} is not valid gzip (${error instanceof Error ? error.message : String(error)}): it is damaged or truncated. Restore it from the repository or regenerate it with examples/demo/scripts/make-fashion-subset.mjs.`,
+      { cause: error },
+    );
   }
   try {
     return parseFashionSubset(bytes, sha256Hex);

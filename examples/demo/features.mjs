@@ -14,7 +14,9 @@
  */
 export function toFeatures(images, count) {
   if (!Number.isInteger(count) || count <= 0 || images.length % count !== 0) {
-    throw new Error(`toFeatures: count must be a positive integer that divides the ${images.length} pixels evenly (the number of images in them), got ${count}.`);
+    throw new Error(
+      `toFeatures: count must be a positive integer that divides the ${images.length} pixels evenly (the number of images in them), got ${count}.`,
+    );
   }
   const features = new Float32Array(images.length);
   for (let i = 0; i < images.length; i++) features[i] = images[i] / 255;

@@ -39,16 +39,22 @@ const TYPES = {
  */
 export function parseIdx(bytes) {
   if (bytes.length < 4) {
-    throw new Error(`Not an IDX file: it has ${bytes.length} bytes, fewer than the 4-byte magic number. Pass the uncompressed file contents.`);
+    throw new Error(
+      `Not an IDX file: it has ${bytes.length} bytes, fewer than the 4-byte magic number. Pass the uncompressed file contents.`,
+    );
   }
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     const hint = bytes[0] === 0x1f && bytes[1] === 0x8b ? ' These bytes are gzip-compressed: gunzip them first.' : '';
-    throw new Error(`Not an IDX file: the magic number must start with two zero bytes, got 0x${hex(bytes[0])}${hex(bytes[1])}.${hint}`);
+    throw new Error(
+      `Not an IDX file: the magic number must start with two zero bytes, got 0x${hex(bytes[0])}${hex(bytes[1])}.${hint}`,
+    );
   }
   const typeCode = bytes[2];
   const elementType = TYPES[typeCode];
   if (elementType === undefined) {
-    throw new Error(`Unsupported IDX type code 0x${hex(typeCode)}: expected one of 0x08 (uint8), 0x09 (int8), 0x0B (int16), 0x0C (int32), 0x0D (float32), 0x0E (float64).`);
+    throw new Error(
+      `Unsupported IDX type code 0x${hex(typeCode)}: expected one of 0x08 (uint8), 0x09 (int8), 0x0B (int16), 0x0C (int32), 0x0D (float32), 0x0E (float64).`,
+    );
   }
   const rank = bytes[3];
   if (rank === 0) {
@@ -56,7 +62,9 @@ export function parseIdx(bytes) {
   }
   const dataOffset = 4 + 4 * rank;
   if (bytes.length < dataOffset) {
-    throw new Error(`Truncated IDX file: the header declares ${rank} dimensions (${dataOffset} header bytes) but the file has only ${bytes.length} bytes.`);
+    throw new Error(
+      `Truncated IDX file: the header declares ${rank} dimensions (${dataOffset} header bytes) but the file has only ${bytes.length} bytes.`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   /** @type {number[]} */
@@ -66,7 +74,9 @@ export function parseIdx(bytes) {
   const expectedLength = dataOffset + count * elementType.size;
   if (bytes.length !== expectedLength) {
     const problem = bytes.length < expectedLength ? 'is truncated' : 'has trailing bytes';
-    throw new Error(`IDX file ${problem}: dimensions [${dims.join(', ')}] of ${elementType.type} need ${expectedLength} bytes, the file has ${bytes.length}.`);
+    throw new Error(
+      `IDX file ${problem}: dimensions [${dims.join(', ')}] of ${elementType.type} need ${expectedLength} bytes, the file has ${bytes.length}.`,
+    );
   }
   return { type: elementType.type, typeCode, dims, data: readElements(view, dataOffset, count, elementType.type) };
 }

@@ -2,7 +2,17 @@
 // Fashion-MNIST subset (T-shirt/top vs Shirt), train the same student from scratch, and compare.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { consoleProgress, distill, ensemble, evaluateStudent, evaluateTeacher, layersStudent, searchAlpha, teacher, trainFromScratch } from '@kd/core';
+import {
+  consoleProgress,
+  distill,
+  ensemble,
+  evaluateStudent,
+  evaluateTeacher,
+  layersStudent,
+  searchAlpha,
+  teacher,
+  trainFromScratch,
+} from '@kd/core';
 import { loadFashionSubset, toFeatures } from './fashion-subset.mjs';
 
 const METRICS = ['accuracy', 'auc', 'logLoss'];
@@ -22,7 +32,9 @@ function mlp({ hidden, seed, name }) {
       kernelInitializer: tfl.initializers.heNormal({ seed: seed * 100 + i }),
     }),
   );
-  layers.push(tfl.layers.dense({ units: 1, kernelInitializer: tfl.initializers.glorotUniform({ seed: seed * 100 + 99 }) }));
+  layers.push(
+    tfl.layers.dense({ units: 1, kernelInitializer: tfl.initializers.glorotUniform({ seed: seed * 100 + 99 }) }),
+  );
   return tfl.sequential({ name, layers });
 }
 
@@ -60,28 +72,74 @@ export async function runDemo({ runtime, quick = false, progress = false, log = 
     const teachers = [];
     for (let i = 0; i < settings.teachers; i++) {
       const model = mlp({ hidden: [128, 64], seed: i + 1, name: `teacher_${i + 1}` });
-      await trainFromScratch({ runtime, student: model, data: { x: xTrain, y: yTrain }, epochs: settings.teacherEpochs, batchSize: settings.batchSize, seed: i, learningRate: 1e-3, callbacks: callbacks(`teacher ${i + 1}`) });
+      await trainFromScratch({
+        runtime,
+        student: model,
+        data: { x: xTrain, y: yTrain },
+        epochs: settings.teacherEpochs,
+        batchSize: settings.batchSize,
+        seed: i,
+        learningRate: 1e-3,
+        callbacks: callbacks(`teacher ${i + 1}`),
+      });
       teachers.push(model);
-      rows.push({ model: `teacher ${i + 1} (784-128-64-1)`, ...describe(model), ...(await evaluateTeacher(runtime, teacher(model), xTest, testLabels, METRICS)) });
+      rows.push({
+        model: `teacher ${i + 1} (784-128-64-1)`,
+        ...describe(model),
+        ...(await evaluateTeacher(runtime, teacher(model), xTest, testLabels, METRICS)),
+      });
     }
     const team = ensemble(teachers, { combine: 'mean-probability', name: 'ensemble' });
-    const ensembleSize = teachers.map(describe).reduce((a, b) => ({ params: a.params + b.params, weightBytes: a.weightBytes + b.weightBytes }));
-    rows.push({ model: `ensemble of ${teachers.length} (mean probability)`, ...ensembleSize, ...(await evaluateTeacher(runtime, team, xTest, testLabels, METRICS)) });
+    const ensembleSize = teachers
+      .map(describe)
+      .reduce((a, b) => ({ params: a.params + b.params, weightBytes: a.weightBytes + b.weightBytes }));
+    rows.push({
+      model: `ensemble of ${teachers.length} (mean probability)`,
+      ...ensembleSize,
+      ...(await evaluateTeacher(runtime, team, xTest, testLabels, METRICS)),
+    });
 
     // 2. The same tiny student, distilled from the ensemble and trained from scratch, same seed and init.
-    const common = { runtime, data: { x: xTrain, y: yTrain }, epochs: settings.studentEpochs, batchSize: settings.batchSize, seed: 0 };
+    const common = {
+      runtime,
+      data: { x: xTrain, y: yTrain },
+      epochs: settings.studentEpochs,
+      batchSize: settings.batchSize,
+      seed: 0,
+    };
     let alphaLabel = `α = ${alpha}`;
     if (search) {
       alpha = await searchDemoAlpha({ runtime, team, xTrain, yTrain, settings, search, log });
       alphaLabel = `α = ${alpha}, searched`;
     }
     const distilledModel = makeStudent(0);
-    await distill({ ...common, teacher: team, student: layersStudent(distilledModel), alpha, temperature: 1, learningRate: 3e-3, callbacks: callbacks('distilled student') });
-    rows.push({ model: `student, distilled (${alphaLabel})`, ...describe(distilledModel), ...(await evaluateStudent(layersStudent(distilledModel), xTest, testLabels, METRICS)) });
+    await distill({
+      ...common,
+      teacher: team,
+      student: layersStudent(distilledModel),
+      alpha,
+      temperature: 1,
+      learningRate: 3e-3,
+      callbacks: callbacks('distilled student'),
+    });
+    rows.push({
+      model: `student, distilled (${alphaLabel})`,
+      ...describe(distilledModel),
+      ...(await evaluateStudent(layersStudent(distilledModel), xTest, testLabels, METRICS)),
+    });
 
     const scratchModel = makeStudent(0);
-    await trainFromScratch({ ...common, student: layersStudent(scratchModel), learningRate: 3e-3, callbacks: callbacks('scratch student') });
-    rows.push({ model: 'student, from scratch', ...describe(scratchModel), ...(await evaluateStudent(layersStudent(scratchModel), xTest, testLabels, METRICS)) });
+    await trainFromScratch({
+      ...common,
+      student: layersStudent(scratchModel),
+      learningRate: 3e-3,
+      callbacks: callbacks('scratch student'),
+    });
+    rows.push({
+      model: 'student, from scratch',
+      ...describe(scratchModel),
+      ...(await evaluateStudent(layersStudent(scratchModel), xTest, testLabels, METRICS)),
+    });
 
     [...teachers, distilledModel, scratchModel].forEach((m) => m.dispose());
     return rows;
@@ -97,7 +155,9 @@ async function searchDemoAlpha({ runtime, team, xTrain, yTrain, settings, search
   const [xFit, xVal] = tf.split(xTrain, [fit, held]);
   const [yFit, yVal] = tf.split(yTrain, [fit, held]);
   try {
-    log(`searching α over ${search.alphas.join(', ')} with ${search.seeds.length} seed(s) each, on ${held} held-out training images`);
+    log(
+      `searching α over ${search.alphas.join(', ')} with ${search.seeds.length} seed(s) each, on ${held} held-out training images`,
+    );
     const result = await searchAlpha({
       runtime,
       teacher: team,
@@ -110,9 +170,13 @@ async function searchDemoAlpha({ runtime, team, xTrain, yTrain, settings, search
       batchSize: settings.batchSize,
       learningRate: 3e-3,
       metric: 'val_loss',
-      onRun: (run, done, total) => log(`  run ${done}/${total}: α ${run.alpha}, seed ${run.seed} → validation log-loss ${run.value.toFixed(4)}`),
+      onRun: (run, done, total) =>
+        log(`  run ${done}/${total}: α ${run.alpha}, seed ${run.seed} → validation log-loss ${run.value.toFixed(4)}`),
     });
-    for (const r of result.rows) log(`  α ${r.alpha.toFixed(2)}: validation log-loss ${r.mean.toFixed(4)} ± ${r.std.toFixed(4)}${r === result.best ? '  ← best' : ''}`);
+    for (const r of result.rows)
+      log(
+        `  α ${r.alpha.toFixed(2)}: validation log-loss ${r.mean.toFixed(4)} ± ${r.std.toFixed(4)}${r === result.best ? '  ← best' : ''}`,
+      );
     return result.best.alpha;
   } finally {
     tf.dispose([xFit, xVal, yFit, yVal]);
@@ -122,7 +186,14 @@ async function searchDemoAlpha({ runtime, team, xTrain, yTrain, settings, search
 /** Formats the rows as a fixed-width table. */
 export function formatTable(rows) {
   const header = ['model', 'params', 'weight bytes', 'accuracy', 'AUC', 'log-loss'];
-  const body = rows.map((r) => [r.model, r.params.toLocaleString('en-US'), r.weightBytes.toLocaleString('en-US'), r.accuracy.toFixed(4), r.auc.toFixed(4), r.logLoss.toFixed(4)]);
+  const body = rows.map((r) => [
+    r.model,
+    r.params.toLocaleString('en-US'),
+    r.weightBytes.toLocaleString('en-US'),
+    r.accuracy.toFixed(4),
+    r.auc.toFixed(4),
+    r.logLoss.toFixed(4),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');

@@ -81,7 +81,11 @@ export function encodeSubset(subset, sha256Hex) {
     height,
     width,
     classNames,
-    splits: splits.map((split) => ({ name: split.name, count: split.count, classCounts: countClasses(split.labels, classNames.length) })),
+    splits: splits.map((split) => ({
+      name: split.name,
+      count: split.count,
+      classCounts: countClasses(split.labels, classNames.length),
+    })),
     payloadSha256: sha256Hex(payload),
     source,
   };
@@ -112,28 +116,38 @@ export function encodeSubset(subset, sha256Hex) {
 export function decodeSubset(bytes, sha256Hex) {
   const magicMatches = [...SUBSET_MAGIC].every((char, i) => bytes[i] === char.charCodeAt(0));
   if (bytes.length < PREFIX_LENGTH || !magicMatches) {
-    throw new Error(`Not a kd image-subset file: expected the bytes to start with "${SUBSET_MAGIC}" after gunzip. Pass the decompressed contents of a file written by scripts/make-fashion-subset.mjs.`);
+    throw new Error(
+      `Not a kd image-subset file: expected the bytes to start with "${SUBSET_MAGIC}" after gunzip. Pass the decompressed contents of a file written by scripts/make-fashion-subset.mjs.`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(SUBSET_MAGIC.length, false);
   if (version !== SUBSET_FORMAT_VERSION) {
-    throw new Error(`Unsupported kd image-subset format version ${version}: this reader understands version ${SUBSET_FORMAT_VERSION}. Regenerate the file with scripts/make-fashion-subset.mjs.`);
+    throw new Error(
+      `Unsupported kd image-subset format version ${version}: this reader understands version ${SUBSET_FORMAT_VERSION}. Regenerate the file with scripts/make-fashion-subset.mjs.`,
+    );
   }
   const headerLength = view.getUint32(SUBSET_MAGIC.length + 4, false);
   const payloadOffset = PREFIX_LENGTH + headerLength;
   if (payloadOffset > bytes.length) {
-    throw new Error(`Truncated kd image-subset file: the header declares ${headerLength} bytes but only ${bytes.length - PREFIX_LENGTH} follow the prefix.`);
+    throw new Error(
+      `Truncated kd image-subset file: the header declares ${headerLength} bytes but only ${bytes.length - PREFIX_LENGTH} follow the prefix.`,
+    );
   }
   const header = parseHeader(bytes.subarray(PREFIX_LENGTH, payloadOffset));
   const pixelsPerImage = header.height * header.width;
   const payload = bytes.subarray(payloadOffset);
   const expectedPayloadLength = header.splits.reduce((total, split) => total + split.count * (pixelsPerImage + 1), 0);
   if (payload.length !== expectedPayloadLength) {
-    throw new Error(`Corrupted kd image-subset file: the header's splits need a ${expectedPayloadLength}-byte payload, the file holds ${payload.length} bytes. Restore the file from the repository or regenerate it.`);
+    throw new Error(
+      `Corrupted kd image-subset file: the header's splits need a ${expectedPayloadLength}-byte payload, the file holds ${payload.length} bytes. Restore the file from the repository or regenerate it.`,
+    );
   }
   const actualSha256 = sha256Hex(payload);
   if (actualSha256 !== header.payloadSha256) {
-    throw new Error(`Corrupted kd image-subset file: payload SHA-256 is ${actualSha256}, the header expects ${header.payloadSha256}. Restore the file from the repository or regenerate it with scripts/make-fashion-subset.mjs.`);
+    throw new Error(
+      `Corrupted kd image-subset file: payload SHA-256 is ${actualSha256}, the header expects ${header.payloadSha256}. Restore the file from the repository or regenerate it with scripts/make-fashion-subset.mjs.`,
+    );
   }
   let offset = 0;
   const splits = header.splits.map(({ name, count, classCounts }) => {
@@ -144,7 +158,9 @@ export function decodeSubset(bytes, sha256Hex) {
     checkLabels(labels, header.classNames.length, name);
     const actualCounts = countClasses(labels, header.classNames.length);
     if (actualCounts.some((n, label) => n !== classCounts[label])) {
-      throw new Error(`Corrupted kd image-subset file: split "${name}" has class counts [${actualCounts}], the header says [${classCounts}].`);
+      throw new Error(
+        `Corrupted kd image-subset file: split "${name}" has class counts [${actualCounts}], the header says [${classCounts}].`,
+      );
     }
     return { name, count, images, labels };
   });
@@ -166,11 +182,20 @@ export function parseFashionSubset(bytes, sha256Hex) {
   const split = (/** @type {string} */ name) => {
     const found = subset.splits.find((candidate) => candidate.name === name);
     if (found === undefined) {
-      throw new Error(`The subset file has no "${name}" split (it has: ${subset.splits.map((s) => s.name).join(', ')}); the demo needs "train" and "test".`);
+      throw new Error(
+        `The subset file has no "${name}" split (it has: ${subset.splits.map((s) => s.name).join(', ')}); the demo needs "train" and "test".`,
+      );
     }
     return { images: found.images, labels: found.labels, count: found.count };
   };
-  return { train: split('train'), test: split('test'), height: subset.height, width: subset.width, classNames: subset.classNames, source: subset.source };
+  return {
+    train: split('train'),
+    test: split('test'),
+    height: subset.height,
+    width: subset.width,
+    classNames: subset.classNames,
+    source: subset.source,
+  };
 }
 
 /**
@@ -182,18 +207,36 @@ function parseHeader(headerBytes) {
   try {
     header = JSON.parse(asciiString(headerBytes));
   } catch (error) {
-    throw new Error(`Corrupted kd image-subset file: the header is not ASCII JSON (${error instanceof Error ? error.message : String(error)}).`, { cause: error });
+    throw new Error(
+      `Corrupted kd image-subset file: the header is not ASCII JSON (${error instanceof Error ? error.message : String(error)}).`,
+      { cause: error },
+    );
   }
   const problems = [];
-  if (!isPositiveInteger(header?.height) || !isPositiveInteger(header?.width)) problems.push('height and width must be positive integers');
-  if (!Array.isArray(header?.classNames) || header.classNames.length === 0 || header.classNames.length > 256 || !header.classNames.every((/** @type {unknown} */ n) => typeof n === 'string')) {
+  if (!isPositiveInteger(header?.height) || !isPositiveInteger(header?.width))
+    problems.push('height and width must be positive integers');
+  if (
+    !Array.isArray(header?.classNames) ||
+    header.classNames.length === 0 ||
+    header.classNames.length > 256 ||
+    !header.classNames.every((/** @type {unknown} */ n) => typeof n === 'string')
+  ) {
     problems.push('classNames must be 1 to 256 strings');
   }
-  const splitsValid = Array.isArray(header?.splits) && header.splits.every((/** @type {any} */ s) =>
-    typeof s?.name === 'string' && Number.isInteger(s.count) && s.count >= 0 &&
-    Array.isArray(s.classCounts) && s.classCounts.length === header.classNames?.length);
-  if (!splitsValid) problems.push('splits must be a list of { name, count, classCounts } with one class count per class');
-  if (typeof header?.payloadSha256 !== 'string' || !SHA256_HEX.test(header.payloadSha256)) problems.push('payloadSha256 must be 64 lowercase hex digits');
+  const splitsValid =
+    Array.isArray(header?.splits) &&
+    header.splits.every(
+      (/** @type {any} */ s) =>
+        typeof s?.name === 'string' &&
+        Number.isInteger(s.count) &&
+        s.count >= 0 &&
+        Array.isArray(s.classCounts) &&
+        s.classCounts.length === header.classNames?.length,
+    );
+  if (!splitsValid)
+    problems.push('splits must be a list of { name, count, classCounts } with one class count per class');
+  if (typeof header?.payloadSha256 !== 'string' || !SHA256_HEX.test(header.payloadSha256))
+    problems.push('payloadSha256 must be 64 lowercase hex digits');
   if (typeof header?.source !== 'object' || header.source === null) problems.push('source must be an object');
   if (problems.length > 0) {
     throw new Error(`Corrupted kd image-subset file: invalid header (${problems.join('; ')}).`);
@@ -211,7 +254,9 @@ function checkSplit(split, pixelsPerImage, classCount) {
     throw new Error(`Split "${split.name}": count must be a non-negative integer, got ${split.count}.`);
   }
   if (split.images.length !== split.count * pixelsPerImage || split.labels.length !== split.count) {
-    throw new Error(`Split "${split.name}": expected ${split.count * pixelsPerImage} pixels and ${split.count} labels for ${split.count} images, got ${split.images.length} pixels and ${split.labels.length} labels.`);
+    throw new Error(
+      `Split "${split.name}": expected ${split.count * pixelsPerImage} pixels and ${split.count} labels for ${split.count} images, got ${split.images.length} pixels and ${split.labels.length} labels.`,
+    );
   }
   checkLabels(split.labels, classCount, split.name);
 }
@@ -224,7 +269,9 @@ function checkSplit(split, pixelsPerImage, classCount) {
 function checkLabels(labels, classCount, splitName) {
   const bad = labels.findIndex((label) => label >= classCount);
   if (bad !== -1) {
-    throw new Error(`Split "${splitName}": label ${labels[bad]} at index ${bad} is not a class index; expected 0..${classCount - 1}.`);
+    throw new Error(
+      `Split "${splitName}": label ${labels[bad]} at index ${bad} is not a class index; expected 0..${classCount - 1}.`,
+    );
   }
 }
 

@@ -17,9 +17,14 @@ function conformanceBin() {
 
 function runCli(args) {
   return new Promise((resolve) => {
-    execFile(process.execPath, [conformanceBin(), ...args], { cwd: exampleDir, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? error.code : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [conformanceBin(), ...args],
+      { cwd: exampleDir, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? error.code : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -34,8 +39,19 @@ it('kd-conformance --student ./my-student.mjs passes on cpu and wasm', async () 
   for (const runtime of ['cpu', 'wasm']) {
     const rows = report.rows.filter((r) => r.runtime === runtime);
     const checks = rows.map((r) => r.check);
-    expect(checks).toEqual(expect.arrayContaining(['starts', 'loss values and gradients', 'student builds', 'student trains like cpu', 'student export → reload']));
-    expect(rows.every((r) => r.status === 'pass'), JSON.stringify(rows, null, 2)).toBe(true);
+    expect(checks).toEqual(
+      expect.arrayContaining([
+        'starts',
+        'loss values and gradients',
+        'student builds',
+        'student trains like cpu',
+        'student export → reload',
+      ]),
+    );
+    expect(
+      rows.every((r) => r.status === 'pass'),
+      JSON.stringify(rows, null, 2),
+    ).toBe(true);
   }
   const wasmTraining = report.rows.find((r) => r.runtime === 'wasm' && r.check === 'student trains like cpu');
   expect(wasmTraining.maxRelDiff).toBeLessThan(1e-4);

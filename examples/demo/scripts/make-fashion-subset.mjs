@@ -41,12 +41,20 @@ const GZIP_OS_UNKNOWN = 0xff;
  */
 export function readUint8IdxGz(path, expectedRank) {
   if (!existsSync(path)) {
-    throw new Error(`Fashion-MNIST file not found: ${path}. Install the Debian package dataset-fashion-mnist (apt-get install -y dataset-fashion-mnist) or pass the folder holding ${Object.values(SOURCE_FILES).flatMap((f) => [f.images, f.labels]).join(', ')}.`);
+    throw new Error(
+      `Fashion-MNIST file not found: ${path}. Install the Debian package dataset-fashion-mnist (apt-get install -y dataset-fashion-mnist) or pass the folder holding ${Object.values(
+        SOURCE_FILES,
+      )
+        .flatMap((f) => [f.images, f.labels])
+        .join(', ')}.`,
+    );
   }
   const bytes = gunzipSync(readFileSync(path));
   const idx = parseIdx(bytes);
   if (idx.type !== 'uint8' || idx.dims.length !== expectedRank) {
-    throw new Error(`${path}: expected a uint8 IDX array of rank ${expectedRank} (magic 0x0000080${expectedRank}), got ${idx.type} of rank ${idx.dims.length}.`);
+    throw new Error(
+      `${path}: expected a uint8 IDX array of rank ${expectedRank} (magic 0x0000080${expectedRank}), got ${idx.type} of rank ${idx.dims.length}.`,
+    );
   }
   return { dims: idx.dims, data: /** @type {Uint8Array} */ (idx.data), sha256: sha256Hex(bytes) };
 }
@@ -59,7 +67,11 @@ export function readUint8IdxGz(path, expectedRank) {
  * @example
  * const { file } = makeFashionSubset({ sourceDir: '/usr/share/datasets/fashion-mnist' });
  */
-export function makeFashionSubset({ sourceDir = DEFAULT_SOURCE_DIR, trainPerClass = DEFAULT_TRAIN_PER_CLASS, testPerClass = DEFAULT_TEST_PER_CLASS } = {}) {
+export function makeFashionSubset({
+  sourceDir = DEFAULT_SOURCE_DIR,
+  trainPerClass = DEFAULT_TRAIN_PER_CLASS,
+  testPerClass = DEFAULT_TEST_PER_CLASS,
+} = {}) {
   const perClassBySplit = { train: trainPerClass, test: testPerClass };
   /** @type {import('../subset-format.mjs').SubsetSplit[]} */
   const splits = [];
@@ -72,7 +84,9 @@ export function makeFashionSubset({ sourceDir = DEFAULT_SOURCE_DIR, trainPerClas
     const images = readUint8IdxGz(join(sourceDir, files.images), 3);
     const labels = readUint8IdxGz(join(sourceDir, files.labels), 1);
     if (images.dims[0] !== labels.dims[0]) {
-      throw new Error(`${files.images} holds ${images.dims[0]} images but ${files.labels} holds ${labels.dims[0]} labels; they must match.`);
+      throw new Error(
+        `${files.images} holds ${images.dims[0]} images but ${files.labels} holds ${labels.dims[0]} labels; they must match.`,
+      );
     }
     [, height, width] = images.dims;
     const perClass = perClassBySplit[name];
@@ -130,7 +144,9 @@ function selectFirstPerClass(images, labels, pixelsPerImage, perClass, splitName
     kept += 1;
   }
   if (kept < count) {
-    throw new Error(`${splitName}: wanted ${perClass} images of each class but found only [${taken}] for original labels [${ORIGINAL_LABELS}].`);
+    throw new Error(
+      `${splitName}: wanted ${perClass} images of each class but found only [${taken}] for original labels [${ORIGINAL_LABELS}].`,
+    );
   }
   return { count, images: selectedImages, labels: selectedLabels };
 }
@@ -170,7 +186,8 @@ function main() {
   const out = values.out ?? DEFAULT_FASHION_SUBSET_PATH;
   const { file, subset } = makeFashionSubset({
     sourceDir: positionals[0] ?? DEFAULT_SOURCE_DIR,
-    trainPerClass: values['train-per-class'] === undefined ? DEFAULT_TRAIN_PER_CLASS : Number(values['train-per-class']),
+    trainPerClass:
+      values['train-per-class'] === undefined ? DEFAULT_TRAIN_PER_CLASS : Number(values['train-per-class']),
     testPerClass: values['test-per-class'] === undefined ? DEFAULT_TEST_PER_CLASS : Number(values['test-per-class']),
   });
   writeFileSync(out, file);

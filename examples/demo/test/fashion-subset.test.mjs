@@ -79,7 +79,8 @@ describe('toFeatures', () => {
     expect(features).toBeInstanceOf(Float32Array);
     expect(features.length).toBe(subset.test.count * PIXELS);
     let worst = 0;
-    for (let i = 0; i < features.length; i++) worst = Math.max(worst, Math.abs(features[i] - subset.test.images[i] / 255));
+    for (let i = 0; i < features.length; i++)
+      worst = Math.max(worst, Math.abs(features[i] - subset.test.images[i] / 255));
     expect(worst).toBeLessThanOrEqual(2 ** -24);
   });
 
@@ -102,7 +103,9 @@ describe('loadFashionSubset on damaged files', () => {
     const contents = gunzipSync(committed);
     contents[contents.length - 5000] ^= 0x40;
     const path = writeScratch('pixel.kdsubset.gz', gzipSync(contents));
-    expect(() => loadFashionSubset(path)).toThrow(/Corrupted kd image-subset file: payload SHA-256 is [0-9a-f]{64}, the header expects/);
+    expect(() => loadFashionSubset(path)).toThrow(
+      /Corrupted kd image-subset file: payload SHA-256 is [0-9a-f]{64}, the header expects/,
+    );
   });
 
   it('reports a changed label as a SHA-256 mismatch', () => {
@@ -118,7 +121,9 @@ describe('loadFashionSubset on damaged files', () => {
   });
 
   it('reports a missing file', () => {
-    expect(() => loadFashionSubset(join(scratch, 'absent.kdsubset.gz'))).toThrow(/Cannot read the Fashion-MNIST subset file .*absent\.kdsubset\.gz/);
+    expect(() => loadFashionSubset(join(scratch, 'absent.kdsubset.gz'))).toThrow(
+      /Cannot read the Fashion-MNIST subset file .*absent\.kdsubset\.gz/,
+    );
   });
 });
 
@@ -126,9 +131,13 @@ describe('scripts/make-fashion-subset.mjs', () => {
   it('regenerates the committed file byte for byte, twice, from the Debian Fashion-MNIST files', () => {
     // FASHION_MNIST_DIR points at another copy of the four IDX files; CI installs the Debian package.
     const sourceDir = process.env.FASHION_MNIST_DIR ?? DEFAULT_SOURCE_DIR;
-    const missing = Object.values(SOURCE_FILES).flatMap((f) => [f.images, f.labels]).filter((f) => !existsSync(join(sourceDir, f)));
+    const missing = Object.values(SOURCE_FILES)
+      .flatMap((f) => [f.images, f.labels])
+      .filter((f) => !existsSync(join(sourceDir, f)));
     if (missing.length > 0) {
-      throw new Error(`Cannot check that the committed data file is reproducible: ${missing.join(', ')} missing from ${sourceDir}. Install the Debian package dataset-fashion-mnist (apt-get install -y dataset-fashion-mnist) or set FASHION_MNIST_DIR to a folder holding the four Fashion-MNIST files.`);
+      throw new Error(
+        `Cannot check that the committed data file is reproducible: ${missing.join(', ')} missing from ${sourceDir}. Install the Debian package dataset-fashion-mnist (apt-get install -y dataset-fashion-mnist) or set FASHION_MNIST_DIR to a folder holding the four Fashion-MNIST files.`,
+      );
     }
     const runs = ['first.kdsubset.gz', 'second.kdsubset.gz'].map((name) => {
       const out = join(scratch, name);
@@ -138,9 +147,13 @@ describe('scripts/make-fashion-subset.mjs', () => {
     const committed = readFileSync(DEFAULT_FASHION_SUBSET_PATH);
 
     expect(runs[0].equals(runs[1]), 'two runs of the script wrote different bytes').toBe(true);
-    expect(gunzipSync(runs[0]).equals(gunzipSync(committed)),
-      'the regenerated contents differ from the committed file: the source files, the selection or the format changed').toBe(true);
-    expect(Buffer.compare(runs[0], committed),
-      `same contents, different gzip bytes: zlib ${process.versions.zlib} compresses differently from the zlib that wrote the committed file; regenerate it and commit`).toBe(0);
+    expect(
+      gunzipSync(runs[0]).equals(gunzipSync(committed)),
+      'the regenerated contents differ from the committed file: the source files, the selection or the format changed',
+    ).toBe(true);
+    expect(
+      Buffer.compare(runs[0], committed),
+      `same contents, different gzip bytes: zlib ${process.versions.zlib} compresses differently from the zlib that wrote the committed file; regenerate it and commit`,
+    ).toBe(0);
   });
 });

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeSubset, encodeSubset, parseFashionSubset, SUBSET_FORMAT_VERSION, SUBSET_MAGIC } from '../subset-format.mjs';
+import {
+  decodeSubset,
+  encodeSubset,
+  parseFashionSubset,
+  SUBSET_FORMAT_VERSION,
+  SUBSET_MAGIC,
+} from '../subset-format.mjs';
 
 const sha256Hex = (data) => createHash('sha256').update(data).digest('hex');
 
@@ -12,7 +18,12 @@ function tinySubset(overrides = {}) {
     classNames: ['Café', 'b'],
     source: { note: 'hand-made' },
     splits: [
-      { name: 'train', count: 3, images: Uint8Array.of(0, 1, 2, 3, 10, 11, 12, 13, 252, 253, 254, 255), labels: Uint8Array.of(1, 0, 1) },
+      {
+        name: 'train',
+        count: 3,
+        images: Uint8Array.of(0, 1, 2, 3, 10, 11, 12, 13, 252, 253, 254, 255),
+        labels: Uint8Array.of(1, 0, 1),
+      },
       { name: 'test', count: 1, images: Uint8Array.of(9, 8, 7, 6), labels: Uint8Array.of(0) },
     ],
     ...overrides,
@@ -30,7 +41,10 @@ function withHeaderText(bytes, edit) {
   const { text } = headerOf(copy);
   const edited = edit(text);
   expect(edited.length).toBe(text.length);
-  copy.set(Uint8Array.from(edited, (c) => c.charCodeAt(0)), 16);
+  copy.set(
+    Uint8Array.from(edited, (c) => c.charCodeAt(0)),
+    16,
+  );
   return copy;
 }
 
@@ -61,7 +75,8 @@ describe('encodeSubset / decodeSubset', () => {
     expect(decoded.classNames).toEqual(original.classNames);
     expect(decoded.source).toEqual(original.source);
     expect(decoded.splits.map((s) => [s.name, s.count, [...s.images], [...s.labels]])).toEqual(
-      original.splits.map((s) => [s.name, s.count, [...s.images], [...s.labels]]));
+      original.splits.map((s) => [s.name, s.count, [...s.images], [...s.labels]]),
+    );
     bytes.fill(0);
     expect(decoded.splits[0].images[11]).toBe(255);
   });
@@ -72,8 +87,12 @@ describe('encodeSubset / decodeSubset', () => {
 
   it('refuses to encode arrays that do not match the count, or labels that are not class indices', () => {
     const [train, test] = tinySubset().splits;
-    expect(() => encodeSubset(tinySubset({ splits: [{ ...train, count: 2 }, test] }), sha256Hex)).toThrow(/expected 8 pixels and 2 labels/);
-    expect(() => encodeSubset(tinySubset({ splits: [train, { ...test, labels: Uint8Array.of(2) }] }), sha256Hex)).toThrow(/label 2 at index 0 is not a class index/);
+    expect(() => encodeSubset(tinySubset({ splits: [{ ...train, count: 2 }, test] }), sha256Hex)).toThrow(
+      /expected 8 pixels and 2 labels/,
+    );
+    expect(() =>
+      encodeSubset(tinySubset({ splits: [train, { ...test, labels: Uint8Array.of(2) }] }), sha256Hex),
+    ).toThrow(/label 2 at index 0 is not a class index/);
   });
 
   it('detects a changed payload byte through the SHA-256', () => {
@@ -91,26 +110,45 @@ describe('encodeSubset / decodeSubset', () => {
     badVersion[11] = 2;
     expect(() => decodeSubset(badVersion, sha256Hex)).toThrow(/format version 2/);
     expect(() => decodeSubset(bytes.subarray(0, 40), sha256Hex)).toThrow(/Truncated kd image-subset file/);
-    expect(() => decodeSubset(bytes.subarray(0, bytes.length - 1), sha256Hex)).toThrow(/need a 20-byte payload, the file holds 19 bytes/);
+    expect(() => decodeSubset(bytes.subarray(0, bytes.length - 1), sha256Hex)).toThrow(
+      /need a 20-byte payload, the file holds 19 bytes/,
+    );
   });
 
   it('rejects a header that is not JSON or lacks fields', () => {
     const bytes = encodeSubset(tinySubset(), sha256Hex);
-    expect(() => decodeSubset(withHeaderText(bytes, (t) => `[${t.slice(1)}`), sha256Hex)).toThrow(/header is not ASCII JSON/);
-    expect(() => decodeSubset(withHeaderText(bytes, (t) => t.replace('"height":2', '"height":0')), sha256Hex)).toThrow(/height and width must be positive integers/);
+    expect(() =>
+      decodeSubset(
+        withHeaderText(bytes, (t) => `[${t.slice(1)}`),
+        sha256Hex,
+      ),
+    ).toThrow(/header is not ASCII JSON/);
+    expect(() =>
+      decodeSubset(
+        withHeaderText(bytes, (t) => t.replace('"height":2', '"height":0')),
+        sha256Hex,
+      ),
+    ).toThrow(/height and width must be positive integers/);
   });
 
   it('rejects labels out of range and class counts that disagree with the header, even when the hash matches', () => {
     const bytes = encodeSubset(tinySubset(), sha256Hex);
     const { length } = headerOf(bytes);
-    const rehash = (edited) => withHeaderText(edited, (t) => t.replace(/"payloadSha256":"[0-9a-f]{64}"/, `"payloadSha256":"${sha256Hex(edited.subarray(16 + length))}"`));
+    const rehash = (edited) =>
+      withHeaderText(edited, (t) =>
+        t.replace(/"payloadSha256":"[0-9a-f]{64}"/, `"payloadSha256":"${sha256Hex(edited.subarray(16 + length))}"`),
+      );
 
     const badLabel = bytes.slice();
     badLabel[bytes.length - 1] = 7;
-    expect(() => decodeSubset(rehash(badLabel), sha256Hex)).toThrow(/Split "test": label 7 at index 0 is not a class index/);
+    expect(() => decodeSubset(rehash(badLabel), sha256Hex)).toThrow(
+      /Split "test": label 7 at index 0 is not a class index/,
+    );
 
     const badCounts = withHeaderText(bytes, (t) => t.replace('"classCounts":[1,2]', '"classCounts":[2,1]'));
-    expect(() => decodeSubset(badCounts, sha256Hex)).toThrow(/split "train" has class counts \[1,2\], the header says \[2,1\]/);
+    expect(() => decodeSubset(badCounts, sha256Hex)).toThrow(
+      /split "train" has class counts \[1,2\], the header says \[2,1\]/,
+    );
   });
 });
 
@@ -129,6 +167,8 @@ describe('parseFashionSubset', () => {
   it('requires a test split', () => {
     const onlyTrain = tinySubset();
     onlyTrain.splits = onlyTrain.splits.slice(0, 1);
-    expect(() => parseFashionSubset(encodeSubset(onlyTrain, sha256Hex), sha256Hex)).toThrow(/no "test" split \(it has: train\)/);
+    expect(() => parseFashionSubset(encodeSubset(onlyTrain, sha256Hex), sha256Hex)).toThrow(
+      /no "test" split \(it has: train\)/,
+    );
   });
 });

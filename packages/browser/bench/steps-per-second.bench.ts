@@ -22,7 +22,11 @@ function wasmRuntime(): KdRuntime {
     backend: 'wasm',
     async setup() {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      wasm.setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
+      wasm.setWasmPaths({
+        'tfjs-backend-wasm.wasm': wasmPlain,
+        'tfjs-backend-wasm-simd.wasm': wasmSimd,
+        'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+      });
     },
   });
 }
@@ -44,15 +48,27 @@ async function longestStall<T>(work: () => Promise<T>): Promise<[T, number]> {
   }
 }
 
-async function stepsPerSecond(runtime: KdRuntime, problem: ReturnType<typeof binaryProblem>): Promise<{ rate: number; warmStall: number; stall: number }> {
+async function stepsPerSecond(
+  runtime: KdRuntime,
+  problem: ReturnType<typeof binaryProblem>,
+): Promise<{ rate: number; warmStall: number; stall: number }> {
   await runtime.init();
   const x = tf.tensor2d(problem.x);
   const y = tf.tensor1d(problem.y);
-  const teacher = precomputedTeacher(Float32Array.from(problem.teacher), { output: 'probabilities', shape: [problem.y.length, 1] });
+  const teacher = precomputedTeacher(Float32Array.from(problem.teacher), {
+    output: 'probabilities',
+    shape: [problem.y.length, 1],
+  });
   const model = mlp([32, 64, 32, 1], 1);
   const run = async (steps: number) => {
     const data = { x: tf.slice(x, 0, steps * BATCH), y: tf.slice(y, 0, steps * BATCH) };
-    const t = steps === TIMED_STEPS ? teacher : precomputedTeacher(Float32Array.from(problem.teacher.slice(0, steps * BATCH)), { output: 'probabilities', shape: [steps * BATCH, 1] });
+    const t =
+      steps === TIMED_STEPS
+        ? teacher
+        : precomputedTeacher(Float32Array.from(problem.teacher.slice(0, steps * BATCH)), {
+            output: 'probabilities',
+            shape: [steps * BATCH, 1],
+          });
     const started = performance.now();
     await distill({ runtime, teacher: t, student: model, data, epochs: 1, batchSize: BATCH, shuffle: false });
     const ms = performance.now() - started;
@@ -76,13 +92,17 @@ it('measures steps/s of an MLP 32-64-32-1, batch 256', async () => {
     for (const [name, make] of Object.entries(runtimes)) {
       const m = await stepsPerSecond(make(), problem);
       if (m.rate > (rates[name] ?? 0)) rates[name] = m.rate;
-      if (round === 0) stalls[name] = `${name} ${m.warmStall.toFixed(0)} ms warm-up / ${m.stall.toFixed(0)} ms timed${name === 'webgl' ? '' : ' (runtime without nextTick)'}`;
+      if (round === 0)
+        stalls[name] =
+          `${name} ${m.warmStall.toFixed(0)} ms warm-up / ${m.stall.toFixed(0)} ms timed${name === 'webgl' ? '' : ' (runtime without nextTick)'}`;
     }
   }
   const line = Object.entries(rates)
     .map(([name, r]) => `${name} ${r.toFixed(1)} steps/s`)
     .join(', ');
-  console.log(`${line}; webgl/cpu ${(rates.webgl! / rates.cpu!).toFixed(2)}x, wasm/cpu ${(rates.wasm! / rates.cpu!).toFixed(2)}x`);
+  console.log(
+    `${line}; webgl/cpu ${(rates.webgl! / rates.cpu!).toFixed(2)}x, wasm/cpu ${(rates.wasm! / rates.cpu!).toFixed(2)}x`,
+  );
   console.log(`longest main-thread stall (first round): ${Object.values(stalls).join(', ')}`);
   for (const r of Object.values(rates)) expect(r).toBeGreaterThan(0);
 }, 600_000);

@@ -13,7 +13,11 @@ interface Run {
   final: Float64Array[];
 }
 
-async function train(runtime: KdRuntime, problem: ReturnType<typeof binaryProblem>, options: { epochs: number; batchSize: number; shuffle: boolean }): Promise<Run> {
+async function train(
+  runtime: KdRuntime,
+  problem: ReturnType<typeof binaryProblem>,
+  options: { epochs: number; batchSize: number; shuffle: boolean },
+): Promise<Run> {
   await runtime.init();
   const before = tf.memory().numTensors;
   const model = mlp([problem.x[0]!.length, 16, 1], 21);
@@ -22,7 +26,10 @@ async function train(runtime: KdRuntime, problem: ReturnType<typeof binaryProble
   const y = tf.tensor1d(problem.y);
   const result = await distill({
     runtime,
-    teacher: precomputedTeacher(Float32Array.from(problem.teacher), { output: 'probabilities', shape: [problem.y.length, 1] }),
+    teacher: precomputedTeacher(Float32Array.from(problem.teacher), {
+      output: 'probabilities',
+      shape: [problem.y.length, 1],
+    }),
     student: model,
     data: { x, y },
     alpha: ALPHA,
@@ -63,14 +70,22 @@ describe('distill on webgl matches the cpu backend', () => {
     // webgl's epsilon() is 1e-4 here; kd's default Adam passes 1e-7 so both runs take the same steps.
     expect(tf.backend().epsilon()).toBe(1e-4);
 
-    expect(maxRelativeError([webgl.initial.flatMap((a) => Array.from(a))], [cpu.initial.flatMap((a) => Array.from(a))], 1e-12)).toBe(0);
+    expect(
+      maxRelativeError(
+        [webgl.initial.flatMap((a) => Array.from(a))],
+        [cpu.initial.flatMap((a) => Array.from(a))],
+        1e-12,
+      ),
+    ).toBe(0);
     const reference = firstLossReference(problem, cpu.initial);
     expect(Math.abs(cpu.losses[0]! - reference) / reference).toBeLessThan(1e-5);
     expect(Math.abs(webgl.losses[0]! - reference) / reference).toBeLessThan(1e-5);
 
     const lossError = maxRelativeError([webgl.losses], [cpu.losses]);
     const weightError = maxRelativeError(webgl.final, cpu.final);
-    console.log(`webgl vs cpu, full batch: max relative loss error ${lossError.toExponential(2)}, weights ${weightError.toExponential(2)}`);
+    console.log(
+      `webgl vs cpu, full batch: max relative loss error ${lossError.toExponential(2)}, weights ${weightError.toExponential(2)}`,
+    );
     expect(lossError).toBeLessThan(1e-4);
     expect(weightError).toBeLessThan(1e-3);
     // Training happened: the loss went down.
@@ -84,7 +99,9 @@ describe('distill on webgl matches the cpu backend', () => {
     const webgl = await train(browserRuntime(), problem, options);
     const lossError = maxRelativeError([webgl.losses], [cpu.losses]);
     const weightError = maxRelativeError(webgl.final, cpu.final);
-    console.log(`webgl vs cpu, minibatches: max relative loss error ${lossError.toExponential(2)}, weights ${weightError.toExponential(2)}`);
+    console.log(
+      `webgl vs cpu, minibatches: max relative loss error ${lossError.toExponential(2)}, weights ${weightError.toExponential(2)}`,
+    );
     expect(lossError).toBeLessThan(1e-4);
     expect(weightError).toBeLessThan(1e-3);
   });

@@ -79,7 +79,9 @@ describe('BrowserModelStore', () => {
       const f = files.find((d) => d.name === name)!;
       return new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], name);
     };
-    const loaded = await tfl.loadLayersModel(tf.io.browserFiles([asFile('kd-test-student.json'), asFile('kd-test-student.weights.bin')]));
+    const loaded = await tfl.loadLayersModel(
+      tf.io.browserFiles([asFile('kd-test-student.json'), asFile('kd-test-student.weights.bin')]),
+    );
     expect(Array.from(await predictions(loaded))).toEqual(Array.from(expected));
     loaded.dispose();
   });

@@ -44,7 +44,9 @@ describe('yielding to the browser', () => {
     await tick();
     expect(fired).toBe(true);
     for (const budgetMs of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(() => timeSlicer({ budgetMs })).toThrow(expect.objectContaining({ name: 'KdError', code: 'KD_INVALID_ARGUMENT' }));
+      expect(() => timeSlicer({ budgetMs })).toThrow(
+        expect.objectContaining({ name: 'KdError', code: 'KD_INVALID_ARGUMENT' }),
+      );
     }
   });
 

@@ -13,7 +13,11 @@ function wasmRuntime(): KdRuntime {
     backend: 'wasm',
     async setup() {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      wasm.setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
+      wasm.setWasmPaths({
+        'tfjs-backend-wasm.wasm': wasmPlain,
+        'tfjs-backend-wasm-simd.wasm': wasmSimd,
+        'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+      });
     },
   });
 }

@@ -39,7 +39,9 @@ describe('browserRuntime on WebGL', () => {
     const out = tf.tidy(() => tf.matMul(tf.tensor2d(a, [2, 3]), tf.tensor2d(b, [3, 2])));
     const got = await out.data();
     out.dispose();
-    const ref = [0, 1].flatMap((i) => [0, 1].map((j) => a[i * 3]! * b[j]! + a[i * 3 + 1]! * b[2 + j]! + a[i * 3 + 2]! * b[4 + j]!));
+    const ref = [0, 1].flatMap((i) =>
+      [0, 1].map((j) => a[i * 3]! * b[j]! + a[i * 3 + 1]! * b[2 + j]! + a[i * 3 + 2]! * b[4 + j]!),
+    );
     ref.forEach((r, k) => expect(Math.abs(got[k]! - r)).toBeLessThan(1e-6 * Math.max(1, Math.abs(r))));
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -77,7 +77,9 @@ describe('trainInWorker', () => {
     optimizer.dispose();
     const lossError = maxRelativeError([result.history.map((h) => h.loss)], [expected.history.map((h) => h.loss)]);
     const weightError = maxRelativeError(await weightsOf(student), await weightsOf(reference));
-    console.log(`worker (webgl) vs page (cpu): max relative loss error ${lossError.toExponential(2)}, weights ${weightError.toExponential(2)}`);
+    console.log(
+      `worker (webgl) vs page (cpu): max relative loss error ${lossError.toExponential(2)}, weights ${weightError.toExponential(2)}`,
+    );
     expect(lossError).toBeLessThan(1e-4);
     expect(weightError).toBeLessThan(1e-3);
     // The weights really changed, and the returned artifacts hold the same model.
@@ -97,7 +99,13 @@ describe('trainInWorker', () => {
     const xs = tf.tensor2d(small.x);
     const ys = tf.tensor1d(small.y);
     const student = mlp([3, 4, 1], 3);
-    const result = await trainInWorker(worker, { student, teacher: '/test/fixtures/http-teacher-layers/model.json', data: { x: xs, y: ys }, epochs: 2, batchSize: 16 });
+    const result = await trainInWorker(worker, {
+      student,
+      teacher: '/test/fixtures/http-teacher-layers/model.json',
+      data: { x: xs, y: ys },
+      epochs: 2,
+      batchSize: 16,
+    });
     expect(result.history).toHaveLength(2);
     expect(result.history[0]!.softLoss).toBeGreaterThan(0);
     tf.dispose([xs, ys]);
@@ -127,7 +135,11 @@ describe('trainInWorker', () => {
     const student = mlp([8, 16, 1], 8);
     let error: unknown;
     try {
-      await trainInWorker(worker, { student, teacher: { values: new Float32Array(10), shape: [10, 1], kind: 'probabilities' }, data: { x, y } });
+      await trainInWorker(worker, {
+        student,
+        teacher: { values: new Float32Array(10), shape: [10, 1], kind: 'probabilities' },
+        data: { x, y },
+      });
     } catch (e) {
       error = e;
     }

@@ -6,4 +6,7 @@ import { defineConformanceSuite } from '../src/suite/index.js';
 
 // Models and teacher outputs go to a fresh temporary folder, not the package or the user cache.
 const root = mkdtempSync(join(tmpdir(), 'kd-conformance-node-'));
-defineConformanceSuite({ name: 'node', createRuntime: () => nodeRuntime({ modelDir: join(root, 'models'), cacheDir: join(root, 'cache') }) });
+defineConformanceSuite({
+  name: 'node',
+  createRuntime: () => nodeRuntime({ modelDir: join(root, 'models'), cacheDir: join(root, 'cache') }),
+});

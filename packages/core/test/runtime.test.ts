@@ -40,7 +40,11 @@ describe('runtimes sharing one tfjs engine', () => {
   it('init() switches back to its backend after another runtime took over', async () => {
     const cpu = cpuRuntime();
     await cpu.init();
-    const other = createBackendRuntime({ name: 'other', backend: 'kd-test-second', setup: () => void tf.registerBackend('kd-test-second', () => new MathBackendCPU()) });
+    const other = createBackendRuntime({
+      name: 'other',
+      backend: 'kd-test-second',
+      setup: () => void tf.registerBackend('kd-test-second', () => new MathBackendCPU()),
+    });
     await other.init();
     expect(tf.getBackend()).toBe('kd-test-second');
     expect(await cpu.init()).toMatchObject({ backend: 'cpu' });

@@ -1,6 +1,10 @@
 export { nodeRuntime, type NodeRuntimeOptions } from './runtime/node-runtime.js';
 export { FileModelStore } from './io/file-model-store.js';
-export { FileTeacherCache, type FileTeacherCacheOptions, type TeacherCachePrecision } from './cache/file-teacher-cache.js';
+export {
+  FileTeacherCache,
+  type FileTeacherCacheOptions,
+  type TeacherCachePrecision,
+} from './cache/file-teacher-cache.js';
 export { defaultCacheRoot } from './cache/cache-dir.js';
 export * from './provision/provision.js';
 export * from './datasets/index.js';

@@ -17,7 +17,13 @@ afterAll(async () => {
 });
 
 /** An IDX file written from the format's description: 0, 0, type, rank, big-endian dims, big-endian values. */
-function idx(type: number, shape: number[], values: number[], bytesPer: number, put: (v: DataView, at: number, x: number) => void): Uint8Array {
+function idx(
+  type: number,
+  shape: number[],
+  values: number[],
+  bytesPer: number,
+  put: (v: DataView, at: number, x: number) => void,
+): Uint8Array {
   const out = new Uint8Array(4 + 4 * shape.length + values.length * bytesPer);
   const view = new DataView(out.buffer);
   out.set([0, 0, type, shape.length]);
@@ -46,10 +52,24 @@ describe('IDX', () => {
   });
 
   it('reads big-endian int16 and float32 values', async () => {
-    await writeFile(join(dir, 'i16.idx'), idx(0x0b, [3], [-2, 300, 32767], 2, (v, at, x) => v.setInt16(at, x, false)));
-    await writeFile(join(dir, 'f32.idx'), idx(0x0d, [2, 1], [1.5, -0.25], 4, (v, at, x) => v.setFloat32(at, x, false)));
-    expect(await readIdx(join(dir, 'i16.idx'))).toEqual({ values: new Int16Array([-2, 300, 32767]), shape: [3], type: 'int16' });
-    expect(await readIdx(join(dir, 'f32.idx'))).toEqual({ values: new Float32Array([1.5, -0.25]), shape: [2, 1], type: 'float32' });
+    await writeFile(
+      join(dir, 'i16.idx'),
+      idx(0x0b, [3], [-2, 300, 32767], 2, (v, at, x) => v.setInt16(at, x, false)),
+    );
+    await writeFile(
+      join(dir, 'f32.idx'),
+      idx(0x0d, [2, 1], [1.5, -0.25], 4, (v, at, x) => v.setFloat32(at, x, false)),
+    );
+    expect(await readIdx(join(dir, 'i16.idx'))).toEqual({
+      values: new Int16Array([-2, 300, 32767]),
+      shape: [3],
+      type: 'int16',
+    });
+    expect(await readIdx(join(dir, 'f32.idx'))).toEqual({
+      values: new Float32Array([1.5, -0.25]),
+      shape: [2, 1],
+      type: 'float32',
+    });
   });
 
   it('rejects truncated files and mismatched pairs', async () => {
@@ -58,8 +78,14 @@ describe('IDX', () => {
     const error = await readIdx(join(dir, 'cut.idx')).catch((e: unknown) => e);
     expect(isKdError(error, 'KD_DATA_INVALID')).toBe(true);
     await writeFile(join(dir, 'two.idx'), full);
-    await writeFile(join(dir, 'three-labels.idx'), idx(0x08, [3], [1, 2, 3], 1, (v, at, x) => v.setUint8(at, x)));
-    const mismatch = await readIdxDataset({ images: join(dir, 'two.idx'), labels: join(dir, 'three-labels.idx') }).catch((e: unknown) => e);
+    await writeFile(
+      join(dir, 'three-labels.idx'),
+      idx(0x08, [3], [1, 2, 3], 1, (v, at, x) => v.setUint8(at, x)),
+    );
+    const mismatch = await readIdxDataset({
+      images: join(dir, 'two.idx'),
+      labels: join(dir, 'three-labels.idx'),
+    }).catch((e: unknown) => e);
     expect(isKdError(mismatch, 'KD_SHAPE_MISMATCH')).toBe(true);
   });
 });

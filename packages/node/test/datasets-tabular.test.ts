@@ -17,7 +17,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const CSV = 'id,age,"note, with comma",income,label\r\n1,30,"said ""hi""\nthen left",1.5,1\n2,41,,-2.25,0\n\n3,29,x,1e3,1\n4,50,y,0.125,0\n5,33,"",7,1';
+const CSV =
+  'id,age,"note, with comma",income,label\r\n1,30,"said ""hi""\nthen left",1.5,1\n2,41,,-2.25,0\n\n3,29,x,1e3,1\n4,50,y,0.125,0\n5,33,"",7,1';
 
 describe('CSV', () => {
   it('parses RFC 4180 the same whatever the chunking', () => {
@@ -56,7 +57,13 @@ describe('CSV', () => {
   it('streams in batches, maps class names, and reads files without a header', async () => {
     await writeFile(join(dir, 'b.csv'), 'f1;f2;kind\n1;2;cat\n3;4;dog\n5;6;cat\n');
     const batches = [];
-    for await (const b of csvBatches(join(dir, 'b.csv'), { label: 'kind', classes: ['cat', 'dog'], delimiter: ';', batchSize: 2 })) batches.push(b);
+    for await (const b of csvBatches(join(dir, 'b.csv'), {
+      label: 'kind',
+      classes: ['cat', 'dog'],
+      delimiter: ';',
+      batchSize: 2,
+    }))
+      batches.push(b);
     expect(batches.map((b) => b.rows)).toEqual([2, 1]);
     expect(Array.from(batches[0]!.x)).toEqual([1, 2, 3, 4]);
     expect(Array.from(batches[1]!.y)).toEqual([0]);
@@ -75,7 +82,12 @@ describe('CSV', () => {
       expect(isKdError(error, code as never)).toBe(true);
       expect((error as Error).message).toMatch(pattern);
     };
-    await expectError('a,b,label\n1,2,0\n3,oops,1\n', { label: 'label' }, 'KD_DATA_INVALID', /line 3, column "b".*"oops"/);
+    await expectError(
+      'a,b,label\n1,2,0\n3,oops,1\n',
+      { label: 'label' },
+      'KD_DATA_INVALID',
+      /line 3, column "b".*"oops"/,
+    );
     await expectError('a,b,label\n1,2,0\n3,1\n', { label: 'label' }, 'KD_DATA_INVALID', /line 3 has 2 fields/);
     await expectError('a,b\n1,2\n', { label: 'label' }, 'KD_DATA_INVALID', /no label column "label"/);
     await expectError('a,label\n1,cat\n', { label: 'label' }, 'KD_DATA_INVALID', /classes/);
@@ -97,7 +109,8 @@ describe('JSON lines', () => {
       tf.dispose([data.x, data.y]);
     }
     const sizes = [];
-    for await (const b of jsonLinesBatches(join(dir, 'a.jsonl'), { label: 'y', features: ['w'], batchSize: 2 })) sizes.push(b.rows);
+    for await (const b of jsonLinesBatches(join(dir, 'a.jsonl'), { label: 'y', features: ['w'], batchSize: 2 }))
+      sizes.push(b.rows);
     expect(sizes).toEqual([2, 1]);
   });
 

@@ -11,7 +11,13 @@ import { FileModelStore, nodeRuntime } from '../src/index.js';
 function smallModel(seed: number): tfl.LayersModel {
   const model = tfl.sequential({
     layers: [
-      tfl.layers.dense({ units: 5, inputShape: [3], activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed }), biasInitializer: tfl.initializers.randomNormal({ seed: seed + 1 }) }),
+      tfl.layers.dense({
+        units: 5,
+        inputShape: [3],
+        activation: 'relu',
+        kernelInitializer: tfl.initializers.glorotUniform({ seed }),
+        biasInitializer: tfl.initializers.randomNormal({ seed: seed + 1 }),
+      }),
       tfl.layers.dense({ units: 2, kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 2 }) }),
     ],
   });
@@ -19,8 +25,12 @@ function smallModel(seed: number): tfl.LayersModel {
   return model;
 }
 
-const input = [[0.5, -1, 2], [3, 0.25, -0.75]];
-const predict = (m: tfl.LayersModel): number[] => tf.tidy(() => Array.from((m.predict(tf.tensor2d(input)) as tf.Tensor).dataSync()));
+const input = [
+  [0.5, -1, 2],
+  [3, 0.25, -0.75],
+];
+const predict = (m: tfl.LayersModel): number[] =>
+  tf.tidy(() => Array.from((m.predict(tf.tensor2d(input)) as tf.Tensor).dataSync()));
 
 describe('FileModelStore', () => {
   let root: string;

@@ -16,9 +16,15 @@ describe('FileTeacherCache', () => {
 
   it('round-trips float32 values, shape and kind exactly', async () => {
     const cache = new FileTeacherCache(dir);
-    const values = new Float32Array([1.5, -2.25, 3.4028234663852886e38, 1.401298464324817e-45, -0, 0.1, 123456.789, -7e-12]);
+    const values = new Float32Array([
+      1.5, -2.25, 3.4028234663852886e38, 1.401298464324817e-45, -0, 0.1, 123456.789, -7e-12,
+    ]);
     await cache.set('teacher-a:train', { values, shape: [4, 2], kind: 'logits' });
-    await cache.set('teacher-a:probs', { values: new Float32Array([0.25, 0.75]), shape: [1, 2], kind: 'probabilities' });
+    await cache.set('teacher-a:probs', {
+      values: new Float32Array([0.25, 0.75]),
+      shape: [1, 2],
+      kind: 'probabilities',
+    });
     const hit = await cache.get('teacher-a:train');
     expect(hit?.shape).toEqual([4, 2]);
     expect(hit?.kind).toBe('logits');
@@ -59,7 +65,11 @@ describe('FileTeacherCache', () => {
       [2 ** -26, 0], // below half of it
       [-1024.5, -1024], // spacing is 1 at 1024; tie to even
     ];
-    await cache.set('edge', { values: Float32Array.from(cases.map((c) => c[0])), shape: [cases.length], kind: 'logits' });
+    await cache.set('edge', {
+      values: Float32Array.from(cases.map((c) => c[0])),
+      shape: [cases.length],
+      kind: 'logits',
+    });
     const back = Array.from((await cache.get('edge'))?.values ?? []);
     expect(back).toEqual(cases.map((c) => c[1]));
   });
@@ -101,7 +111,9 @@ describe('FileTeacherCache', () => {
 
   it('refuses values that do not fill the shape', async () => {
     const cache = new FileTeacherCache(dir);
-    const error = await cache.set('x', { values: new Float32Array(5), shape: [2, 3], kind: 'logits' }).catch((e: unknown) => e);
+    const error = await cache
+      .set('x', { values: new Float32Array(5), shape: [2, 3], kind: 'logits' })
+      .catch((e: unknown) => e);
     expect(isKdError(error, 'KD_SHAPE_MISMATCH')).toBe(true);
     expect(await readdir(dir)).toEqual([]);
   });

@@ -4,7 +4,9 @@ import { nodeRuntime } from '../src/index.js';
 
 // Stands in for a tfjs-node whose native addon was never built.
 vi.mock('@tensorflow/tfjs-node', () => {
-  throw new Error('The Node.js native addon module (tfjs_binding.node) can not be found at path: lib/napi-v8/tfjs_binding.node.');
+  throw new Error(
+    'The Node.js native addon module (tfjs_binding.node) can not be found at path: lib/napi-v8/tfjs_binding.node.',
+  );
 });
 
 describe('nodeRuntime without a working addon', () => {

@@ -22,8 +22,24 @@ describe('nodeRuntime', () => {
   it('computes a matMul natively', async () => {
     await nodeRuntime().init();
     const before = tf.memory().numTensors;
-    const product = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5, 6], [7, 8]])).arraySync());
-    expect(product).toEqual([[19, 22], [43, 50]]);
+    const product = tf.tidy(() =>
+      tf
+        .matMul(
+          tf.tensor2d([
+            [1, 2],
+            [3, 4],
+          ]),
+          tf.tensor2d([
+            [5, 6],
+            [7, 8],
+          ]),
+        )
+        .arraySync(),
+    );
+    expect(product).toEqual([
+      [19, 22],
+      [43, 50],
+    ]);
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -42,7 +58,9 @@ describe('nodeRuntime', () => {
     });
 
     // float64 references: the stable closed form of BCE with logits, and its derivative.
-    const lossRef = s.reduce((acc, si, i) => acc + Math.max(si, 0) - si * (y[i] as number) + Math.log1p(Math.exp(-Math.abs(si))), 0) / n;
+    const lossRef =
+      s.reduce((acc, si, i) => acc + Math.max(si, 0) - si * (y[i] as number) + Math.log1p(Math.exp(-Math.abs(si))), 0) /
+      n;
     const gradRef = s.map((si, i) => (sigmoid(si) - (y[i] as number)) / n);
     expect(Math.abs(loss - lossRef)).toBeLessThan(1e-6 * Math.max(1, lossRef));
     grad.forEach((g, i) => expect(Math.abs(g - (gradRef[i] as number))).toBeLessThan(1e-7));

@@ -52,7 +52,12 @@ describe('offline provisioning of tfjs-node', () => {
 
   it('fails with KD_PROVISION_FAILED naming a missing source, before touching deps/', async () => {
     const marker = await readFile(join(tfjsNodeDir, 'deps', 'kd-provision.json'), 'utf8').catch(() => 'none');
-    const error = await provisionTfjsNode({ projectDir, force: true, libtensorflow: join(scratch, 'nope.tar.gz'), stream: quietStream }).catch((e: unknown) => e);
+    const error = await provisionTfjsNode({
+      projectDir,
+      force: true,
+      libtensorflow: join(scratch, 'nope.tar.gz'),
+      stream: quietStream,
+    }).catch((e: unknown) => e);
     expect(isKdError(error, 'KD_PROVISION_FAILED')).toBe(true);
     expect((error as Error).message).toMatch(/nope\.tar\.gz does not exist/);
     expect(await readFile(join(tfjsNodeDir, 'deps', 'kd-provision.json'), 'utf8').catch(() => 'none')).toBe(marker);
@@ -63,7 +68,9 @@ describe('offline provisioning of tfjs-node', () => {
     await writeFile(header, '/* not a library */\n');
     const wheel = join(scratch, 'tensorflow_cpu-2.11.0-cp311-none-any.whl');
     pythonZip(wheel, { 'tensorflow/include/tensorflow/c/c_api.h': header }, 'deflated');
-    const error = await provisionTfjsNode({ projectDir, force: true, libtensorflow: wheel, stream: quietStream }).catch((e: unknown) => e);
+    const error = await provisionTfjsNode({ projectDir, force: true, libtensorflow: wheel, stream: quietStream }).catch(
+      (e: unknown) => e,
+    );
     expect(isKdError(error, 'KD_PROVISION_FAILED')).toBe(true);
     expect((error as Error).message).toContain('libtensorflow_cc.so.2');
     expect((error as Error).message).toContain('2.14');
@@ -81,10 +88,18 @@ describe('offline provisioning of tfjs-node', () => {
       const zip = join(scratch, `${method}.zip`);
       pythonZip(zip, { 'a/big.bin': big, 'b/small.txt': small }, method);
       const entries = await listZip(zip);
-      expect(entries.map((e) => [e.name, e.size])).toEqual([['a/big.bin', bigBytes.length], ['b/small.txt', 12]]);
+      expect(entries.map((e) => [e.name, e.size])).toEqual([
+        ['a/big.bin', bigBytes.length],
+        ['b/small.txt', 12],
+      ]);
       const out = join(scratch, `out-${method}`);
       let bytes = 0;
-      await extractZipEntries(zip, entries, (name) => join(out, name), (n) => (bytes += n));
+      await extractZipEntries(
+        zip,
+        entries,
+        (name) => join(out, name),
+        (n) => (bytes += n),
+      );
       expect(bytes).toBe(bigBytes.length + 12);
       expect((await readFile(join(out, 'a/big.bin'))).equals(bigBytes)).toBe(true);
       expect(await readFile(join(out, 'b/small.txt'), 'utf8')).toBe('hello wheel\n');
@@ -93,7 +108,9 @@ describe('offline provisioning of tfjs-node', () => {
     damaged[1000] = (damaged[1000] as number) ^ 0xff; // inside the stored data of a/big.bin
     await writeFile(join(scratch, 'damaged.zip'), damaged);
     const entries = await listZip(join(scratch, 'damaged.zip'));
-    const error = await extractZipEntries(join(scratch, 'damaged.zip'), entries, (name) => join(scratch, 'out-damaged', name)).catch((e: unknown) => e);
+    const error = await extractZipEntries(join(scratch, 'damaged.zip'), entries, (name) =>
+      join(scratch, 'out-damaged', name),
+    ).catch((e: unknown) => e);
     expect(isKdError(error, 'KD_PROVISION_FAILED')).toBe(true);
     expect((error as Error).message).toContain('CRC-32');
   });

@@ -13,7 +13,9 @@ const W = [1.5, -2, 0.5, 1];
 const ROWS = 100;
 const BATCH = 25;
 // Deterministic rows in [-1, 1], labelled by the teacher's sign with every seventh label flipped.
-const xs = Array.from({ length: ROWS }, (_, i) => W.map((_, j) => Math.round(Math.sin(i * 1.7 + j * 2.3) * 1000) / 1000));
+const xs = Array.from({ length: ROWS }, (_, i) =>
+  W.map((_, j) => Math.round(Math.sin(i * 1.7 + j * 2.3) * 1000) / 1000),
+);
 const logit64 = (row: number[]) => row.reduce((a, v, j) => a + v * W[j]!, 0);
 const ys = xs.map((row, i) => Number(logit64(row) > 0) ^ Number(i % 7 === 0));
 
@@ -32,7 +34,11 @@ afterAll(async () => {
 });
 
 function student(): tfl.LayersModel {
-  return tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [4], units: 1, kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }) })] });
+  return tfl.sequential({
+    layers: [
+      tfl.layers.dense({ inputShape: [4], units: 1, kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }) }),
+    ],
+  });
 }
 
 describe('streamed training from a file', () => {
@@ -79,12 +85,17 @@ describe('streamed training from a file', () => {
   });
 
   it('streams JSON lines with array-valued features the same way as the CSV', async () => {
-    const fromJson = await jsonLinesStream(join(dir, 'train.jsonl'), { label: 'label', features: ['f'], batchSize: BATCH });
+    const fromJson = await jsonLinesStream(join(dir, 'train.jsonl'), {
+      label: 'label',
+      features: ['f'],
+      batchSize: BATCH,
+    });
     const fromCsv = await csvStream(join(dir, 'train.csv.gz'), { label: 'label', batchSize: BATCH });
     expect(fromJson.featureNames).toEqual(['f[0]', 'f[1]', 'f[2]', 'f[3]']);
     const collect = async (s: typeof fromJson) => {
       const out: Array<{ x: number[]; y: number[] }> = [];
-      for await (const b of s.batches()) out.push({ x: Array.from(b.x as Float32Array), y: Array.from(b.y as ArrayLike<number>) });
+      for await (const b of s.batches())
+        out.push({ x: Array.from(b.x as Float32Array), y: Array.from(b.y as ArrayLike<number>) });
       return out;
     };
     const json = await collect(fromJson);
@@ -106,6 +117,8 @@ describe('streamed training from a file', () => {
 
   it('rejects a file with no data rows when it is opened', async () => {
     await writeFile(join(dir, 'empty.csv'), 'a,b,label\n');
-    await expect(csvStream(join(dir, 'empty.csv'), { label: 'label' })).rejects.toMatchObject({ code: 'KD_DATA_INVALID' });
+    await expect(csvStream(join(dir, 'empty.csv'), { label: 'label' })).rejects.toMatchObject({
+      code: 'KD_DATA_INVALID',
+    });
   });
 });

@@ -39,7 +39,9 @@ export function chromiumBrowser(extra = {}) {
     enabled: true,
     headless: true,
     screenshotFailures: false,
-    provider: playwright({ launchOptions: { executablePath: process.env.KD_CHROMIUM ?? '/usr/bin/chromium', args: [...CHROMIUM_FLAGS] } }),
+    provider: playwright({
+      launchOptions: { executablePath: process.env.KD_CHROMIUM ?? '/usr/bin/chromium', args: [...CHROMIUM_FLAGS] },
+    }),
     instances: [{ browser: 'chromium' }],
     ...extra,
   };

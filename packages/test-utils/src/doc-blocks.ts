@@ -73,10 +73,16 @@ export function compileDocBlock(code: string): string {
 
 function rewriteStatement(statement: ts.Statement, source: ts.SourceFile): string {
   // transpileModule writes `export {};` when it elides every import (type-only or unused ones).
-  const emptyExport = ts.isExportDeclaration(statement) && !statement.moduleSpecifier && statement.exportClause !== undefined &&
-    ts.isNamedExports(statement.exportClause) && statement.exportClause.elements.length === 0;
+  const emptyExport =
+    ts.isExportDeclaration(statement) &&
+    !statement.moduleSpecifier &&
+    statement.exportClause !== undefined &&
+    ts.isNamedExports(statement.exportClause) &&
+    statement.exportClause.elements.length === 0;
   if (emptyExport) return '';
-  const exported = ts.canHaveModifiers(statement) && (ts.getModifiers(statement) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+  const exported =
+    ts.canHaveModifiers(statement) &&
+    (ts.getModifiers(statement) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
   if (exported || ts.isExportDeclaration(statement) || ts.isExportAssignment(statement)) {
     throw new Error('doc blocks are run as scripts: remove the export');
   }
@@ -95,9 +101,9 @@ function rewriteStatement(statement: ts.Statement, source: ts.SourceFile): strin
   return bindings.join('\n');
 }
 
-const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (
-  ...args: unknown[]
-) => Promise<unknown>;
+const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
+  ...args: string[]
+) => (...args: unknown[]) => Promise<unknown>;
 
 /**
  * Runs one block. Imports listed in `modules` resolve to the given namespaces; others are
@@ -110,7 +116,8 @@ export async function runDocBlock(block: DocBlock, modules: DocModules = {}): Pr
     const namespace = specifier in modules ? await modules[specifier] : await import(/* @vite-ignore */ specifier);
     return new Proxy(namespace as object, {
       get(target, key) {
-        if (typeof key === 'string' && key !== 'then' && !(key in target)) throw new Error(`'${specifier}' has no export named '${key}'`);
+        if (typeof key === 'string' && key !== 'then' && !(key in target))
+          throw new Error(`'${specifier}' has no export named '${key}'`);
         return Reflect.get(target, key);
       },
     });

@@ -56,7 +56,9 @@ describe('run-doc-blocks', () => {
   });
 
   it('drops type-only syntax before running', async () => {
-    const [typed] = extractTsBlocks("```ts\nimport type { Tensor } from '@tensorflow/tfjs-core';\nconst n: number = 3;\nlet t: Tensor | undefined;\nconsole.log(n, t);\n```");
+    const [typed] = extractTsBlocks(
+      "```ts\nimport type { Tensor } from '@tensorflow/tfjs-core';\nconst n: number = 3;\nlet t: Tensor | undefined;\nconsole.log(n, t);\n```",
+    );
     expect((await runDocBlock(typed!, {})).output).toEqual(['3 undefined']);
   });
 });

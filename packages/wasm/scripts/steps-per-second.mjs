@@ -20,7 +20,10 @@ const WORKLOADS = [
           tfl.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: glorot(3) }),
         ],
       }),
-    data: () => ({ x: tf.randomUniform([256, 32], -1, 1, 'float32', 1), y: tf.cast(tf.greater(tf.randomUniform([256, 1], 0, 1, 'float32', 2), 0.5), 'float32') }),
+    data: () => ({
+      x: tf.randomUniform([256, 32], -1, 1, 'float32', 1),
+      y: tf.cast(tf.greater(tf.randomUniform([256, 1], 0, 1, 'float32', 2), 0.5), 'float32'),
+    }),
     loss: tfl.metrics.binaryCrossentropy,
   },
   {
@@ -29,15 +32,32 @@ const WORKLOADS = [
     build: () =>
       tfl.sequential({
         layers: [
-          tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: glorot(1) }),
+          tfl.layers.conv2d({
+            inputShape: [28, 28, 1],
+            filters: 8,
+            kernelSize: 3,
+            padding: 'same',
+            activation: 'relu',
+            kernelInitializer: glorot(1),
+          }),
           tfl.layers.maxPooling2d({ poolSize: 2 }),
-          tfl.layers.separableConv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', depthwiseInitializer: glorot(2), pointwiseInitializer: glorot(3) }),
+          tfl.layers.separableConv2d({
+            filters: 16,
+            kernelSize: 3,
+            padding: 'same',
+            activation: 'relu',
+            depthwiseInitializer: glorot(2),
+            pointwiseInitializer: glorot(3),
+          }),
           tfl.layers.batchNormalization(),
           tfl.layers.globalAveragePooling2d({}),
           tfl.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: glorot(4) }),
         ],
       }),
-    data: () => ({ x: tf.randomUniform([32, 28, 28, 1], 0, 1, 'float32', 1), y: tf.oneHot(tf.randomUniform([32], 0, 10, 'int32', 2), 10) }),
+    data: () => ({
+      x: tf.randomUniform([32, 28, 28, 1], 0, 1, 'float32', 1),
+      y: tf.oneHot(tf.randomUniform([32], 0, 10, 'int32', 2), 10),
+    }),
     loss: tfl.metrics.categoricalCrossentropy,
   },
 ];
@@ -48,7 +68,8 @@ async function stepsPerSecond(backend, workload) {
   const { x, y } = workload.data();
   const optimizer = tf.train.adam(0.001);
   // dataSync each step, as a training loop that reports its loss does.
-  const step = () => optimizer.minimize(() => tf.mean(workload.loss(y, model.apply(x, { training: true }))), true).dataSync();
+  const step = () =>
+    optimizer.minimize(() => tf.mean(workload.loss(y, model.apply(x, { training: true }))), true).dataSync();
   tf.tidy(() => {
     for (let i = 0; i < 3; i++) step(); // warm-up: kernel setup, XNNPACK operators, JIT
   });
@@ -70,11 +91,16 @@ const ROUNDS = 3; // cpu and wasm alternate, so load from other processes hits b
 
 const wasmInfo = await wasmRuntime().init();
 await cpuRuntime().init();
-console.log(`wasm: simd=${wasmInfo.simd} threads=${wasmInfo.threads} binary=${wasmInfo.extra.binary}; Node ${process.version}`);
+console.log(
+  `wasm: simd=${wasmInfo.simd} threads=${wasmInfo.threads} binary=${wasmInfo.extra.binary}; Node ${process.version}`,
+);
 for (const workload of WORKLOADS) {
   const rates = { cpu: [], wasm: [] };
-  for (let r = 0; r < ROUNDS; r++) for (const backend of ['cpu', 'wasm']) rates[backend].push(await stepsPerSecond(backend, workload));
+  for (let r = 0; r < ROUNDS; r++)
+    for (const backend of ['cpu', 'wasm']) rates[backend].push(await stepsPerSecond(backend, workload));
   const cpu = median(rates.cpu);
   const wasm = median(rates.wasm);
-  console.log(`${workload.name}: cpu ${cpu.toFixed(1)} steps/s, wasm ${wasm.toFixed(1)} steps/s, wasm/cpu ${(wasm / cpu).toFixed(2)}x`);
+  console.log(
+    `${workload.name}: cpu ${cpu.toFixed(1)} steps/s, wasm ${wasm.toFixed(1)} steps/s, wasm/cpu ${(wasm / cpu).toFixed(2)}x`,
+  );
 }

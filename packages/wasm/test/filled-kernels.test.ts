@@ -2,7 +2,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readAndDispose, runKernel, useBackend, wasmDataIds } from './helpers/backends.js';
 import { expectClose, expectMatchesReference, randomValues } from './helpers/numbers.js';
-import { conv2dFilterGradient, depthwiseFilterGradient, depthwiseInputGradient, geometry, maxPoolGradient, segmentSum, type ConvCase, type Padding } from './reference/conv-reference.js';
+import {
+  conv2dFilterGradient,
+  depthwiseFilterGradient,
+  depthwiseInputGradient,
+  geometry,
+  maxPoolGradient,
+  segmentSum,
+  type ConvCase,
+  type Padding,
+} from './reference/conv-reference.js';
 
 type Rounding = 'floor' | 'ceil' | 'round';
 
@@ -24,13 +33,30 @@ function convCase(c: Case): ConvCase {
   const [kh, kw] = c.kernel;
   const [sh, sw] = c.strides;
   const [dh, dw] = c.dilations ?? [1, 1];
-  return { batch: c.batch, inH, inW, inC: c.inC, kh, kw, sh, sw, dh, dw, geo: geometry(inH, inW, kh, kw, sh, sw, dh, dw, c.pad, c.rounding) };
+  return {
+    batch: c.batch,
+    inH,
+    inW,
+    inC: c.inC,
+    kh,
+    kw,
+    sh,
+    sw,
+    dh,
+    dw,
+    geo: geometry(inH, inW, kh, kw, sh, sw, dh, dw, c.pad, c.rounding),
+  };
 }
 
-const label = (c: Case) => `b${c.batch} ${c.size.join('x')}x${c.inC} k${c.kernel.join('x')} s${c.strides.join('x')} d${(c.dilations ?? [1, 1]).join('x')} pad ${JSON.stringify(c.pad)}${c.rounding ? ` ${c.rounding}` : ''} out/mult ${c.outC}`;
+const label = (c: Case) =>
+  `b${c.batch} ${c.size.join('x')}x${c.inC} k${c.kernel.join('x')} s${c.strides.join('x')} d${(c.dilations ?? [1, 1]).join('x')} pad ${JSON.stringify(c.pad)}${c.rounding ? ` ${c.rounding}` : ''} out/mult ${c.outC}`;
 
 /** Runs a kernel on cpu, then on wasm, with the same plain-array inputs. */
-async function onBothBackends(kernelName: string, inputs: Parameters<typeof runKernel>[1], attrs: Record<string, unknown>) {
+async function onBothBackends(
+  kernelName: string,
+  inputs: Parameters<typeof runKernel>[1],
+  attrs: Record<string, unknown>,
+) {
   await useBackend('cpu');
   const cpu = runKernel(kernelName, inputs, attrs);
   await useBackend('wasm');
@@ -48,7 +74,20 @@ const CONV_CASES: Case[] = [
   { batch: 3, size: [7, 9], inC: 2, outC: 3, kernel: [3, 3], strides: [2, 2], pad: 'valid' },
   { batch: 2, size: [12, 12], inC: 2, outC: 5, kernel: [3, 2], strides: [2, 1], pad: 'same' },
   { batch: 2, size: [9, 8], inC: 3, outC: 2, kernel: [4, 4], strides: [3, 3], pad: 'same' },
-  { batch: 2, size: [8, 7], inC: 2, outC: 2, kernel: [3, 3], strides: [2, 2], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  {
+    batch: 2,
+    size: [8, 7],
+    inC: 2,
+    outC: 2,
+    kernel: [3, 3],
+    strides: [2, 2],
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
+  },
   { batch: 2, size: [8, 8], inC: 1, outC: 2, kernel: [3, 3], strides: [2, 2], pad: 0, rounding: 'ceil' },
   { batch: 1, size: [5, 5], inC: 1, outC: 1, kernel: [1, 1], strides: [1, 1], pad: 'valid' },
 ];
@@ -59,8 +98,21 @@ describe('Conv2DBackpropFilter on wasm', () => {
       const g = convCase(c);
       const x = randomValues(c.batch * g.inH * g.inW * c.inC, 1);
       const dy = randomValues(c.batch * g.geo.outHeight * g.geo.outWidth * c.outC, 2);
-      const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: c.rounding, filterShape: [...c.kernel, c.inC, c.outC] };
-      const { cpu, wasm } = await onBothBackends('Conv2DBackpropFilter', { x: { values: x, shape: [c.batch, g.inH, g.inW, c.inC] }, dy: { values: dy, shape: [c.batch, g.geo.outHeight, g.geo.outWidth, c.outC] } }, attrs);
+      const attrs = {
+        strides: c.strides,
+        pad: c.pad,
+        dataFormat: 'NHWC',
+        dimRoundingMode: c.rounding,
+        filterShape: [...c.kernel, c.inC, c.outC],
+      };
+      const { cpu, wasm } = await onBothBackends(
+        'Conv2DBackpropFilter',
+        {
+          x: { values: x, shape: [c.batch, g.inH, g.inW, c.inC] },
+          dy: { values: dy, shape: [c.batch, g.geo.outHeight, g.geo.outWidth, c.outC] },
+        },
+        attrs,
+      );
       const ref = conv2dFilterGradient(x, dy, g, c.outC);
       expectMatchesReference(wasm, ref, 'wasm');
       expectMatchesReference(cpu, ref, 'cpu');
@@ -75,8 +127,17 @@ describe('Conv2DBackpropFilter on wasm', () => {
     const x = randomValues(c.batch * c.inC * g.inH * g.inW, 5);
     const dy = randomValues(c.batch * c.outC * oh * ow, 6);
     const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NCHW', filterShape: [3, 3, c.inC, c.outC] };
-    const { cpu, wasm } = await onBothBackends('Conv2DBackpropFilter', { x: { values: x, shape: [c.batch, c.inC, g.inH, g.inW] }, dy: { values: dy, shape: [c.batch, c.outC, oh, ow] } }, attrs);
-    const ref = conv2dFilterGradient(toChannelsLast(x, [c.batch, c.inC, g.inH, g.inW]), toChannelsLast(dy, [c.batch, c.outC, oh, ow]), g, c.outC);
+    const { cpu, wasm } = await onBothBackends(
+      'Conv2DBackpropFilter',
+      { x: { values: x, shape: [c.batch, c.inC, g.inH, g.inW] }, dy: { values: dy, shape: [c.batch, c.outC, oh, ow] } },
+      attrs,
+    );
+    const ref = conv2dFilterGradient(
+      toChannelsLast(x, [c.batch, c.inC, g.inH, g.inW]),
+      toChannelsLast(dy, [c.batch, c.outC, oh, ow]),
+      g,
+      c.outC,
+    );
     expectMatchesReference(wasm, ref, 'wasm');
     expectClose(wasm.values, cpu.values, 1e-5, 'wasm vs cpu');
   });
@@ -88,7 +149,20 @@ const DEPTHWISE_CASES: Case[] = [
   { batch: 2, size: [9, 9], inC: 3, outC: 3, kernel: [3, 3], strides: [2, 2], pad: 'valid' },
   { batch: 1, size: [7, 8], inC: 3, outC: 2, kernel: [2, 3], strides: [1, 2], pad: 'same' },
   { batch: 2, size: [12, 12], inC: 2, outC: 1, kernel: [3, 3], strides: [3, 3], pad: 'same' },
-  { batch: 2, size: [8, 7], inC: 2, outC: 2, kernel: [3, 3], strides: [2, 2], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  {
+    batch: 2,
+    size: [8, 7],
+    inC: 2,
+    outC: 2,
+    kernel: [3, 3],
+    strides: [2, 2],
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
+  },
   { batch: 2, size: [8, 8], inC: 1, outC: 2, kernel: [3, 3], strides: [2, 2], pad: 0, rounding: 'ceil' },
 ];
 
@@ -105,8 +179,21 @@ describe('DepthwiseConv2dNativeBackpropFilter on wasm', () => {
       const g = convCase(c);
       const x = randomValues(c.batch * g.inH * g.inW * c.inC, 7);
       const dy = randomValues(c.batch * g.geo.outHeight * g.geo.outWidth * c.inC * c.outC, 8);
-      const attrs = { strides: c.strides, dilations: [1, 1], pad: c.pad, dimRoundingMode: c.rounding, filterShape: [...c.kernel, c.inC, c.outC] };
-      const { cpu, wasm } = await onBothBackends('DepthwiseConv2dNativeBackpropFilter', { x: { values: x, shape: [c.batch, g.inH, g.inW, c.inC] }, dy: { values: dy, shape: [c.batch, g.geo.outHeight, g.geo.outWidth, c.inC * c.outC] } }, attrs);
+      const attrs = {
+        strides: c.strides,
+        dilations: [1, 1],
+        pad: c.pad,
+        dimRoundingMode: c.rounding,
+        filterShape: [...c.kernel, c.inC, c.outC],
+      };
+      const { cpu, wasm } = await onBothBackends(
+        'DepthwiseConv2dNativeBackpropFilter',
+        {
+          x: { values: x, shape: [c.batch, g.inH, g.inW, c.inC] },
+          dy: { values: dy, shape: [c.batch, g.geo.outHeight, g.geo.outWidth, c.inC * c.outC] },
+        },
+        attrs,
+      );
       const ref = depthwiseFilterGradient(x, dy, g, c.outC);
       expectMatchesReference(wasm, ref, 'wasm');
       expectClose(wasm.values, cpu.values, 1e-5, 'wasm vs cpu');
@@ -118,7 +205,14 @@ describe('DepthwiseConv2dNativeBackpropFilter on wasm', () => {
       const g = convCase(c);
       const x = randomValues(c.batch * g.inH * g.inW * c.inC, 9);
       const dy = randomValues(c.batch * g.geo.outHeight * g.geo.outWidth * c.inC * c.outC, 10);
-      const got = runKernel('DepthwiseConv2dNativeBackpropFilter', { x: { values: x, shape: [c.batch, g.inH, g.inW, c.inC] }, dy: { values: dy, shape: [c.batch, g.geo.outHeight, g.geo.outWidth, c.inC * c.outC] } }, { strides: c.strides, dilations: c.dilations, pad: c.pad, filterShape: [...c.kernel, c.inC, c.outC] });
+      const got = runKernel(
+        'DepthwiseConv2dNativeBackpropFilter',
+        {
+          x: { values: x, shape: [c.batch, g.inH, g.inW, c.inC] },
+          dy: { values: dy, shape: [c.batch, g.geo.outHeight, g.geo.outWidth, c.inC * c.outC] },
+        },
+        { strides: c.strides, dilations: c.dilations, pad: c.pad, filterShape: [...c.kernel, c.inC, c.outC] },
+      );
       expectMatchesReference(got, depthwiseFilterGradient(x, dy, g, c.outC), 'wasm');
     });
   }
@@ -130,8 +224,21 @@ describe('DepthwiseConv2dNativeBackpropInput on wasm', () => {
       const g = convCase(c);
       const w = randomValues(c.kernel[0] * c.kernel[1] * c.inC * c.outC, 11);
       const dy = randomValues(c.batch * g.geo.outHeight * g.geo.outWidth * c.inC * c.outC, 12);
-      const attrs = { strides: c.strides, dilations: [1, 1], pad: c.pad, dimRoundingMode: c.rounding, inputShape: [c.batch, g.inH, g.inW, c.inC] };
-      const { cpu, wasm } = await onBothBackends('DepthwiseConv2dNativeBackpropInput', { dy: { values: dy, shape: [c.batch, g.geo.outHeight, g.geo.outWidth, c.inC * c.outC] }, filter: { values: w, shape: [...c.kernel, c.inC, c.outC] } }, attrs);
+      const attrs = {
+        strides: c.strides,
+        dilations: [1, 1],
+        pad: c.pad,
+        dimRoundingMode: c.rounding,
+        inputShape: [c.batch, g.inH, g.inW, c.inC],
+      };
+      const { cpu, wasm } = await onBothBackends(
+        'DepthwiseConv2dNativeBackpropInput',
+        {
+          dy: { values: dy, shape: [c.batch, g.geo.outHeight, g.geo.outWidth, c.inC * c.outC] },
+          filter: { values: w, shape: [...c.kernel, c.inC, c.outC] },
+        },
+        attrs,
+      );
       const ref = depthwiseInputGradient(dy, w, g, c.outC);
       expectMatchesReference(wasm, ref, 'wasm');
       expectClose(wasm.values, cpu.values, 1e-5, 'wasm vs cpu');
@@ -143,7 +250,14 @@ describe('DepthwiseConv2dNativeBackpropInput on wasm', () => {
       const g = convCase(c);
       const w = randomValues(c.kernel[0] * c.kernel[1] * c.inC * c.outC, 13);
       const dy = randomValues(c.batch * g.geo.outHeight * g.geo.outWidth * c.inC * c.outC, 14);
-      const got = runKernel('DepthwiseConv2dNativeBackpropInput', { dy: { values: dy, shape: [c.batch, g.geo.outHeight, g.geo.outWidth, c.inC * c.outC] }, filter: { values: w, shape: [...c.kernel, c.inC, c.outC] } }, { strides: c.strides, dilations: c.dilations, pad: c.pad, inputShape: [c.batch, g.inH, g.inW, c.inC] });
+      const got = runKernel(
+        'DepthwiseConv2dNativeBackpropInput',
+        {
+          dy: { values: dy, shape: [c.batch, g.geo.outHeight, g.geo.outWidth, c.inC * c.outC] },
+          filter: { values: w, shape: [...c.kernel, c.inC, c.outC] },
+        },
+        { strides: c.strides, dilations: c.dilations, pad: c.pad, inputShape: [c.batch, g.inH, g.inW, c.inC] },
+      );
       expectMatchesReference(got, depthwiseInputGradient(dy, w, g, c.outC), 'wasm');
     });
   }
@@ -183,7 +297,13 @@ describe('MaxPoolGrad on wasm', () => {
             tf.tidy(() => {
               const input = tf.tensor(x, shape);
               const output = tf.maxPool(input as tf.Tensor4D, c.kernel, c.strides, c.pad as 'same', c.rounding);
-              return tf.engine().runKernel('MaxPoolGrad', { dy: tf.tensor(dy, output.shape), input, output }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+              return tf
+                .engine()
+                .runKernel(
+                  'MaxPoolGrad',
+                  { dy: tf.tensor(dy, output.shape), input, output },
+                  attrs as unknown as tf.NamedAttrMap,
+                ) as tf.Tensor;
             }),
           );
         }
@@ -199,7 +319,11 @@ describe('UnsortedSegmentSum on wasm', () => {
   it('adds rows that share a segment and drops ids outside [0, numSegments), like the cpu kernel', async () => {
     const ids = [1, 3, 1, 0, -1, 7, 3, 3, 4];
     const x = randomValues(ids.length * 3, 17);
-    const { cpu, wasm } = await onBothBackends('UnsortedSegmentSum', { x: { values: x, shape: [ids.length, 3] }, segmentIds: { values: ids, shape: [ids.length], dtype: 'int32' } }, { numSegments: 5 });
+    const { cpu, wasm } = await onBothBackends(
+      'UnsortedSegmentSum',
+      { x: { values: x, shape: [ids.length, 3] }, segmentIds: { values: ids, shape: [ids.length], dtype: 'int32' } },
+      { numSegments: 5 },
+    );
     const ref = segmentSum(x, ids, 3, 5, [3]);
     expectMatchesReference(wasm, ref, 'wasm');
     expectClose(wasm.values, cpu.values, 1e-6, 'wasm vs cpu');
@@ -209,16 +333,34 @@ describe('UnsortedSegmentSum on wasm', () => {
     await useBackend('wasm');
     const ids = [2, 0, 2, 2];
     const x1 = randomValues(4, 18);
-    expectMatchesReference(runKernel('UnsortedSegmentSum', { x: { values: x1, shape: [4] }, segmentIds: { values: ids, shape: [4], dtype: 'int32' } }, { numSegments: 3 }), segmentSum(x1, ids, 1, 3, []));
+    expectMatchesReference(
+      runKernel(
+        'UnsortedSegmentSum',
+        { x: { values: x1, shape: [4] }, segmentIds: { values: ids, shape: [4], dtype: 'int32' } },
+        { numSegments: 3 },
+      ),
+      segmentSum(x1, ids, 1, 3, []),
+    );
     const x3 = randomValues(4 * 2 * 3, 19);
-    expectMatchesReference(runKernel('UnsortedSegmentSum', { x: { values: x3, shape: [4, 2, 3] }, segmentIds: { values: ids, shape: [4], dtype: 'int32' } }, { numSegments: 4 }), segmentSum(x3, ids, 6, 4, [2, 3]));
+    expectMatchesReference(
+      runKernel(
+        'UnsortedSegmentSum',
+        { x: { values: x3, shape: [4, 2, 3] }, segmentIds: { values: ids, shape: [4], dtype: 'int32' } },
+        { numSegments: 4 },
+      ),
+      segmentSum(x3, ids, 6, 4, [2, 3]),
+    );
   });
 
   it('keeps int32 sums exact and int32', async () => {
     await useBackend('wasm');
     const ids = [0, 1, 0, 1, 1];
     const x = [16777217, 5, -3, 2, 1];
-    const got = runKernel('UnsortedSegmentSum', { x: { values: x, shape: [5], dtype: 'int32' }, segmentIds: { values: ids, shape: [5], dtype: 'int32' } }, { numSegments: 2 });
+    const got = runKernel(
+      'UnsortedSegmentSum',
+      { x: { values: x, shape: [5], dtype: 'int32' }, segmentIds: { values: ids, shape: [5], dtype: 'int32' } },
+      { numSegments: 2 },
+    );
     expect(got.dtype).toBe('int32');
     expect(Array.from(got.values)).toEqual([16777214, 8]);
   });
@@ -230,15 +372,55 @@ describe('filled kernels free what they allocate', () => {
     const c = convCase({ batch: 2, size: [8, 8], inC: 2, outC: 2, kernel: [3, 3], strides: [2, 2], pad: 'same' });
     const { outHeight: oh, outWidth: ow } = c.geo;
     const runs: Array<() => unknown> = [
-      () => runKernel('Conv2DBackpropFilter', { x: { values: randomValues(2 * 8 * 8 * 2, 1), shape: [2, 8, 8, 2] }, dy: { values: randomValues(2 * oh * ow * 3, 2), shape: [2, oh, ow, 3] } }, { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 2, 3] }),
-      () => runKernel('DepthwiseConv2dNativeBackpropFilter', { x: { values: randomValues(2 * 8 * 8 * 2, 1), shape: [2, 8, 8, 2] }, dy: { values: randomValues(2 * oh * ow * 4, 2), shape: [2, oh, ow, 4] } }, { strides: [2, 2], dilations: [1, 1], pad: 'same', filterShape: [3, 3, 2, 2] }),
-      () => runKernel('DepthwiseConv2dNativeBackpropInput', { dy: { values: randomValues(2 * oh * ow * 4, 2), shape: [2, oh, ow, 4] }, filter: { values: randomValues(3 * 3 * 2 * 2, 3), shape: [3, 3, 2, 2] } }, { strides: [2, 2], dilations: [1, 1], pad: 'same', inputShape: [2, 8, 8, 2] }),
-      () => runKernel('UnsortedSegmentSum', { x: { values: randomValues(12, 4), shape: [4, 3] }, segmentIds: { values: [0, 2, 9, 2], shape: [4], dtype: 'int32' } }, { numSegments: 3 }),
+      () =>
+        runKernel(
+          'Conv2DBackpropFilter',
+          {
+            x: { values: randomValues(2 * 8 * 8 * 2, 1), shape: [2, 8, 8, 2] },
+            dy: { values: randomValues(2 * oh * ow * 3, 2), shape: [2, oh, ow, 3] },
+          },
+          { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 2, 3] },
+        ),
+      () =>
+        runKernel(
+          'DepthwiseConv2dNativeBackpropFilter',
+          {
+            x: { values: randomValues(2 * 8 * 8 * 2, 1), shape: [2, 8, 8, 2] },
+            dy: { values: randomValues(2 * oh * ow * 4, 2), shape: [2, oh, ow, 4] },
+          },
+          { strides: [2, 2], dilations: [1, 1], pad: 'same', filterShape: [3, 3, 2, 2] },
+        ),
+      () =>
+        runKernel(
+          'DepthwiseConv2dNativeBackpropInput',
+          {
+            dy: { values: randomValues(2 * oh * ow * 4, 2), shape: [2, oh, ow, 4] },
+            filter: { values: randomValues(3 * 3 * 2 * 2, 3), shape: [3, 3, 2, 2] },
+          },
+          { strides: [2, 2], dilations: [1, 1], pad: 'same', inputShape: [2, 8, 8, 2] },
+        ),
+      () =>
+        runKernel(
+          'UnsortedSegmentSum',
+          {
+            x: { values: randomValues(12, 4), shape: [4, 3] },
+            segmentIds: { values: [0, 2, 9, 2], shape: [4], dtype: 'int32' },
+          },
+          { numSegments: 3 },
+        ),
       () =>
         tf.tidy(() => {
           const input = tf.tensor(randomValues(2 * 8 * 8 * 2, 5), [2, 8, 8, 2]) as tf.Tensor4D;
           const output = tf.maxPool(input, 3, 2, 'same');
-          return (tf.engine().runKernel('MaxPoolGrad', { dy: tf.onesLike(output), input, output }, { filterSize: [3, 3], strides: [2, 2], pad: 'same' }) as tf.Tensor).dataSync();
+          return (
+            tf
+              .engine()
+              .runKernel(
+                'MaxPoolGrad',
+                { dy: tf.onesLike(output), input, output },
+                { filterSize: [3, 3], strides: [2, 2], pad: 'same' },
+              ) as tf.Tensor
+          ).dataSync();
         }),
     ];
     for (const run of runs) run(); // first calls may set up caches
@@ -252,6 +434,10 @@ describe('filled kernels free what they allocate', () => {
 
 function toChannelsLast(v: ArrayLike<number>, [n, c, h, w]: number[]): Float32Array {
   const out = new Float32Array(v.length);
-  for (let b = 0; b < n!; b++) for (let ch = 0; ch < c!; ch++) for (let r = 0; r < h!; r++) for (let q = 0; q < w!; q++) out[((b * h! + r) * w! + q) * c! + ch] = v[((b * c! + ch) * h! + r) * w! + q] as number;
+  for (let b = 0; b < n!; b++)
+    for (let ch = 0; ch < c!; ch++)
+      for (let r = 0; r < h!; r++)
+        for (let q = 0; q < w!; q++)
+          out[((b * h! + r) * w! + q) * c! + ch] = v[((b * c! + ch) * h! + r) * w! + q] as number;
   return out;
 }

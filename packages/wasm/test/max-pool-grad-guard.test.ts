@@ -26,7 +26,9 @@ describe('MaxPoolGrad guard', () => {
     registerWasmTrainingKernels();
     await tf.setBackend('wasm');
     // All-negative 1×2 windows: the stock kernel would send both gradients to the wrong place.
-    const dx = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(x as tf.Tensor4D, [1, 2], [1, 2], 'valid'), tf.tensor([10, 20], [1, 1, 2, 1]))))(tf.tensor([-2, -1, -4, -3], [1, 1, 4, 1]));
+    const dx = tf.grad((x: tf.Tensor) =>
+      tf.sum(tf.mul(tf.maxPool(x as tf.Tensor4D, [1, 2], [1, 2], 'valid'), tf.tensor([10, 20], [1, 1, 2, 1]))),
+    )(tf.tensor([-2, -1, -4, -3], [1, 1, 4, 1]));
     expect(Array.from(dx.dataSync())).toEqual([0, 10, 0, 20]);
   });
 });

@@ -7,7 +7,9 @@ import { useBackend } from './helpers/backends.js';
 import { lossAndGradients, STUDENTS, type StudentSpec } from './helpers/students.js';
 
 // This file runs in its own process: the settings below apply only before wasm first starts.
-const wasmFolder = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+const wasmFolder = dirname(
+  createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'),
+);
 
 describe('wasmRuntime with explicit paths, SIMD off and threads off', () => {
   it('loads the plain binary from the given folder and reports it', async () => {
@@ -17,7 +19,9 @@ describe('wasmRuntime with explicit paths, SIMD off and threads off', () => {
   });
 
   it('accepts the same settings again once started', async () => {
-    await expect(wasmRuntime({ wasmPaths: wasmFolder, simd: false, threads: false }).init()).resolves.toMatchObject({ simd: false });
+    await expect(wasmRuntime({ wasmPaths: wasmFolder, simd: false, threads: false }).init()).resolves.toMatchObject({
+      simd: false,
+    });
   });
 
   it('trains the conv student with the same gradients as cpu on the plain binary', async () => {
@@ -32,7 +36,9 @@ describe('wasmRuntime with explicit paths, SIMD off and threads off', () => {
     model.dispose();
     expect(Math.abs(wasm.loss - cpu.loss)).toBeLessThan(1e-5);
     const scale = Math.max(...cpu.grads.flatMap((g) => Array.from(g, Math.abs)));
-    cpu.grads.forEach((g, v) => g.forEach((want, i) => expect(Math.abs((wasm.grads[v]?.[i] as number) - want)).toBeLessThan(5e-5 * scale)));
+    cpu.grads.forEach((g, v) =>
+      g.forEach((want, i) => expect(Math.abs((wasm.grads[v]?.[i] as number) - want)).toBeLessThan(5e-5 * scale)),
+    );
     expect(tf.getBackend()).toBe('wasm');
   });
 });

@@ -45,7 +45,9 @@ describe('wasmRuntime', () => {
   });
 
   it('refuses settings that can no longer apply once the backend runs', async () => {
-    const err = await wasmRuntime({ simd: false }).init().catch((e: unknown) => e);
+    const err = await wasmRuntime({ simd: false })
+      .init()
+      .catch((e: unknown) => e);
     expect(isKdError(err, 'KD_INVALID_ARGUMENT')).toBe(true);
     expect((err as KdError).message).toContain('already started');
   });
@@ -66,7 +68,15 @@ describe('wasmRuntime options are checked when the runtime is created', () => {
     [{ simd: 'yes' as unknown as boolean }, 'simd'],
     [{ usePlatformFetch: 1 as unknown as boolean }, 'usePlatformFetch'],
     [{ wasmPaths: '' }, 'wasmPaths'],
-    [{ wasmPaths: { 'tfjs-backend-wasm.wasm': '/a.wasm' } as unknown as Record<(typeof WASM_BINARY_NAMES)[number], string> }, 'tfjs-backend-wasm-simd.wasm'],
+    [
+      {
+        wasmPaths: { 'tfjs-backend-wasm.wasm': '/a.wasm' } as unknown as Record<
+          (typeof WASM_BINARY_NAMES)[number],
+          string
+        >,
+      },
+      'tfjs-backend-wasm-simd.wasm',
+    ],
   ])('%j is rejected with KD_INVALID_ARGUMENT naming %s', (options, named) => {
     const err = thrown(() => wasmRuntime(options));
     expect(isKdError(err, 'KD_INVALID_ARGUMENT')).toBe(true);
@@ -76,7 +86,10 @@ describe('wasmRuntime options are checked when the runtime is created', () => {
   it('gives a folder a trailing slash (tfjs appends file names as they are) and keeps a full map', () => {
     expect(normalizeWasmPaths('/assets/wasm')).toBe('/assets/wasm/');
     expect(normalizeWasmPaths('https://cdn.example/tfjs/')).toBe('https://cdn.example/tfjs/');
-    const map = Object.fromEntries(WASM_BINARY_NAMES.map((n) => [n, `/hashed/${n}`])) as Record<(typeof WASM_BINARY_NAMES)[number], string>;
+    const map = Object.fromEntries(WASM_BINARY_NAMES.map((n) => [n, `/hashed/${n}`])) as Record<
+      (typeof WASM_BINARY_NAMES)[number],
+      string
+    >;
     expect(normalizeWasmPaths(map)).toEqual(map);
     const err = thrown(() => normalizeWasmPaths({ ...map, 'extra.wasm': '/x' } as typeof map));
     expect((err as KdError).message).toContain('unknown: extra.wasm');

@@ -42,7 +42,11 @@ describe('students train on wasm with the gradients cpu computes', () => {
 });
 
 /** Per-step losses of `steps` optimizer steps on the conv student, one fixed batch per step. */
-async function trajectory(backend: 'cpu' | 'wasm', makeOptimizer: () => tf.Optimizer, steps: number): Promise<number[]> {
+async function trajectory(
+  backend: 'cpu' | 'wasm',
+  makeOptimizer: () => tf.Optimizer,
+  steps: number,
+): Promise<number[]> {
   await useBackend(backend);
   const spec = STUDENTS[0] as StudentSpec;
   const tensorsBefore = tf.memory().numTensors;
@@ -53,7 +57,10 @@ async function trajectory(backend: 'cpu' | 'wasm', makeOptimizer: () => tf.Optim
   let buffersAfterFirst = 0;
   for (let step = 0; step < steps; step++) {
     const { x, y } = spec.batch(200 + (step % 5));
-    const loss = optimizer.minimize(() => tf.mean(spec.loss(y, model.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar, true);
+    const loss = optimizer.minimize(
+      () => tf.mean(spec.loss(y, model.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar,
+      true,
+    );
     losses.push((loss as tf.Scalar).dataSync()[0] as number);
     tf.dispose([x, y, loss as tf.Scalar]);
     if (step === 0) {
@@ -80,7 +87,11 @@ describe('a 20-step training run on wasm follows cpu', () => {
       const cpu = await trajectory('cpu', make, 20);
       const wasm = await trajectory('wasm', make, 20);
       expect(cpu[19]).toBeLessThan(cpu[0] as number); // it does learn
-      wasm.forEach((l, i) => expect(Math.abs(l - (cpu[i] as number)), `step ${i + 1}: wasm ${l} cpu ${cpu[i]}`).toBeLessThan(1e-4 * (1 + Math.abs(cpu[i] as number))));
+      wasm.forEach((l, i) =>
+        expect(Math.abs(l - (cpu[i] as number)), `step ${i + 1}: wasm ${l} cpu ${cpu[i]}`).toBeLessThan(
+          1e-4 * (1 + Math.abs(cpu[i] as number)),
+        ),
+      );
     });
   }
 });

@@ -20,7 +20,12 @@ export function committed(tx: IDBTransaction): Promise<void> {
 /** Opens (and on first use creates) a database with one object store of out-of-line keys. */
 export function openDatabase(name: string, store: string): Promise<IDBDatabase> {
   if (typeof indexedDB === 'undefined') {
-    return Promise.reject(new KdError('KD_INVALID_ARGUMENT', 'IndexedDB is not available here (private mode in some browsers, or not a browser). Pass a different cache to the runtime, e.g. new MemoryTeacherCache() from @kd/core.'));
+    return Promise.reject(
+      new KdError(
+        'KD_INVALID_ARGUMENT',
+        'IndexedDB is not available here (private mode in some browsers, or not a browser). Pass a different cache to the runtime, e.g. new MemoryTeacherCache() from @kd/core.',
+      ),
+    );
   }
   return new Promise((resolve, reject) => {
     const open = indexedDB.open(name, 1);
@@ -34,6 +39,13 @@ export function openDatabase(name: string, store: string): Promise<IDBDatabase> 
       resolve(db);
     };
     open.onerror = () => reject(open.error);
-    open.onblocked = () => reject(new KdError('KD_INVALID_ARGUMENT', `The IndexedDB database "${name}" is blocked by a connection in another tab; close it and retry.`, { database: name }));
+    open.onblocked = () =>
+      reject(
+        new KdError(
+          'KD_INVALID_ARGUMENT',
+          `The IndexedDB database "${name}" is blocked by a connection in another tab; close it and retry.`,
+          { database: name },
+        ),
+      );
   });
 }

@@ -48,7 +48,11 @@ export class IndexedDbTeacherCache implements TeacherCache {
     const problem = checkEntry(raw, key);
     if (problem) {
       await this.delete(key);
-      throw new KdError('KD_CACHE_CORRUPT', `The cached teacher outputs for "${key}" in IndexedDB database "${this.databaseName}" were unusable (${problem}) and have been deleted. Run again and the teacher outputs will be recomputed.`, { key, database: this.databaseName, problem });
+      throw new KdError(
+        'KD_CACHE_CORRUPT',
+        `The cached teacher outputs for "${key}" in IndexedDB database "${this.databaseName}" were unusable (${problem}) and have been deleted. Run again and the teacher outputs will be recomputed.`,
+        { key, database: this.databaseName, problem },
+      );
     }
     const entry = raw as StoredEntry;
     return { values: entry.values, shape: [...entry.shape], kind: entry.kind };
@@ -57,14 +61,33 @@ export class IndexedDbTeacherCache implements TeacherCache {
   async set(key: string, outputs: CachedTeacherOutputs): Promise<void> {
     const shape = [...outputs.shape];
     const expected = shape.reduce((a, b) => a * b, 1);
-    if (shape.some((d) => !Number.isInteger(d) || d < 0) || !(outputs.values instanceof Float32Array) || expected !== outputs.values.length) {
-      throw new KdError('KD_SHAPE_MISMATCH', `Teacher outputs for "${key}" must be a Float32Array whose length matches the shape: got ${outputs.values?.length} values for shape [${shape.join(', ')}] (${expected}).`, { key, shape });
+    if (
+      shape.some((d) => !Number.isInteger(d) || d < 0) ||
+      !(outputs.values instanceof Float32Array) ||
+      expected !== outputs.values.length
+    ) {
+      throw new KdError(
+        'KD_SHAPE_MISMATCH',
+        `Teacher outputs for "${key}" must be a Float32Array whose length matches the shape: got ${outputs.values?.length} values for shape [${shape.join(', ')}] (${expected}).`,
+        { key, shape },
+      );
     }
     if (outputs.kind !== 'logits' && outputs.kind !== 'probabilities') {
-      throw new KdError('KD_INVALID_ARGUMENT', `Teacher output kind must be "logits" or "probabilities"; got ${JSON.stringify(outputs.kind)}.`, { key });
+      throw new KdError(
+        'KD_INVALID_ARGUMENT',
+        `Teacher output kind must be "logits" or "probabilities"; got ${JSON.stringify(outputs.kind)}.`,
+        { key },
+      );
     }
     const values = outputs.values.slice();
-    const entry: StoredEntry = { version: 1, key, kind: outputs.kind, shape, values, checksum: checksumOf(key, outputs.kind, shape, values) };
+    const entry: StoredEntry = {
+      version: 1,
+      key,
+      kind: outputs.kind,
+      shape,
+      values,
+      checksum: checksumOf(key, outputs.kind, shape, values),
+    };
     const db = await this.open();
     const tx = db.transaction(STORE, 'readwrite');
     tx.objectStore(STORE).put(entry, key);
@@ -119,10 +142,12 @@ function checkEntry(raw: unknown, key: string): string | undefined {
   if (e.version !== 1) return `unknown record version ${String(e.version)}`;
   if (e.key !== key) return 'the record belongs to another key';
   if (e.kind !== 'logits' && e.kind !== 'probabilities') return `unknown output kind ${JSON.stringify(e.kind)}`;
-  if (!Array.isArray(e.shape) || e.shape.some((d) => !Number.isInteger(d) || d < 0)) return 'the shape is not a list of sizes';
+  if (!Array.isArray(e.shape) || e.shape.some((d) => !Number.isInteger(d) || d < 0))
+    return 'the shape is not a list of sizes';
   if (!(e.values instanceof Float32Array)) return 'the values are not a Float32Array';
   const expected = e.shape.reduce((a, b) => a * b, 1);
-  if (expected !== e.values.length) return `shape [${e.shape.join(', ')}] needs ${expected} values but ${e.values.length} are stored`;
+  if (expected !== e.values.length)
+    return `shape [${e.shape.join(', ')}] needs ${expected} values but ${e.values.length} are stored`;
   if (e.checksum !== checksumOf(key, e.kind, e.shape, e.values)) return 'the checksum does not match the values';
   return undefined;
 }

@@ -34,7 +34,11 @@ export class BrowserModelStore implements ModelStore {
   saveHandler(key: string): tf.io.IOHandler {
     const parsed = parseModelKey(key);
     if (parsed.kind === 'http') {
-      throw new KdError('KD_INVALID_ARGUMENT', `The browser store loads models from URLs but does not upload them ("${key}"). Save to indexeddb://, localstorage:// or downloads://, or pass tf.io.http(url) to model.save to POST it to your server.`, { key });
+      throw new KdError(
+        'KD_INVALID_ARGUMENT',
+        `The browser store loads models from URLs but does not upload them ("${key}"). Save to indexeddb://, localstorage:// or downloads://, or pass tf.io.http(url) to model.save to POST it to your server.`,
+        { key },
+      );
     }
     return onlyHandler(tf.io.getSaveHandlers(parsed.key), parsed.key, 'save');
   }
@@ -42,7 +46,11 @@ export class BrowserModelStore implements ModelStore {
   loadHandler(key: string): tf.io.IOHandler {
     const parsed = parseModelKey(key);
     if (parsed.kind === 'downloads') {
-      throw new KdError('KD_INVALID_ARGUMENT', `A download cannot be read back by the page ("${key}"). Let the user pick the two files (<input type="file" multiple>) and load them with tf.io.browserFiles([jsonFile, weightsFile]).`, { key });
+      throw new KdError(
+        'KD_INVALID_ARGUMENT',
+        `A download cannot be read back by the page ("${key}"). Let the user pick the two files (<input type="file" multiple>) and load them with tf.io.browserFiles([jsonFile, weightsFile]).`,
+        { key },
+      );
     }
     if (parsed.kind === 'http') {
       const inner = tf.io.http(parsed.key, {
@@ -56,7 +64,12 @@ export class BrowserModelStore implements ModelStore {
             return await inner.load!();
           } catch (e) {
             if (e instanceof Error && /status code 404/.test(e.message)) {
-              throw new KdError('KD_MODEL_NOT_FOUND', `No model at ${parsed.key} (HTTP 404). Check the URL points at the model.json the converter or model.save wrote.`, { key: parsed.key }, { cause: e });
+              throw new KdError(
+                'KD_MODEL_NOT_FOUND',
+                `No model at ${parsed.key} (HTTP 404). Check the URL points at the model.json the converter or model.save wrote.`,
+                { key: parsed.key },
+                { cause: e },
+              );
             }
             throw e;
           }
@@ -71,7 +84,12 @@ export class BrowserModelStore implements ModelStore {
         } catch (e) {
           const stored = await this.list().catch(() => [] as string[]);
           if (!stored.includes(parsed.key)) {
-            throw new KdError('KD_MODEL_NOT_FOUND', `No model saved under "${parsed.key}". Save one first or use one of: ${stored.join(', ') || '(none)'}.`, { key: parsed.key }, { cause: e });
+            throw new KdError(
+              'KD_MODEL_NOT_FOUND',
+              `No model saved under "${parsed.key}". Save one first or use one of: ${stored.join(', ') || '(none)'}.`,
+              { key: parsed.key },
+              { cause: e },
+            );
           }
           throw e;
         }
@@ -88,7 +106,11 @@ export class BrowserModelStore implements ModelStore {
   async remove(key: string): Promise<void> {
     const parsed = parseModelKey(key);
     if (parsed.kind === 'http' || parsed.kind === 'downloads') {
-      throw new KdError('KD_INVALID_ARGUMENT', `Only indexeddb:// and localstorage:// models can be removed by the page; "${key}" lives elsewhere.`, { key });
+      throw new KdError(
+        'KD_INVALID_ARGUMENT',
+        `Only indexeddb:// and localstorage:// models can be removed by the page; "${key}" lives elsewhere.`,
+        { key },
+      );
     }
     if ((await this.list()).includes(parsed.key)) await tf.io.removeModel(parsed.key);
   }
@@ -96,7 +118,11 @@ export class BrowserModelStore implements ModelStore {
 
 function onlyHandler(handlers: tf.io.IOHandler[], key: string, what: 'save' | 'load'): tf.io.IOHandler {
   if (handlers.length === 0) {
-    const where = key.startsWith('localstorage://') ? 'Local storage does not exist in web workers; use indexeddb:// there.' : key.startsWith('downloads://') ? 'Downloads need a page (document), not a worker.' : 'Is this a browser or worker?';
+    const where = key.startsWith('localstorage://')
+      ? 'Local storage does not exist in web workers; use indexeddb:// there.'
+      : key.startsWith('downloads://')
+        ? 'Downloads need a page (document), not a worker.'
+        : 'Is this a browser or worker?';
     throw new KdError('KD_INVALID_ARGUMENT', `No tfjs ${what} handler for "${key}" here. ${where}`, { key });
   }
   return handlers[0]!;

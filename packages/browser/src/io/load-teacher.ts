@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
-import { KdError, teacher, type GraphModelLike, type LayersModelLike, type Teacher, type TeacherOptions } from '@kd/core';
+import {
+  KdError,
+  teacher,
+  type GraphModelLike,
+  type LayersModelLike,
+  type Teacher,
+  type TeacherOptions,
+} from '@kd/core';
 import { BrowserModelStore, type BrowserModelStoreOptions } from './browser-model-store.js';
 
 /** Which kind of saved model a teacher was loaded from. */
@@ -37,9 +44,16 @@ export interface LoadedTeacher extends Teacher {
  * t.dispose();
  * ```
  */
-export async function loadTeacher(source: string | tf.io.IOHandler, options: LoadTeacherOptions = {}): Promise<LoadedTeacher> {
+export async function loadTeacher(
+  source: string | tf.io.IOHandler,
+  options: LoadTeacherOptions = {},
+): Promise<LoadedTeacher> {
   const handler = typeof source === 'string' ? new BrowserModelStore(options).loadHandler(source) : source;
-  if (typeof handler.load !== 'function') throw new KdError('KD_INVALID_ARGUMENT', 'loadTeacher needs a model key, a URL or a tfjs IOHandler with a load() method.');
+  if (typeof handler.load !== 'function')
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      'loadTeacher needs a model key, a URL or a tfjs IOHandler with a load() method.',
+    );
   const artifacts = await handler.load();
   const format = formatOf(artifacts);
   const where = typeof source === 'string' ? source : 'the IOHandler';
@@ -50,22 +64,38 @@ export async function loadTeacher(source: string | tf.io.IOHandler, options: Loa
   };
   if (format === 'graph-model') {
     if (!options.output) {
-      throw new KdError('KD_TEACHER_INVALID', `The graph model at ${where} does not say whether it ends in a sigmoid/softmax: pass loadTeacher(url, { output: 'logits' }) or { output: 'probabilities' }.`, { source: where });
+      throw new KdError(
+        'KD_TEACHER_INVALID',
+        `The graph model at ${where} does not say whether it ends in a sigmoid/softmax: pass loadTeacher(url, { output: 'logits' }) or { output: 'probabilities' }.`,
+        { source: where },
+      );
     }
     const load = options.loadGraphModel ?? defaultLoadGraphModel;
     const model = await load(tf.io.fromMemory(artifacts));
-    return withModel(teacher(model, teacherOptions), format, model, () => (model as { dispose?: () => void }).dispose?.());
+    return withModel(teacher(model, teacherOptions), format, model, () =>
+      (model as { dispose?: () => void }).dispose?.(),
+    );
   }
   const model = await loadLayersModel(tf.io.fromMemory(artifacts));
   try {
-    return withModel(teacher(model as unknown as LayersModelLike, teacherOptions), format, model as unknown as LayersModelLike, () => model.dispose());
+    return withModel(
+      teacher(model as unknown as LayersModelLike, teacherOptions),
+      format,
+      model as unknown as LayersModelLike,
+      () => model.dispose(),
+    );
   } catch (e) {
     model.dispose();
     throw e;
   }
 }
 
-function withModel(t: Teacher, format: SavedModelFormat, model: LayersModelLike | GraphModelLike, dispose: () => void): LoadedTeacher {
+function withModel(
+  t: Teacher,
+  format: SavedModelFormat,
+  model: LayersModelLike | GraphModelLike,
+  dispose: () => void,
+): LoadedTeacher {
   return {
     get name() {
       return t.name;
@@ -94,7 +124,12 @@ async function defaultLoadGraphModel(handler: tf.io.IOHandler): Promise<GraphMod
   try {
     converter = (await import('@tensorflow/tfjs-converter')) as unknown as typeof converter;
   } catch (cause) {
-    throw new KdError('KD_TEACHER_INVALID', `Loading a graph model needs @tensorflow/tfjs-converter (4.22.0), which could not be imported: ${(cause as Error)?.message}. Install it, or pass loadTeacher(url, { loadGraphModel }).`, {}, { cause });
+    throw new KdError(
+      'KD_TEACHER_INVALID',
+      `Loading a graph model needs @tensorflow/tfjs-converter (4.22.0), which could not be imported: ${(cause as Error)?.message}. Install it, or pass loadTeacher(url, { loadGraphModel }).`,
+      {},
+      { cause },
+    );
   }
   return converter.loadGraphModel(handler);
 }

@@ -1,5 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createBackendRuntime, isKdError, KdError, type KdRuntime, type ModelStore, type RuntimeInfo, type TeacherCache } from '@kd/core';
+import {
+  createBackendRuntime,
+  isKdError,
+  KdError,
+  type KdRuntime,
+  type ModelStore,
+  type RuntimeInfo,
+  type TeacherCache,
+} from '@kd/core';
 import { IndexedDbTeacherCache } from '../cache/indexeddb-teacher-cache.js';
 import { BrowserModelStore } from '../io/browser-model-store.js';
 import { fallbackRuntime, importKdWasm, type BrowserFallback, type KdWasmModule } from './fallback-runtimes.js';
@@ -75,7 +83,8 @@ const WEBGL_HINT =
  * ```
  */
 export function browserRuntime(options: BrowserRuntimeOptions = {}): BrowserRuntime {
-  const fallbacks = options.fallback === undefined ? [] : Array.isArray(options.fallback) ? options.fallback : [options.fallback];
+  const fallbacks =
+    options.fallback === undefined ? [] : Array.isArray(options.fallback) ? options.fallback : [options.fallback];
   const loadWasm = options.loadWasm ?? importKdWasm;
   const models = options.models ?? new BrowserModelStore();
   const cache = options.cache ?? new IndexedDbTeacherCache();
@@ -92,10 +101,19 @@ export function browserRuntime(options: BrowserRuntimeOptions = {}): BrowserRunt
       try {
         await import('@tensorflow/tfjs-backend-webgl');
       } catch (cause) {
-        throw new KdError('KD_BACKEND_UNAVAILABLE', `Could not import @tensorflow/tfjs-backend-webgl: ${(cause as Error)?.message}. Install it at the same version as @tensorflow/tfjs-core (4.22.0).`, { backend: 'webgl' }, { cause });
+        throw new KdError(
+          'KD_BACKEND_UNAVAILABLE',
+          `Could not import @tensorflow/tfjs-backend-webgl: ${(cause as Error)?.message}. Install it at the same version as @tensorflow/tfjs-core (4.22.0).`,
+          { backend: 'webgl' },
+          { cause },
+        );
       }
       if (!tf.findBackendFactory('webgl')) {
-        throw new KdError('KD_BACKEND_UNAVAILABLE', 'tfjs registers its WebGL backend only in browsers and web workers, and this is neither. Outside a browser use @kd/node or @kd/wasm, or pass browserRuntime({ fallback: \'cpu\' }).', { backend: 'webgl' });
+        throw new KdError(
+          'KD_BACKEND_UNAVAILABLE',
+          "tfjs registers its WebGL backend only in browsers and web workers, and this is neither. Outside a browser use @kd/node or @kd/wasm, or pass browserRuntime({ fallback: 'cpu' }).",
+          { backend: 'webgl' },
+        );
       }
       tf.env().set('WEBGL_PACK', options.webglPack ?? false);
     },
@@ -112,7 +130,18 @@ export function browserRuntime(options: BrowserRuntimeOptions = {}): BrowserRunt
       const facts = readWebGLFacts();
       // tfjs 4.22's webgl floatPrecision() answers 16 precisely when it renders to float32 textures.
       const floatPrecision = facts.renderFloat32 ? 32 : info.floatPrecision;
-      return { ...info, floatPrecision, webglVersion: facts.version, fellBack: false, extra: { ...info.extra, renderFloat32: facts.renderFloat32, offscreenCanvas: facts.offscreen, webglPack: tf.env().getBool('WEBGL_PACK') } };
+      return {
+        ...info,
+        floatPrecision,
+        webglVersion: facts.version,
+        fellBack: false,
+        extra: {
+          ...info.extra,
+          renderFloat32: facts.renderFloat32,
+          offscreenCanvas: facts.offscreen,
+          webglPack: tf.env().getBool('WEBGL_PACK'),
+        },
+      };
     } catch (e) {
       if (!isKdError(e, 'KD_BACKEND_UNAVAILABLE') || fallbacks.length === 0) throw e;
       webglError = e;
@@ -125,10 +154,14 @@ export function browserRuntime(options: BrowserRuntimeOptions = {}): BrowserRunt
         active = runtime;
         return { ...info, webglVersion: readWebGLFacts().version, fellBack: true, fallbackReason: reasons[0] };
       } catch (e) {
-        reasons.push(`${typeof fallback === 'string' ? fallback : 'custom'} fallback: ${(e as Error)?.message ?? String(e)}`);
+        reasons.push(
+          `${typeof fallback === 'string' ? fallback : 'custom'} fallback: ${(e as Error)?.message ?? String(e)}`,
+        );
       }
     }
-    throw new KdError('KD_BACKEND_UNAVAILABLE', `No backend could start. ${reasons.join(' | ')}`, { tried: ['webgl', ...fallbacks.map((f) => (typeof f === 'string' ? f : 'custom'))] });
+    throw new KdError('KD_BACKEND_UNAVAILABLE', `No backend could start. ${reasons.join(' | ')}`, {
+      tried: ['webgl', ...fallbacks.map((f) => (typeof f === 'string' ? f : 'custom'))],
+    });
   };
 
   return {
@@ -150,4 +183,3 @@ export function browserRuntime(options: BrowserRuntimeOptions = {}): BrowserRunt
     },
   };
 }
-

@@ -25,7 +25,10 @@ export function importKdWasm(): Promise<KdWasmModule> {
 }
 
 /** Builds the runtime a fallback names. Failures become `KD_BACKEND_UNAVAILABLE`. */
-export async function fallbackRuntime(fallback: BrowserFallback, loadWasm: () => Promise<KdWasmModule>): Promise<KdRuntime> {
+export async function fallbackRuntime(
+  fallback: BrowserFallback,
+  loadWasm: () => Promise<KdWasmModule>,
+): Promise<KdRuntime> {
   if (fallback === 'cpu') return cpuFallback();
   if (fallback === 'wasm') {
     let mod: KdWasmModule;
@@ -40,18 +43,29 @@ export async function fallbackRuntime(fallback: BrowserFallback, loadWasm: () =>
       );
     }
     if (typeof mod?.wasmRuntime !== 'function') {
-      throw new KdError('KD_BACKEND_UNAVAILABLE', `${KD_WASM_MODULE} was loaded but has no wasmRuntime() export. Check that its version matches @kd/browser.`, { fallback: 'wasm' });
+      throw new KdError(
+        'KD_BACKEND_UNAVAILABLE',
+        `${KD_WASM_MODULE} was loaded but has no wasmRuntime() export. Check that its version matches @kd/browser.`,
+        { fallback: 'wasm' },
+      );
     }
     return mod.wasmRuntime();
   }
   if (typeof fallback === 'function') {
     const runtime = await fallback();
     if (!runtime || typeof runtime.init !== 'function') {
-      throw new KdError('KD_INVALID_ARGUMENT', 'A fallback function must return a kd runtime (an object with init(), hasKernel(), models and cache).');
+      throw new KdError(
+        'KD_INVALID_ARGUMENT',
+        'A fallback function must return a kd runtime (an object with init(), hasKernel(), models and cache).',
+      );
     }
     return runtime;
   }
-  throw new KdError('KD_INVALID_ARGUMENT', `Unknown fallback ${JSON.stringify(fallback)}; use 'wasm', 'cpu' or a function that returns a runtime.`, { fallback });
+  throw new KdError(
+    'KD_INVALID_ARGUMENT',
+    `Unknown fallback ${JSON.stringify(fallback)}; use 'wasm', 'cpu' or a function that returns a runtime.`,
+    { fallback },
+  );
 }
 
 function cpuFallback(): KdRuntime {
@@ -64,7 +78,12 @@ function cpuFallback(): KdRuntime {
         await import('@tensorflow/tfjs-backend-cpu');
       } catch (cause) {
         if (isKdError(cause)) throw cause;
-        throw new KdError('KD_BACKEND_UNAVAILABLE', `The cpu fallback could not import @tensorflow/tfjs-backend-cpu: ${(cause as Error)?.message}. Install it at the same version as @tensorflow/tfjs-core.`, { fallback: 'cpu' }, { cause });
+        throw new KdError(
+          'KD_BACKEND_UNAVAILABLE',
+          `The cpu fallback could not import @tensorflow/tfjs-backend-cpu: ${(cause as Error)?.message}. Install it at the same version as @tensorflow/tfjs-core.`,
+          { fallback: 'cpu' },
+          { cause },
+        );
       }
     },
   });

@@ -27,7 +27,11 @@ export interface TimeSlicerOptions {
 export function timeSlicer(options: TimeSlicerOptions = {}): () => Promise<void> {
   const budgetMs = options.budgetMs ?? 16;
   if (!(Number.isFinite(budgetMs) && budgetMs >= 0)) {
-    throw new KdError('KD_INVALID_ARGUMENT', `budgetMs must be a finite number ≥ 0 (milliseconds of work between yields); got ${budgetMs}.`, { budgetMs });
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      `budgetMs must be a finite number ≥ 0 (milliseconds of work between yields); got ${budgetMs}.`,
+      { budgetMs },
+    );
   }
   let sliceStart = performance.now();
   return async () => {

@@ -1,5 +1,13 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { BatchLog, EarlyStoppingOptions, EpochLog, MetricName, OutputKind, RuntimeInfo, TrainBeginLog } from '@kd/core';
+import type {
+  BatchLog,
+  EarlyStoppingOptions,
+  EpochLog,
+  MetricName,
+  OutputKind,
+  RuntimeInfo,
+  TrainBeginLog,
+} from '@kd/core';
 
 /** A tensor as plain data that `postMessage` can copy or transfer. */
 export interface SerializedTensor {

@@ -40,7 +40,12 @@ export async function runWorkerJob(id: string, job: WorkerJob, ctx: JobContext):
     disposers.push(() => studentModel.dispose());
     const student = layersStudent(studentModel, job.student.output ? { output: job.student.output } : {});
     const data = toLabeled(job.data, owned);
-    const validation: ValidationOption | undefined = job.validation === undefined ? undefined : 'split' in job.validation ? { split: job.validation.split } : toLabeled(job.validation, owned);
+    const validation: ValidationOption | undefined =
+      job.validation === undefined
+        ? undefined
+        : 'split' in job.validation
+          ? { split: job.validation.split }
+          : toLabeled(job.validation, owned);
     const s = job.settings;
     const optimizer = s.learningRate === undefined ? undefined : tf.train.adam(s.learningRate, 0.9, 0.999, 1e-7);
     if (optimizer) disposers.push(() => optimizer.dispose());
@@ -106,7 +111,11 @@ function schedule(value: number | object, ctx: JobContext): number | Schedule {
 }
 
 async function buildTeacher(t: SerializedTeacher, disposers: Array<() => void>): Promise<Teacher> {
-  const options = { ...(t.type !== 'outputs' && t.output ? { output: t.output } : {}), ...(t.type !== 'outputs' && t.id ? { id: t.id } : {}), ...(t.type !== 'outputs' && t.name ? { name: t.name } : {}) };
+  const options = {
+    ...(t.type !== 'outputs' && t.output ? { output: t.output } : {}),
+    ...(t.type !== 'outputs' && t.id ? { id: t.id } : {}),
+    ...(t.type !== 'outputs' && t.name ? { name: t.name } : {}),
+  };
   switch (t.type) {
     case 'outputs':
       return precomputedTeacher(t.values, { output: t.kind, shape: t.shape as [number, number] });
@@ -121,6 +130,9 @@ async function buildTeacher(t: SerializedTeacher, disposers: Array<() => void>):
       return loaded;
     }
     default:
-      throw new KdError('KD_TEACHER_INVALID', `Unknown teacher message type ${JSON.stringify((t as { type?: unknown }).type)}.`);
+      throw new KdError(
+        'KD_TEACHER_INVALID',
+        `Unknown teacher message type ${JSON.stringify((t as { type?: unknown }).type)}.`,
+      );
   }
 }

@@ -6,7 +6,10 @@ import type { SerializedError, SerializedModel, SerializedTensor } from './proto
 export async function serializeTensor(t: tf.Tensor, what: string): Promise<SerializedTensor> {
   if (!(t instanceof tf.Tensor)) throw new KdError('KD_DATA_INVALID', `${what} must be a tf.Tensor.`, { what });
   if (t.dtype !== 'float32' && t.dtype !== 'int32' && t.dtype !== 'bool') {
-    throw new KdError('KD_DATA_INVALID', `${what} has dtype ${t.dtype}; workers take float32, int32 or bool tensors.`, { what, dtype: t.dtype });
+    throw new KdError('KD_DATA_INVALID', `${what} has dtype ${t.dtype}; workers take float32, int32 or bool tensors.`, {
+      what,
+      dtype: t.dtype,
+    });
   }
   const data = (await t.data()) as Float32Array | Int32Array | Uint8Array;
   return { values: data.slice(), shape: [...t.shape], dtype: t.dtype };
@@ -25,10 +28,22 @@ export async function serializeModel(model: Pick<TrainableLayersModel, 'save'>):
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     }),
   );
-  if (!saved?.modelTopology || !saved.weightSpecs || saved.weightData === undefined || saved.modelTopology instanceof ArrayBuffer) {
-    throw new KdError('KD_STUDENT_INVALID', 'The model did not save a JSON topology with weights; only tfjs-layers models can go to a worker.');
+  if (
+    !saved?.modelTopology ||
+    !saved.weightSpecs ||
+    saved.weightData === undefined ||
+    saved.modelTopology instanceof ArrayBuffer
+  ) {
+    throw new KdError(
+      'KD_STUDENT_INVALID',
+      'The model did not save a JSON topology with weights; only tfjs-layers models can go to a worker.',
+    );
   }
-  return { modelTopology: saved.modelTopology, weightSpecs: saved.weightSpecs, weightData: tf.io.CompositeArrayBuffer.join(saved.weightData) };
+  return {
+    modelTopology: saved.modelTopology,
+    weightSpecs: saved.weightSpecs,
+    weightData: tf.io.CompositeArrayBuffer.join(saved.weightData),
+  };
 }
 
 /** The model's weights in `getWeights()` order. The caller disposes them. */
@@ -38,7 +53,13 @@ export function decodeModelWeights(model: SerializedModel): tf.Tensor[] {
 }
 
 export function serializeError(e: unknown): SerializedError {
-  if (isKdError(e)) return { name: e.name, message: e.message, code: e.code, details: JSON.parse(JSON.stringify(e.details ?? {})) as Record<string, unknown> };
+  if (isKdError(e))
+    return {
+      name: e.name,
+      message: e.message,
+      code: e.code,
+      details: JSON.parse(JSON.stringify(e.details ?? {})) as Record<string, unknown>,
+    };
   if (e instanceof Error) return { name: e.name, message: e.message };
   return { name: 'Error', message: String(e) };
 }

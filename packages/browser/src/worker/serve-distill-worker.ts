@@ -80,7 +80,10 @@ export function serveDistillWorker(options: DistillWorkerOptions = {}): void {
 function workerScope(): MessageEndpoint {
   const scope = globalThis as unknown as { WorkerGlobalScope?: unknown; document?: unknown } & MessageEndpoint;
   if (typeof scope.WorkerGlobalScope === 'undefined' || typeof scope.postMessage !== 'function') {
-    throw new KdError('KD_INVALID_ARGUMENT', 'serveDistillWorker() must run inside a Web Worker (create one with new Worker(new URL("./kd.worker.js", import.meta.url), { type: "module" })), or be given an endpoint.');
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      'serveDistillWorker() must run inside a Web Worker (create one with new Worker(new URL("./kd.worker.js", import.meta.url), { type: "module" })), or be given an endpoint.',
+    );
   }
   return scope;
 }

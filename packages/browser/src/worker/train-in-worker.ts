@@ -18,11 +18,19 @@ import {
   type TrainBeginLog,
   type ValidationOption,
 } from '@kd/core';
-import type { FromWorker, MessageEndpoint, SerializedData, SerializedTeacher, ToWorker, WorkerJob } from './protocol.js';
+import type {
+  FromWorker,
+  MessageEndpoint,
+  SerializedData,
+  SerializedTeacher,
+  ToWorker,
+  WorkerJob,
+} from './protocol.js';
 import { decodeModelWeights, deserializeError, serializeModel, serializeTensor } from './serialize.js';
 
 /** Progress a worker reports while it trains. */
-export type WorkerProgress = { type: 'begin'; log: TrainBeginLog } | { type: 'batch'; log: BatchLog } | { type: 'epoch'; log: EpochLog };
+export type WorkerProgress =
+  { type: 'begin'; log: TrainBeginLog } | { type: 'batch'; log: BatchLog } | { type: 'epoch'; log: EpochLog };
 
 /** Options for {@link trainInWorker}. */
 export interface TrainInWorkerOptions {
@@ -85,26 +93,51 @@ let jobCounter = 0;
  * console.log(result.runtime.backend); // 'webgl'
  * ```
  */
-export async function trainInWorker(worker: MessageEndpoint, options: TrainInWorkerOptions): Promise<WorkerTrainingResult> {
-  if (!worker || typeof worker.postMessage !== 'function') throw new KdError('KD_INVALID_ARGUMENT', 'trainInWorker needs a Worker running serveDistillWorker().');
+export async function trainInWorker(
+  worker: MessageEndpoint,
+  options: TrainInWorkerOptions,
+): Promise<WorkerTrainingResult> {
+  if (!worker || typeof worker.postMessage !== 'function')
+    throw new KdError('KD_INVALID_ARGUMENT', 'trainInWorker needs a Worker running serveDistillWorker().');
   if (!isLayersModel(options.student) || typeof options.student.save !== 'function') {
-    throw new KdError('KD_STUDENT_INVALID', 'trainInWorker needs a tfjs-layers model as the student (a hand-written customStudent cannot be copied to a worker).');
+    throw new KdError(
+      'KD_STUDENT_INVALID',
+      'trainInWorker needs a tfjs-layers model as the student (a hand-written customStudent cannot be copied to a worker).',
+    );
   }
-  if (options.signal?.aborted) throw new KdError('KD_INVALID_ARGUMENT', 'The signal was aborted before training started.');
+  if (options.signal?.aborted)
+    throw new KdError('KD_INVALID_ARGUMENT', 'The signal was aborted before training started.');
 
   const transfer: Transferable[] = [];
   const student = await serializeModel(options.student);
   transfer.push(student.weightData);
   const data = await serializeData(options.data, 'data', transfer);
-  const validation = options.validation === undefined ? undefined : 'split' in options.validation ? { split: options.validation.split } : await serializeData(options.validation, 'validation', transfer);
-  const teacher = options.teacher === undefined ? undefined : await serializeTeacher(options.teacher, options.teacherOptions ?? {}, transfer);
+  const validation =
+    options.validation === undefined
+      ? undefined
+      : 'split' in options.validation
+        ? { split: options.validation.split }
+        : await serializeData(options.validation, 'validation', transfer);
+  const teacher =
+    options.teacher === undefined
+      ? undefined
+      : await serializeTeacher(options.teacher, options.teacherOptions ?? {}, transfer);
   const job: WorkerJob = {
     student: { ...student, ...(options.studentOutput ? { output: options.studentOutput } : {}) },
     ...(teacher ? { teacher } : {}),
     data,
     ...(validation ? { validation } : {}),
     settings: {
-      ...pick(options, ['epochs', 'batchSize', 'seed', 'shuffle', 'teacherBatchSize', 'metrics', 'earlyStopping', 'learningRate']),
+      ...pick(options, [
+        'epochs',
+        'batchSize',
+        'seed',
+        'shuffle',
+        'teacherBatchSize',
+        'metrics',
+        'earlyStopping',
+        'learningRate',
+      ]),
       ...(options.alpha !== undefined ? { alpha: scheduleData(options.alpha) } : {}),
       ...(options.temperature !== undefined ? { temperature: scheduleData(options.temperature) } : {}),
     },
@@ -116,7 +149,12 @@ export async function trainInWorker(worker: MessageEndpoint, options: TrainInWor
     const onError = (event: Event) => {
       finish();
       const message = (event as ErrorEvent).message || 'the worker script failed to load or threw outside a job';
-      reject(new KdError('KD_INVALID_ARGUMENT', `The training worker failed: ${message}. Check that its module calls serveDistillWorker() and loads in this browser.`));
+      reject(
+        new KdError(
+          'KD_INVALID_ARGUMENT',
+          `The training worker failed: ${message}. Check that its module calls serveDistillWorker() and loads in this browser.`,
+        ),
+      );
     };
     const onMessage = (event: MessageEvent) => {
       const m = event.data as FromWorker;
@@ -167,7 +205,8 @@ export async function trainInWorker(worker: MessageEndpoint, options: TrainInWor
 }
 
 async function serializeData(d: LabeledData, what: string, transfer: Transferable[]): Promise<SerializedData> {
-  if (!d || !(d.x instanceof tf.Tensor) || !(d.y instanceof tf.Tensor)) throw new KdError('KD_DATA_INVALID', `${what} must be { x, y } tensors (and optionally sampleWeight).`, { what });
+  if (!d || !(d.x instanceof tf.Tensor) || !(d.y instanceof tf.Tensor))
+    throw new KdError('KD_DATA_INVALID', `${what} must be { x, y } tensors (and optionally sampleWeight).`, { what });
   const x = await serializeTensor(d.x, `${what}.x`);
   const y = await serializeTensor(d.y, `${what}.y`);
   transfer.push(x.values.buffer, y.values.buffer);
@@ -177,8 +216,16 @@ async function serializeData(d: LabeledData, what: string, transfer: Transferabl
   return { x, y, sampleWeight };
 }
 
-async function serializeTeacher(t: NonNullable<TrainInWorkerOptions['teacher']>, o: TeacherOptions, transfer: Transferable[]): Promise<SerializedTeacher> {
-  const meta = { ...(o.output ? { output: o.output } : {}), ...(o.id ? { id: o.id } : {}), ...(o.name ? { name: o.name } : {}) };
+async function serializeTeacher(
+  t: NonNullable<TrainInWorkerOptions['teacher']>,
+  o: TeacherOptions,
+  transfer: Transferable[],
+): Promise<SerializedTeacher> {
+  const meta = {
+    ...(o.output ? { output: o.output } : {}),
+    ...(o.id ? { id: o.id } : {}),
+    ...(o.name ? { name: o.name } : {}),
+  };
   if (typeof t === 'string') {
     // The worker resolves relative URLs against its own script, not the page: make them absolute here.
     const isUrl = /^https?:\/\//i.test(t) || t.startsWith('/') || t.startsWith('./') || t.startsWith('../');
@@ -191,18 +238,29 @@ async function serializeTeacher(t: NonNullable<TrainInWorkerOptions['teacher']>,
     return { type: 'model', model, ...meta };
   }
   const outputs = t as CachedTeacherOutputs;
-  if (outputs && outputs.values instanceof Float32Array && Array.isArray(outputs.shape) && (outputs.kind === 'logits' || outputs.kind === 'probabilities')) {
+  if (
+    outputs &&
+    outputs.values instanceof Float32Array &&
+    Array.isArray(outputs.shape) &&
+    (outputs.kind === 'logits' || outputs.kind === 'probabilities')
+  ) {
     const values = outputs.values.slice();
     transfer.push(values.buffer);
     return { type: 'outputs', values, shape: [...outputs.shape], kind: outputs.kind };
   }
-  throw new KdError('KD_TEACHER_INVALID', 'A worker teacher must be a tfjs-layers model, a URL or store key, or { values: Float32Array, shape, kind } outputs.');
+  throw new KdError(
+    'KD_TEACHER_INVALID',
+    'A worker teacher must be a tfjs-layers model, a URL or store key, or { values: Float32Array, shape, kind } outputs.',
+  );
 }
 
 function scheduleData(v: number | Schedule): number | object {
   if (typeof v === 'number') return v;
   if (isSchedule(v)) return v.toJSON();
-  throw new KdError('KD_SCHEDULE_INVALID', 'alpha and temperature must be numbers or kd schedules to be sent to a worker.');
+  throw new KdError(
+    'KD_SCHEDULE_INVALID',
+    'alpha and temperature must be numbers or kd schedules to be sent to a worker.',
+  );
 }
 
 function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> {

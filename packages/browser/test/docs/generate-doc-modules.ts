@@ -26,7 +26,11 @@ function banner(block: DocBlock): string {
 
 function isExported(statement: ts.Statement): boolean {
   const modifiers = ts.canHaveModifiers(statement) ? (ts.getModifiers(statement) ?? []) : [];
-  return modifiers.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) || ts.isExportDeclaration(statement) || ts.isExportAssignment(statement);
+  return (
+    modifiers.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ||
+    ts.isExportDeclaration(statement) ||
+    ts.isExportAssignment(statement)
+  );
 }
 
 /** The block as a module whose default export runs it: imports first, the rest inside `run`. */
@@ -56,7 +60,11 @@ export function scriptModule(block: DocBlock): string {
 /** A module whose default export starts a module Worker on the generated worker file. */
 function workerStarter(file: string): string {
   // A literal `new Worker(new URL(…, import.meta.url))`, the form Vite serves worker modules for.
-  return [...HEADER, `export default (): Worker => new Worker(new URL('./${file}', import.meta.url), { type: 'module' });`, ''].join('\n');
+  return [
+    ...HEADER,
+    `export default (): Worker => new Worker(new URL('./${file}', import.meta.url), { type: 'module' });`,
+    '',
+  ].join('\n');
 }
 
 export default function generateDocModules(): void {

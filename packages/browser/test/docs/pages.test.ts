@@ -46,8 +46,15 @@ async function runScript(block: GeneratedBlock): Promise<{ output: string[]; ten
 async function serveOneJob(block: GeneratedBlock): Promise<string> {
   const { default: startWorker } = await load<WorkerModule>(block);
   const worker = startWorker();
-  const student = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [2], units: 1, kernelInitializer: 'zeros' })] });
-  const x = tf.tensor2d([[1, 0], [0, 1], [-1, 0], [0, -1]]);
+  const student = tfl.sequential({
+    layers: [tfl.layers.dense({ inputShape: [2], units: 1, kernelInitializer: 'zeros' })],
+  });
+  const x = tf.tensor2d([
+    [1, 0],
+    [0, 1],
+    [-1, 0],
+    [0, -1],
+  ]);
   const y = tf.tensor1d([1, 1, 0, 0]);
   try {
     const result = await trainInWorker(worker, {

@@ -6,7 +6,11 @@ import { mulberry32 as seeded } from '@kd/core';
 export { seeded };
 
 /** Rows of features in [-1, 1), labels from a fixed linear rule, and a teacher's probabilities for them. */
-export function binaryProblem(rows: number, features: number, seed = 1): { x: number[][]; y: number[]; teacher: number[] } {
+export function binaryProblem(
+  rows: number,
+  features: number,
+  seed = 1,
+): { x: number[][]; y: number[]; teacher: number[] } {
   const r = seeded(seed);
   const w = Array.from({ length: features }, (_, j) => Math.sin(j + 1));
   const x = Array.from({ length: rows }, () => Array.from({ length: features }, () => 2 * r() - 1));
@@ -43,7 +47,8 @@ export function maxRelativeError(a: ArrayLike<number>[], b: ArrayLike<number>[],
   a.forEach((arr, i) => {
     const ref = b[i]!;
     if (arr.length !== ref.length) throw new Error(`length ${arr.length} vs ${ref.length}`);
-    for (let k = 0; k < arr.length; k++) worst = Math.max(worst, Math.abs(arr[k]! - ref[k]!) / Math.max(Math.abs(ref[k]!), floor));
+    for (let k = 0; k < arr.length; k++)
+      worst = Math.max(worst, Math.abs(arr[k]! - ref[k]!) / Math.max(Math.abs(ref[k]!), floor));
   });
   return worst;
 }

@@ -5,7 +5,10 @@ type GetContext = (this: unknown, type: string, ...rest: unknown[]) => unknown;
  * before tfjs first probes WebGL (the test file's page is fresh).
  */
 export function hideWebGL(): void {
-  for (const proto of [HTMLCanvasElement.prototype, typeof OffscreenCanvas === 'undefined' ? undefined : OffscreenCanvas.prototype]) {
+  for (const proto of [
+    HTMLCanvasElement.prototype,
+    typeof OffscreenCanvas === 'undefined' ? undefined : OffscreenCanvas.prototype,
+  ]) {
     if (!proto) continue;
     const original = proto.getContext as unknown as GetContext;
     (proto as unknown as { getContext: GetContext }).getContext = function (type: string, ...rest: unknown[]) {

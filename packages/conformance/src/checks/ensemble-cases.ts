@@ -14,7 +14,11 @@ export interface EnsembleMeasurement {
  */
 export async function measureEnsembleCase(c: EnsembleFixtureCase): Promise<EnsembleMeasurement> {
   const members = c.members.map((m, i) =>
-    precomputedTeacher(m.values.values, { output: m.output, shape: m.values.shape as [number, number], name: `member-${i}` }),
+    precomputedTeacher(m.values.values, {
+      output: m.output,
+      shape: m.values.shape as [number, number],
+      name: `member-${i}`,
+    }),
   );
   const combined = ensemble(members, { combine: c.combine, ...(c.weights ? { weights: c.weights } : {}) });
   const rows = c.expected.values.shape[0]!;

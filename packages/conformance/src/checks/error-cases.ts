@@ -29,7 +29,10 @@ export interface ObservedError {
 const ROWS = 8;
 
 /** Runs `distill` on a small valid problem with some parts replaced. */
-async function distillWith(runtime: KdRuntime, change: { x?: number[][]; y?: number[]; alpha?: number; temperature?: number }): Promise<unknown> {
+async function distillWith(
+  runtime: KdRuntime,
+  change: { x?: number[][]; y?: number[]; alpha?: number; temperature?: number },
+): Promise<unknown> {
   const xs = change.x ?? Array.from({ length: ROWS }, (_, i) => [i / ROWS, 1 - i / ROWS, (i % 3) / 3]);
   const ys = change.y ?? Array.from({ length: ROWS }, (_, i) => i % 2);
   const x = tf.tensor2d(xs);
@@ -38,7 +41,10 @@ async function distillWith(runtime: KdRuntime, change: { x?: number[][]; y?: num
   try {
     return await distill({
       runtime,
-      teacher: precomputedTeacher(Array.from({ length: xs.length }, (_, i) => (i % 2 ? 1.5 : -1.5)), { output: 'logits' }),
+      teacher: precomputedTeacher(
+        Array.from({ length: xs.length }, (_, i) => (i % 2 ? 1.5 : -1.5)),
+        { output: 'logits' },
+      ),
       student,
       data: { x, y },
       epochs: 1,
@@ -73,7 +79,10 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     run: () =>
       lossWith(() => {
         const t = [tf.tensor1d([1, 0]), tf.tensor1d([0.8, 0.3]), tf.tensor1d([0.6, 0.4])];
-        return { tensors: t, call: () => binaryDistillationLoss({ yTrue: t[0]!, teacher: t[1]!, student: t[2]!, alpha: 1.5 }) };
+        return {
+          tensors: t,
+          call: () => binaryDistillationLoss({ yTrue: t[0]!, teacher: t[1]!, student: t[2]!, alpha: 1.5 }),
+        };
       }),
   },
   { name: 'temperature 0 in distill', code: 'KD_TEMPERATURE_RANGE', run: (r) => distillWith(r, { temperature: 0 }) },
@@ -82,28 +91,57 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     code: 'KD_TEMPERATURE_RANGE',
     run: () =>
       lossWith(() => {
-        const t = [tf.tensor1d([0, 2], 'int32'), tf.tensor2d([[1, 0, 2], [0, 1, 3]]), tf.tensor2d([[0, 0, 1], [1, 0, 0]])];
-        return { tensors: t, call: () => softmaxDistillationLoss({ yTrue: t[0]!, teacher: t[1]!, student: t[2]!, alpha: 0.5, temperature: 0 }) };
+        const t = [
+          tf.tensor1d([0, 2], 'int32'),
+          tf.tensor2d([
+            [1, 0, 2],
+            [0, 1, 3],
+          ]),
+          tf.tensor2d([
+            [0, 0, 1],
+            [1, 0, 0],
+          ]),
+        ];
+        return {
+          tensors: t,
+          call: () =>
+            softmaxDistillationLoss({ yTrue: t[0]!, teacher: t[1]!, student: t[2]!, alpha: 0.5, temperature: 0 }),
+        };
       }),
   },
-  { name: 'binary labels {0, 2} in distill', code: 'KD_LABEL_RANGE', run: (r) => distillWith(r, { y: Array.from({ length: ROWS }, (_, i) => (i % 2) * 2) }) },
+  {
+    name: 'binary labels {0, 2} in distill',
+    code: 'KD_LABEL_RANGE',
+    run: (r) => distillWith(r, { y: Array.from({ length: ROWS }, (_, i) => (i % 2) * 2) }),
+  },
   {
     name: 'binary labels {0, 2} in binaryDistillationLoss with checkValues',
     code: 'KD_LABEL_RANGE',
     run: () =>
       lossWith(() => {
         const t = [tf.tensor1d([0, 2]), tf.tensor1d([0.8, 0.3]), tf.tensor1d([0.6, 0.4])];
-        return { tensors: t, call: () => binaryDistillationLoss({ yTrue: t[0]!, teacher: t[1]!, student: t[2]!, alpha: 0.5, checkValues: true }) };
+        return {
+          tensors: t,
+          call: () =>
+            binaryDistillationLoss({ yTrue: t[0]!, teacher: t[1]!, student: t[2]!, alpha: 0.5, checkValues: true }),
+        };
       }),
   },
-  { name: 'x and y row counts differ in distill', code: 'KD_SHAPE_MISMATCH', run: (r) => distillWith(r, { y: [0, 1, 0, 1, 0, 1] }) },
+  {
+    name: 'x and y row counts differ in distill',
+    code: 'KD_SHAPE_MISMATCH',
+    run: (r) => distillWith(r, { y: [0, 1, 0, 1, 0, 1] }),
+  },
   {
     name: 'student and teacher sample counts differ in binaryDistillationLossFromLogits',
     code: 'KD_SHAPE_MISMATCH',
     run: () =>
       lossWith(() => {
         const t = [tf.tensor1d([1, 0, 1]), tf.tensor1d([0.5, -1, 2, 0.1]), tf.tensor1d([0.2, 0.3, -0.4])];
-        return { tensors: t, call: () => binaryDistillationLossFromLogits({ yTrue: t[0]!, teacher: t[1]!, student: t[2]!, alpha: 0.5 }) };
+        return {
+          tensors: t,
+          call: () => binaryDistillationLossFromLogits({ yTrue: t[0]!, teacher: t[1]!, student: t[2]!, alpha: 0.5 }),
+        };
       }),
   },
   {
@@ -112,13 +150,17 @@ export const ERROR_CASES: readonly ErrorCase[] = [
     run: () =>
       lossWith(() => {
         const t = [tf.tensor1d([0, 0], 'int32'), tf.tensor2d([[0.3], [1.2]]), tf.tensor2d([[0.1], [0.4]])];
-        return { tensors: t, call: () => softmaxDistillationLoss({ yTrue: t[0]!, teacher: t[1]!, student: t[2]!, alpha: 0.5 }) };
+        return {
+          tensors: t,
+          call: () => softmaxDistillationLoss({ yTrue: t[0]!, teacher: t[1]!, student: t[2]!, alpha: 0.5 }),
+        };
       }),
   },
   {
     name: 'NaN feature in distill',
     code: 'KD_NON_FINITE',
-    run: (r) => distillWith(r, { x: Array.from({ length: ROWS }, (_, i) => [i === 5 ? Number.NaN : i / ROWS, 0.5, 0.25]) }),
+    run: (r) =>
+      distillWith(r, { x: Array.from({ length: ROWS }, (_, i) => [i === 5 ? Number.NaN : i / ROWS, 0.5, 0.25]) }),
   },
 ];
 

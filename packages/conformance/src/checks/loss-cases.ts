@@ -1,5 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { binaryDistillationLoss, binaryDistillationLossFromLogits, softmaxDistillationLoss, type LossParts } from '@kd/core';
+import {
+  binaryDistillationLoss,
+  binaryDistillationLossFromLogits,
+  softmaxDistillationLoss,
+  type LossParts,
+} from '@kd/core';
 import type { LossFixtureCase } from '../fixtures/types.js';
 import { compareValues, type Difference } from '../reference/compare.js';
 import type { ToleranceSet } from '../reference/tolerance.js';
@@ -34,7 +39,8 @@ function evaluate(c: LossFixtureCase, inputs: Record<string, tf.Tensor>, student
     ...(inputs.sampleWeight ? { sampleWeight: inputs.sampleWeight } : {}),
   };
   if (c.loss === 'binary') return binaryDistillationLoss(common);
-  if (c.loss === 'binaryFromLogits') return binaryDistillationLossFromLogits({ ...common, temperature: c.args.temperature ?? 1 });
+  if (c.loss === 'binaryFromLogits')
+    return binaryDistillationLossFromLogits({ ...common, temperature: c.args.temperature ?? 1 });
   return softmaxDistillationLoss({ ...common, temperature: c.args.temperature ?? 1 });
 }
 

@@ -34,7 +34,11 @@ export async function teacherCacheRoundTrip(runtime: KdRuntime): Promise<Teacher
 
   const rows = 6;
   const x = tf.tensor2d(uniformValues(random, rows * 2, -1, 1), [rows, 2]);
-  const t = precomputedTeacher(uniformValues(random, rows * 2, -2, 2), { output: 'logits', shape: [rows, 2], name: 'cache-check' });
+  const t = precomputedTeacher(uniformValues(random, rows * 2, -2, 2), {
+    output: 'logits',
+    shape: [rows, 2],
+    name: 'cache-check',
+  });
   try {
     const first = await computeTeacherOutputs(runtime, t, x, { batchSize: 4 });
     const computed = Array.from(await first.values.data());

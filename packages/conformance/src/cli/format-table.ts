@@ -28,7 +28,13 @@ export function formatTable(rows: readonly ConformanceRow[]): string {
     r.tolerance ? `rtol ${r.tolerance.rtol}, atol ${r.tolerance.atol}` : '',
     r.detail,
   ]);
-  const widths = HEADERS.map((h, i) => Math.max(h.length, ...cells.map((c) => (i === HEADERS.length - 1 ? 0 : c[i]!.length))));
-  const line = (c: string[]) => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!))).join('  ').trimEnd();
+  const widths = HEADERS.map((h, i) =>
+    Math.max(h.length, ...cells.map((c) => (i === HEADERS.length - 1 ? 0 : c[i]!.length))),
+  );
+  const line = (c: string[]) =>
+    c
+      .map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(HEADERS), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }

@@ -12,9 +12,12 @@ export async function loadStudentModule(file: string, cwd = process.cwd()): Prom
   } catch (e) {
     throw new UsageError(`Cannot import the student module ${file}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const source = (typeof mod.createStudent === 'function' ? mod : (mod.default as Record<string, unknown> | undefined)) ?? mod;
+  const source =
+    (typeof mod.createStudent === 'function' ? mod : (mod.default as Record<string, unknown> | undefined)) ?? mod;
   if (typeof source.createStudent !== 'function') {
-    throw new UsageError(`${file} does not export createStudent(seed). Export a function that returns a tfjs-layers model or a kd Student.`);
+    throw new UsageError(
+      `${file} does not export createStudent(seed). Export a function that returns a tfjs-layers model or a kd Student.`,
+    );
   }
   return source as unknown as StudentModule;
 }

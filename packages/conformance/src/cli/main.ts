@@ -36,14 +36,24 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       ...(student ? { student } : {}),
       ...(options.steps ? { steps: options.steps } : {}),
       builtInChecks: !options.studentOnly,
-      onRow: options.json ? undefined : (row) => io.err(`  ${row.status === 'fail' ? '✗' : row.status === 'pass' ? '✓' : '–'} ${row.runtime}: ${row.check}`),
+      onRow: options.json
+        ? undefined
+        : (row) =>
+            io.err(`  ${row.status === 'fail' ? '✗' : row.status === 'pass' ? '✓' : '–'} ${row.runtime}: ${row.check}`),
     });
   } catch (e) {
-    io.err(e instanceof UsageError ? `${e.message}\n\n${USAGE}` : `kd-conformance could not run: ${e instanceof Error ? e.message : String(e)}`);
+    io.err(
+      e instanceof UsageError
+        ? `${e.message}\n\n${USAGE}`
+        : `kd-conformance could not run: ${e instanceof Error ? e.message : String(e)}`,
+    );
     return 2;
   }
   const ok = rows.every((r) => r.status !== 'fail');
   if (options.json) io.out(JSON.stringify({ ok, rows }, null, 2));
-  else io.out(`${formatTable(rows)}\n\n${ok ? 'PASS' : 'FAIL'}: ${rows.filter((r) => r.status === 'pass').length} passed, ${rows.filter((r) => r.status === 'fail').length} failed, ${rows.filter((r) => r.status === 'unavailable').length} unavailable`);
+  else
+    io.out(
+      `${formatTable(rows)}\n\n${ok ? 'PASS' : 'FAIL'}: ${rows.filter((r) => r.status === 'pass').length} passed, ${rows.filter((r) => r.status === 'fail').length} failed, ${rows.filter((r) => r.status === 'unavailable').length} unavailable`,
+    );
   return ok ? 0 : 1;
 }

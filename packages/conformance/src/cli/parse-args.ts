@@ -42,14 +42,20 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const take = () => inline ?? value(i++, flag);
     switch (flag) {
       case '--student':
         options.student = take();
         break;
       case '--runtimes':
-        options.runtimes = take().split(',').map((s) => s.trim()).filter(Boolean);
+        options.runtimes = take()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         if (options.runtimes.length === 0) throw new UsageError('--runtimes needs at least one name.');
         break;
       case '--steps': {

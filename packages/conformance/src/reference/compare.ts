@@ -23,9 +23,19 @@ export interface Difference {
  * compareValues([1.000001], [1], { rtol: 1e-5, atol: 0 }).within; // true
  * ```
  */
-export function compareValues(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: Tolerance): Difference {
+export function compareValues(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tolerance: Tolerance,
+): Difference {
   if (actual.length !== expected.length) {
-    return { maxAbs: Infinity, maxRel: Infinity, worstIndex: -1, within: false, problem: `got ${actual.length} values, expected ${expected.length}` };
+    return {
+      maxAbs: Infinity,
+      maxRel: Infinity,
+      worstIndex: -1,
+      within: false,
+      problem: `got ${actual.length} values, expected ${expected.length}`,
+    };
   }
   let maxAbs = 0;
   let maxRel = 0;
@@ -52,12 +62,27 @@ export function compareValues(actual: ArrayLike<number>, expected: ArrayLike<num
 /** The larger of two differences, entry by entry (for summaries over many cases). */
 export function worstOf(a: Difference | undefined, b: Difference): Difference {
   if (a === undefined) return b;
-  return { maxAbs: Math.max(a.maxAbs, b.maxAbs), maxRel: Math.max(a.maxRel, b.maxRel), worstIndex: -1, within: a.within && b.within, ...(a.problem || b.problem ? { problem: a.problem ?? b.problem } : {}) };
+  return {
+    maxAbs: Math.max(a.maxAbs, b.maxAbs),
+    maxRel: Math.max(a.maxRel, b.maxRel),
+    worstIndex: -1,
+    within: a.within && b.within,
+    ...(a.problem || b.problem ? { problem: a.problem ?? b.problem } : {}),
+  };
 }
 
 /** One line for an assertion message: the measured differences, the tolerance and the worst entry. */
-export function describeDifference(label: string, d: Difference, tolerance: Tolerance, actual?: ArrayLike<number>, expected?: ArrayLike<number>): string {
+export function describeDifference(
+  label: string,
+  d: Difference,
+  tolerance: Tolerance,
+  actual?: ArrayLike<number>,
+  expected?: ArrayLike<number>,
+): string {
   if (d.problem) return `${label}: ${d.problem}`;
-  const worst = d.worstIndex >= 0 && actual && expected ? `; worst at [${d.worstIndex}]: got ${actual[d.worstIndex]}, expected ${expected[d.worstIndex]}` : '';
+  const worst =
+    d.worstIndex >= 0 && actual && expected
+      ? `; worst at [${d.worstIndex}]: got ${actual[d.worstIndex]}, expected ${expected[d.worstIndex]}`
+      : '';
   return `${label}: max |Δ| ${d.maxAbs.toExponential(2)}, max rel ${d.maxRel.toExponential(2)} (tolerance rtol ${tolerance.rtol}, atol ${tolerance.atol})${worst}`;
 }

@@ -12,7 +12,13 @@ const glorot = (seed: number) => tfl.initializers.glorotUniform({ seed });
 export function mlpStudent(seed: number, inputs: number, units: number): tfl.LayersModel {
   return tfl.sequential({
     layers: [
-      tfl.layers.dense({ inputShape: [inputs], units: 16, activation: 'relu', kernelInitializer: glorot(seed), biasInitializer: 'zeros' }),
+      tfl.layers.dense({
+        inputShape: [inputs],
+        units: 16,
+        activation: 'relu',
+        kernelInitializer: glorot(seed),
+        biasInitializer: 'zeros',
+      }),
       tfl.layers.dense({ units: 8, activation: 'tanh', kernelInitializer: glorot(seed + 1), biasInitializer: 'zeros' }),
       tfl.layers.dense({ units, kernelInitializer: glorot(seed + 2), biasInitializer: 'zeros' }),
     ],
@@ -27,11 +33,32 @@ export function mlpStudent(seed: number, inputs: number, units: number): tfl.Lay
 export function convStudent(seed: number, units: number): tfl.LayersModel {
   return tfl.sequential({
     layers: [
-      tfl.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: glorot(seed) }),
+      tfl.layers.conv2d({
+        inputShape: [8, 8, 1],
+        filters: 4,
+        kernelSize: 3,
+        padding: 'same',
+        useBias: false,
+        kernelInitializer: glorot(seed),
+      }),
       tfl.layers.batchNormalization({}),
-      tfl.layers.separableConv2d({ filters: 6, kernelSize: 3, padding: 'same', activation: 'relu', depthwiseInitializer: glorot(seed + 1), pointwiseInitializer: glorot(seed + 2), biasInitializer: 'zeros' }),
+      tfl.layers.separableConv2d({
+        filters: 6,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        depthwiseInitializer: glorot(seed + 1),
+        pointwiseInitializer: glorot(seed + 2),
+        biasInitializer: 'zeros',
+      }),
       tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', activation: 'relu', depthwiseInitializer: glorot(seed + 3), biasInitializer: 'zeros' }),
+      tfl.layers.depthwiseConv2d({
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        depthwiseInitializer: glorot(seed + 3),
+        biasInitializer: 'zeros',
+      }),
       tfl.layers.averagePooling2d({ poolSize: 2 }),
       tfl.layers.flatten(),
       tfl.layers.dense({ units, kernelInitializer: glorot(seed + 4), biasInitializer: 'zeros' }),

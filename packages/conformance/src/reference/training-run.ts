@@ -42,7 +42,11 @@ export async function perStepLosses(run: TrainingRun): Promise<number[]> {
   const { data } = run;
   const { x, y } = dataTensors(data);
   const values = run.teacherKind === 'logits' ? data.teacherLogits : data.teacherProbabilities;
-  const teacher = precomputedTeacher(values, { output: run.teacherKind, shape: [data.rows, data.units], name: 'synthetic-teacher' });
+  const teacher = precomputedTeacher(values, {
+    output: run.teacherKind,
+    shape: [data.rows, data.units],
+    name: 'synthetic-teacher',
+  });
   const optimizer = createOptimizer(run.optimizer);
   const losses: number[] = [];
   try {

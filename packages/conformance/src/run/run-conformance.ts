@@ -23,7 +23,10 @@ function message(e: unknown): string {
   return typeof code === 'string' ? `${code}: ${e.message}` : e.message;
 }
 
-function measured(d: Difference, tolerance: Tolerance): Pick<ConformanceRow, 'maxAbsDiff' | 'maxRelDiff' | 'tolerance'> {
+function measured(
+  d: Difference,
+  tolerance: Tolerance,
+): Pick<ConformanceRow, 'maxAbsDiff' | 'maxRelDiff' | 'tolerance'> {
   return { maxAbsDiff: d.maxAbs, maxRelDiff: d.maxRel, tolerance };
 }
 
@@ -31,7 +34,9 @@ function resolveCandidates(list: Array<string | RuntimeCandidate>): RuntimeCandi
   const out = list.map((entry) => {
     if (typeof entry !== 'string') return entry;
     if (!(KNOWN_RUNTIMES as readonly string[]).includes(entry)) {
-      throw new Error(`Unknown runtime "${entry}"; use ${KNOWN_RUNTIMES.join(', ')}, or pass { name, create } for your own.`);
+      throw new Error(
+        `Unknown runtime "${entry}"; use ${KNOWN_RUNTIMES.join(', ')}, or pass { name, create } for your own.`,
+      );
     }
     return knownCandidate(entry as KnownRuntime, true);
   });
@@ -61,7 +66,10 @@ async function lossFixtureRow(run: RuntimeRun): Promise<ConformanceRow> {
     check: 'loss values and gradients',
     status: failed.length === 0 ? 'pass' : 'fail',
     ...measured(d, run.tolerances.loss),
-    detail: failed.length === 0 ? `${LOSS_FIXTURES.cases.length} cases vs float64 fixtures` : `outside tolerance: ${failed.join('; ')}`,
+    detail:
+      failed.length === 0
+        ? `${LOSS_FIXTURES.cases.length} cases vs float64 fixtures`
+        : `outside tolerance: ${failed.join('; ')}`,
   };
 }
 
@@ -71,9 +79,16 @@ async function referenceTrajectoryRow(run: RuntimeRun, name: string): Promise<Co
   const reference = TRAJECTORY_FIXTURES.trajectories[name];
   try {
     const losses = await recordTrajectory(run.runtime, spec);
-    if (!reference) return { runtime: run.candidate.name, check, status: 'fail', detail: `no committed reference for "${name}"` };
+    if (!reference)
+      return { runtime: run.candidate.name, check, status: 'fail', detail: `no committed reference for "${name}"` };
     const d = compareValues(losses, reference.losses, run.tolerances.trajectory);
-    return { runtime: run.candidate.name, check, status: d.within ? 'pass' : 'fail', ...measured(d, run.tolerances.trajectory), detail: `${spec.steps} steps (${name}) vs committed cpu losses` };
+    return {
+      runtime: run.candidate.name,
+      check,
+      status: d.within ? 'pass' : 'fail',
+      ...measured(d, run.tolerances.trajectory),
+      detail: `${spec.steps} steps (${name}) vs committed cpu losses`,
+    };
   } catch (e) {
     return { runtime: run.candidate.name, check, status: 'fail', detail: message(e) };
   }
@@ -100,7 +115,12 @@ async function studentLosses(run: RuntimeRun, student: StudentUnderTest, steps: 
 /** The cpu run is checked against itself (determinism); every other runtime against the cpu losses. */
 type StudentReference = { kind: 'self' } | { kind: 'cpu'; losses: number[] | undefined };
 
-async function studentRows(run: RuntimeRun, module: NonNullable<ConformanceOptions['student']>, steps: number, reference: StudentReference): Promise<{ rows: ConformanceRow[]; losses?: number[] }> {
+async function studentRows(
+  run: RuntimeRun,
+  module: NonNullable<ConformanceOptions['student']>,
+  steps: number,
+  reference: StudentReference,
+): Promise<{ rows: ConformanceRow[]; losses?: number[] }> {
   const name = run.candidate.name;
   let student: StudentUnderTest;
   try {
@@ -109,12 +129,18 @@ async function studentRows(run: RuntimeRun, module: NonNullable<ConformanceOptio
     return { rows: [{ runtime: name, check: 'student builds', status: 'fail', detail: message(e) }] };
   }
   const rows: ConformanceRow[] = [
-    { runtime: name, check: 'student builds', status: 'pass', detail: `input [${student.inputShape.join(', ')}], ${student.units} output unit${student.units === 1 ? '' : 's'}` },
+    {
+      runtime: name,
+      check: 'student builds',
+      status: 'pass',
+      detail: `input [${student.inputShape.join(', ')}], ${student.units} output unit${student.units === 1 ? '' : 's'}`,
+    },
   ];
 
   let losses: number[] | undefined;
   try {
-    if (reference.kind === 'cpu' && reference.losses === undefined) throw new Error('the student did not train on cpu, so there is nothing to compare with');
+    if (reference.kind === 'cpu' && reference.losses === undefined)
+      throw new Error('the student did not train on cpu, so there is nothing to compare with');
     losses = await studentLosses(run, student, steps);
     // On cpu the reference is a second cpu run: the same seed must give the same losses.
     const expected = reference.kind === 'cpu' ? reference.losses! : await studentLosses(run, student, steps);
@@ -126,20 +152,35 @@ async function studentRows(run: RuntimeRun, module: NonNullable<ConformanceOptio
       check: 'student trains like cpu',
       status: d.within && finite ? 'pass' : 'fail',
       ...measured(d, tolerance),
-      detail: !finite ? `non-finite loss: ${losses.join(', ')}` : reference.kind === 'cpu' ? `${steps} per-step losses vs cpu` : `${steps} per-step losses, two runs identical`,
+      detail: !finite
+        ? `non-finite loss: ${losses.join(', ')}`
+        : reference.kind === 'cpu'
+          ? `${steps} per-step losses vs cpu`
+          : `${steps} per-step losses, two runs identical`,
     });
   } catch (e) {
     rows.push({ runtime: name, check: 'student trains like cpu', status: 'fail', detail: message(e) });
   }
 
-  const data = syntheticData({ rows: 8, inputShape: student.inputShape, units: student.units, seed: STUDENT_DATA_SEED + 1 });
+  const data = syntheticData({
+    rows: 8,
+    inputShape: student.inputShape,
+    units: student.units,
+    seed: STUDENT_DATA_SEED + 1,
+  });
   const x = tf.tensor(data.x, [data.rows, ...data.inputShape]);
   let built: Awaited<ReturnType<typeof buildStudent>> | undefined;
   try {
     built = await buildStudent(module, 11);
     const r = await exportAndReload({ runtime: run.runtime, model: built, rebuild: () => buildStudent(module, 12), x });
     const d = compareValues(r.after, r.before, { rtol: 0, atol: 0 });
-    rows.push({ runtime: name, check: 'student export → reload', status: d.within ? 'pass' : 'fail', ...measured(d, { rtol: 0, atol: 0 }), detail: 'predictions after reload through runtime.models' });
+    rows.push({
+      runtime: name,
+      check: 'student export → reload',
+      status: d.within ? 'pass' : 'fail',
+      ...measured(d, { rtol: 0, atol: 0 }),
+      detail: 'predictions after reload through runtime.models',
+    });
   } catch (e) {
     rows.push({ runtime: name, check: 'student export → reload', status: 'fail', detail: message(e) });
   } finally {
@@ -182,10 +223,20 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
       const runtime = await candidate.create();
       const info = await runtime.init();
       run = { candidate, runtime, info, tolerances: tolerancesFor(info.floatPrecision) };
-      const facts = [`backend ${info.backend}`, `float${info.floatPrecision}`, ...(info.simd === undefined ? [] : [`simd ${info.simd ? 'on' : 'off'}`]), ...(info.threads === undefined ? [] : [`${info.threads} thread${info.threads === 1 ? '' : 's'}`])];
+      const facts = [
+        `backend ${info.backend}`,
+        `float${info.floatPrecision}`,
+        ...(info.simd === undefined ? [] : [`simd ${info.simd ? 'on' : 'off'}`]),
+        ...(info.threads === undefined ? [] : [`${info.threads} thread${info.threads === 1 ? '' : 's'}`]),
+      ];
       emit({ runtime: candidate.name, check: 'starts', status: 'pass', detail: facts.join(', ') });
     } catch (e) {
-      emit({ runtime: candidate.name, check: 'starts', status: candidate.required ? 'fail' : 'unavailable', detail: message(e) });
+      emit({
+        runtime: candidate.name,
+        check: 'starts',
+        status: candidate.required ? 'fail' : 'unavailable',
+        detail: message(e),
+      });
       continue;
     }
     if (options.builtInChecks !== false) {
@@ -193,7 +244,8 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
       for (const name of CLI_TRAJECTORIES) emit(await referenceTrajectoryRow(run, name));
     }
     if (options.student) {
-      const reference: StudentReference = candidate.name === 'cpu' ? { kind: 'self' } : { kind: 'cpu', losses: cpuStudentLosses };
+      const reference: StudentReference =
+        candidate.name === 'cpu' ? { kind: 'self' } : { kind: 'cpu', losses: cpuStudentLosses };
       const r = await studentRows(run, options.student, steps, reference);
       r.rows.forEach(emit);
       if (candidate.name === 'cpu') cpuStudentLosses = r.losses;

@@ -6,12 +6,14 @@ export const KNOWN_RUNTIMES = ['cpu', 'wasm', 'node'] as const;
 export type KnownRuntime = (typeof KNOWN_RUNTIMES)[number];
 
 // A specifier in a variable keeps bundlers from inlining optional packages.
-const importOptional = (specifier: string): Promise<Record<string, unknown>> => import(specifier) as Promise<Record<string, unknown>>;
+const importOptional = (specifier: string): Promise<Record<string, unknown>> =>
+  import(specifier) as Promise<Record<string, unknown>>;
 
 async function factory(specifier: string, exportName: string): Promise<(...args: unknown[]) => KdRuntime> {
   const mod = await importOptional(specifier);
   const make = mod[exportName];
-  if (typeof make !== 'function') throw new Error(`${specifier} does not export ${exportName}(); is it the kd runtime package?`);
+  if (typeof make !== 'function')
+    throw new Error(`${specifier} does not export ${exportName}(); is it the kd runtime package?`);
   return make as (...args: unknown[]) => KdRuntime;
 }
 

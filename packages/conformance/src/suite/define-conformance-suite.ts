@@ -39,7 +39,8 @@ export function defineConformanceSuite(options: ConformanceSuiteOptions): void {
   const summary = new Map<string, Difference>();
   // Every test fails with this when init() failed, so a runtime that cannot start fails the run.
   const ready = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new Error(`Runtime "${options.name}" did not start; see the error of the suite's beforeAll.`);
+    if (value === undefined)
+      throw new Error(`Runtime "${options.name}" did not start; see the error of the suite's beforeAll.`);
     return value;
   };
 
@@ -60,8 +61,13 @@ export function defineConformanceSuite(options: ConformanceSuiteOptions): void {
 
     afterAll(() => {
       if (!info || summary.size === 0) return;
-      const lines = [...summary].map(([group, d]) => `  ${group.padEnd(22)} max |Δ| ${d.maxAbs.toExponential(2)}  max rel ${d.maxRel.toExponential(2)}`);
-      console.info(`[conformance] ${options.name} (backend ${info.backend}, float${info.floatPrecision}) measured differences:\n${lines.join('\n')}`);
+      const lines = [...summary].map(
+        ([group, d]) =>
+          `  ${group.padEnd(22)} max |Δ| ${d.maxAbs.toExponential(2)}  max rel ${d.maxRel.toExponential(2)}`,
+      );
+      console.info(
+        `[conformance] ${options.name} (backend ${info.backend}, float${info.floatPrecision}) measured differences:\n${lines.join('\n')}`,
+      );
     });
 
     fixtureTests(ctx);

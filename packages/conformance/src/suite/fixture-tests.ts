@@ -13,8 +13,14 @@ export function fixtureTests(ctx: SuiteContext): void {
       it(c.name, async () => {
         const t = ctx.tolerances();
         const r = await compareLossCase(c, t);
-        ctx.record('loss values', expectClose(`${c.name}: [total, hard, soft]`, r.measured.parts, r.expectedParts, t.loss));
-        ctx.record('loss gradients', expectClose(`${c.name}: d total / d student`, r.measured.gradient, r.expectedGradient, t.gradient));
+        ctx.record(
+          'loss values',
+          expectClose(`${c.name}: [total, hard, soft]`, r.measured.parts, r.expectedParts, t.loss),
+        );
+        ctx.record(
+          'loss gradients',
+          expectClose(`${c.name}: d total / d student`, r.measured.gradient, r.expectedGradient, t.gradient),
+        );
       });
     }
   });

@@ -14,7 +14,9 @@ export function hygieneTests(ctx: SuiteContext): void {
     it('the number of live tensors does not grow across epochs and returns to its start', async () => {
       const counts = await tensorCountsDuringTraining(ctx.runtime(), 4);
       expect(counts.perEpoch).toHaveLength(4);
-      expect(counts.perEpoch, `live tensors at each epoch end: ${counts.perEpoch.join(', ')}`).toEqual(counts.perEpoch.map(() => counts.perEpoch[0]));
+      expect(counts.perEpoch, `live tensors at each epoch end: ${counts.perEpoch.join(', ')}`).toEqual(
+        counts.perEpoch.map(() => counts.perEpoch[0]),
+      );
       expect(counts.after, `live tensors before ${counts.before}, after ${counts.after}`).toBe(counts.before);
     });
 

@@ -16,7 +16,16 @@ export function ioTests(ctx: SuiteContext): void {
       const { x, y } = dataTensors(data);
       try {
         // A few steps move the weights and the batch-norm statistics away from their initial values.
-        await perStepLosses({ runtime: ctx.runtime(), student: model, data, teacherKind: 'logits', alpha: 0.5, temperature: 1, optimizer: { kind: 'adam', learningRate: 0.01 }, steps: 3 });
+        await perStepLosses({
+          runtime: ctx.runtime(),
+          student: model,
+          data,
+          teacherKind: 'logits',
+          alpha: 0.5,
+          temperature: 1,
+          optimizer: { kind: 'adam', learningRate: 0.01 },
+          steps: 3,
+        });
         const r = await exportAndReload({ runtime: ctx.runtime(), model, x });
         expect(r.after).toEqual(r.before);
         expect(r.before.every(Number.isFinite)).toBe(true);
@@ -31,8 +40,22 @@ export function ioTests(ctx: SuiteContext): void {
       const student = customMlpStudent(9, 6, 3);
       const { x, y } = dataTensors(data);
       try {
-        await perStepLosses({ runtime: ctx.runtime(), student, data, teacherKind: 'logits', alpha: 0.5, temperature: 2, optimizer: { kind: 'sgd', learningRate: 0.3 }, steps: 3 });
-        const r = await exportAndReload({ runtime: ctx.runtime(), model: student, rebuild: () => customMlpStudent(10, 6, 3), x });
+        await perStepLosses({
+          runtime: ctx.runtime(),
+          student,
+          data,
+          teacherKind: 'logits',
+          alpha: 0.5,
+          temperature: 2,
+          optimizer: { kind: 'sgd', learningRate: 0.3 },
+          steps: 3,
+        });
+        const r = await exportAndReload({
+          runtime: ctx.runtime(),
+          model: student,
+          rebuild: () => customMlpStudent(10, 6, 3),
+          x,
+        });
         expect(r.after).toEqual(r.before);
       } finally {
         student.dispose();

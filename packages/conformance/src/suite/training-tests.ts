@@ -25,17 +25,25 @@ export function trainingTests(ctx: SuiteContext): void {
           return;
         }
         const reference = TRAJECTORY_FIXTURES.trajectories[spec.name];
-        expect(reference, `fixtures/trajectories.json has no "${spec.name}"; record it with REGENERATE=1 npx vitest run --project cpu`).toBeDefined();
-        expect(reference!.spec, `the spec of "${spec.name}" changed since the reference was recorded; record it again with REGENERATE=1 npx vitest run --project cpu`).toEqual(
-          JSON.parse(JSON.stringify(spec)),
+        expect(
+          reference,
+          `fixtures/trajectories.json has no "${spec.name}"; record it with REGENERATE=1 npx vitest run --project cpu`,
+        ).toBeDefined();
+        expect(
+          reference!.spec,
+          `the spec of "${spec.name}" changed since the reference was recorded; record it again with REGENERATE=1 npx vitest run --project cpu`,
+        ).toEqual(JSON.parse(JSON.stringify(spec)));
+        ctx.record(
+          'training trajectories',
+          expectClose(spec.name, losses, reference!.losses, ctx.tolerances().trajectory),
         );
-        ctx.record('training trajectories', expectClose(spec.name, losses, reference!.losses, ctx.tolerances().trajectory));
       });
     }
 
     afterAll(async () => {
       if (Object.keys(recorded).length === 0) return;
-      if (Object.keys(recorded).length !== TRAJECTORY_SPECS.length) throw new Error('Not every trajectory was recorded; fixtures/trajectories.json was left unchanged.');
+      if (Object.keys(recorded).length !== TRAJECTORY_SPECS.length)
+        throw new Error('Not every trajectory was recorded; fixtures/trajectories.json was left unchanged.');
       const path = await writeTrajectoryFixtures(recorded);
       console.info(`[conformance] wrote ${path}`);
     });

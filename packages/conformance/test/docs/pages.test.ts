@@ -47,8 +47,18 @@ describe('docs/conformance.md', () => {
     // One table: a header, a rule, and seven passing checks per runtime (kd's own four, the student's three).
     expect(result.output).toHaveLength(1);
     const rows = result.output[0]!.split('\n').slice(2);
-    const checks = ['starts', 'loss values and gradients', 'reference training: mlp student', 'reference training: conv student', 'student builds', 'student trains like cpu', 'student export → reload'];
-    expect(rows.map((r) => r.split(/\s{2,}/).slice(0, 3))).toEqual(['cpu', 'wasm'].flatMap((runtime) => checks.map((check) => [runtime, check, 'PASS'])));
+    const checks = [
+      'starts',
+      'loss values and gradients',
+      'reference training: mlp student',
+      'reference training: conv student',
+      'student builds',
+      'student trains like cpu',
+      'student export → reload',
+    ];
+    expect(rows.map((r) => r.split(/\s{2,}/).slice(0, 3))).toEqual(
+      ['cpu', 'wasm'].flatMap((runtime) => checks.map((check) => [runtime, check, 'PASS'])),
+    );
     expect(process.exitCode).toBe(exitCode);
     expect(result.tensorsLeft).toBe(0);
   });

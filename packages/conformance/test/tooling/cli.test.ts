@@ -15,7 +15,9 @@ function captured(): CliIo & { stdout: string[]; stderr: string[] } {
 
 describe('parseArgs', () => {
   it('reads every option, in both --flag value and --flag=value forms', () => {
-    expect(parseArgs(['--student', 's.mjs', '--runtimes=cpu,wasm', '--steps', '7', '--json', '--student-only'])).toEqual({
+    expect(
+      parseArgs(['--student', 's.mjs', '--runtimes=cpu,wasm', '--steps', '7', '--json', '--student-only']),
+    ).toEqual({
       student: 's.mjs',
       runtimes: ['cpu', 'wasm'],
       steps: 7,
@@ -37,12 +39,22 @@ describe('formatTable', () => {
   it('prints one aligned line per row with the measured differences', () => {
     const rows: ConformanceRow[] = [
       { runtime: 'cpu', check: 'starts', status: 'pass', detail: 'backend cpu' },
-      { runtime: 'wasm', check: 'student trains like cpu', status: 'fail', maxAbsDiff: 0.00123, maxRelDiff: 0.5, tolerance: { rtol: 1e-4, atol: 1e-5 }, detail: 'x' },
+      {
+        runtime: 'wasm',
+        check: 'student trains like cpu',
+        status: 'fail',
+        maxAbsDiff: 0.00123,
+        maxRelDiff: 0.5,
+        tolerance: { rtol: 1e-4, atol: 1e-5 },
+        detail: 'x',
+      },
     ];
     const lines = formatTable(rows).split('\n');
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/^runtime\s+check\s+result\s+max \|Δ\|\s+max rel\s+tolerance\s+detail$/);
-    expect(lines[3]).toMatch(/^wasm\s+student trains like cpu\s+FAIL\s+1\.23e-3\s+5\.00e-1\s+rtol 0\.0001, atol 0\.00001\s+x$/);
+    expect(lines[3]).toMatch(
+      /^wasm\s+student trains like cpu\s+FAIL\s+1\.23e-3\s+5\.00e-1\s+rtol 0\.0001, atol 0\.00001\s+x$/,
+    );
     expect(lines[2]!.indexOf('PASS')).toBe(lines[3]!.indexOf('FAIL'));
   });
 });
@@ -65,7 +77,10 @@ describe('kd-conformance main()', () => {
 
   it('checks a layers student on cpu: builds, trains reproducibly, reloads identically (JSON output, exit 0)', async () => {
     const io = captured();
-    const code = await main(['--student', student('dense-layers.mjs'), '--runtimes', 'cpu', '--steps', '4', '--student-only', '--json'], io);
+    const code = await main(
+      ['--student', student('dense-layers.mjs'), '--runtimes', 'cpu', '--steps', '4', '--student-only', '--json'],
+      io,
+    );
     const report = JSON.parse(io.stdout.join('')) as { ok: boolean; rows: ConformanceRow[] };
     expect(report.rows.map((r) => [r.check, r.status])).toEqual([
       ['starts', 'pass'],
@@ -92,7 +107,12 @@ describe('kd-conformance main()', () => {
     const io = captured();
     const code = await main(['--runtimes', 'cpu', '--json'], io);
     const report = JSON.parse(io.stdout.join('')) as { ok: boolean; rows: ConformanceRow[] };
-    expect(report.rows.map((r) => r.check)).toEqual(['starts', 'loss values and gradients', 'reference training: mlp student', 'reference training: conv student']);
+    expect(report.rows.map((r) => r.check)).toEqual([
+      'starts',
+      'loss values and gradients',
+      'reference training: mlp student',
+      'reference training: conv student',
+    ]);
     for (const row of report.rows.slice(1)) {
       expect(row.status, row.detail).toBe('pass');
       expect(row.maxRelDiff).toBeLessThanOrEqual(row.tolerance!.rtol + 1e-3);

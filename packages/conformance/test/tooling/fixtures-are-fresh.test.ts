@@ -22,7 +22,9 @@ function differences(a: unknown, b: unknown, path = '$'): string[] {
   }
   if (a && b && typeof a === 'object' && typeof b === 'object') {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    return keys.flatMap((k) => differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`));
+    return keys.flatMap((k) =>
+      differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`),
+    );
   }
   return Object.is(a, b) ? [] : [`${path}: ${JSON.stringify(a)} ≠ ${JSON.stringify(b)}`];
 }
@@ -36,7 +38,10 @@ describe('fixtures/generate.py', () => {
         const fresh = JSON.parse(readFileSync(join(out, file), 'utf8')) as unknown;
         const committed = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as unknown;
         const diff = differences(committed, fresh);
-        expect(diff.slice(0, 10), `${file} differs from a fresh run of generate.py; run python3 fixtures/generate.py and commit the result`).toEqual([]);
+        expect(
+          diff.slice(0, 10),
+          `${file} differs from a fresh run of generate.py; run python3 fixtures/generate.py and commit the result`,
+        ).toEqual([]);
       }
     } finally {
       rmSync(out, { recursive: true, force: true });

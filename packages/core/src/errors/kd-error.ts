@@ -48,7 +48,12 @@ export class KdError extends Error {
   readonly code: KdErrorCode;
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: KdErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+  constructor(
+    code: KdErrorCode,
+    message: string,
+    details: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.code = code;
     this.details = details;
@@ -57,6 +62,9 @@ export class KdError extends Error {
 
 /** True when `e` is a {@link KdError}, optionally with the given code. Works across bundled copies. */
 export function isKdError(e: unknown, code?: KdErrorCode): e is KdError {
-  const ok = e instanceof Error && (e as { name?: string }).name === 'KdError' && typeof (e as { code?: unknown }).code === 'string';
+  const ok =
+    e instanceof Error &&
+    (e as { name?: string }).name === 'KdError' &&
+    typeof (e as { code?: unknown }).code === 'string';
   return ok && (code === undefined || (e as KdError).code === code);
 }

@@ -7,7 +7,9 @@ import { assertBinaryShapes } from './validate-shapes.js';
 import { planValueChecks, runValueChecksSync } from './value-checks.js';
 
 /** Inputs of {@link binaryDistillationLossFromLogits}. */
-export interface BinaryDistillationLossFromLogitsArgs<R extends LossReduction = 'mean'> extends DistillationLossOptions<R> {
+export interface BinaryDistillationLossFromLogitsArgs<
+  R extends LossReduction = 'mean',
+> extends DistillationLossOptions<R> {
   /** Ground truth, 0 or 1, shape `[N]` or `[N, 1]`. */
   yTrue: tf.Tensor;
   /** Teacher outputs, `[N]` or `[N, 1]`: logits, or probabilities with `teacherKind: 'probabilities'`. */
@@ -48,12 +50,16 @@ export interface BinaryDistillationLossFromLogitsArgs<R extends LossReduction = 
  * );
  * ```
  */
-export function binaryDistillationLossFromLogits<R extends LossReduction = 'mean'>(args: BinaryDistillationLossFromLogitsArgs<R>): LossParts<LossValue<R>> {
+export function binaryDistillationLossFromLogits<R extends LossReduction = 'mean'>(
+  args: BinaryDistillationLossFromLogitsArgs<R>,
+): LossParts<LossValue<R>> {
   const { yTrue, teacher, student, sampleWeight, alpha } = args;
   const { teacherKind, temperature, reduction } = checkCommonArguments<R>(args, 'logits');
   assertBinaryShapes({ yTrue, teacher, student, sampleWeight });
   if (args.checkValues === true) {
-    runValueChecksSync(planValueChecks({ loss: 'binaryFromLogits', yTrue, teacher, teacherKind, student, sampleWeight }));
+    runValueChecksSync(
+      planValueChecks({ loss: 'binaryFromLogits', yTrue, teacher, teacherKind, student, sampleWeight }),
+    );
   }
 
   return tf.tidy(() => {

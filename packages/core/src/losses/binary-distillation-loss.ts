@@ -40,15 +40,21 @@ export interface BinaryDistillationLossArgs<R extends LossReduction = 'mean'> ex
  * const { total, hard, soft } = binaryDistillationLoss({ yTrue, teacher, student, alpha: 0.5 });
  * ```
  */
-export function binaryDistillationLoss<R extends LossReduction = 'mean'>(args: BinaryDistillationLossArgs<R>): LossParts<LossValue<R>> {
+export function binaryDistillationLoss<R extends LossReduction = 'mean'>(
+  args: BinaryDistillationLossArgs<R>,
+): LossParts<LossValue<R>> {
   const { yTrue, teacher, student, sampleWeight, alpha } = args;
   const { teacherKind, reduction } = checkCommonArguments<R>(args, 'probabilities');
   assertBinaryShapes({ yTrue, teacher, student, sampleWeight });
-  if (args.checkValues === true) runValueChecksSync(planValueChecks({ loss: 'binary', yTrue, teacher, teacherKind, student, sampleWeight }));
+  if (args.checkValues === true)
+    runValueChecksSync(planValueChecks({ loss: 'binary', yTrue, teacher, teacherKind, student, sampleWeight }));
 
   return tf.tidy(() => {
     const y = tf.reshape(tf.cast(yTrue, 'float32'), [-1]);
-    const t = tf.reshape(teacherKind === 'logits' ? tf.sigmoid(tf.cast(teacher, 'float32')) : tf.cast(teacher, 'float32'), [-1]);
+    const t = tf.reshape(
+      teacherKind === 'logits' ? tf.sigmoid(tf.cast(teacher, 'float32')) : tf.cast(teacher, 'float32'),
+      [-1],
+    );
     const s = tf.reshape(tf.cast(student, 'float32'), [-1]);
     const hard = bceFromProbabilities(y, s);
     const soft = bceFromProbabilities(t, s);

@@ -17,7 +17,8 @@ export function reduceLossParts<R extends LossReduction>(
   // A batch whose weights are all 0 has Σ w·l = 0: dividing by 1 instead of 0 gives 0, not NaN.
   // (tf.divNoNan would do the same but has no gradient in tfjs.)
   const weightSum = weights === undefined ? undefined : tf.sum(weights);
-  const weightTotal = weightSum === undefined ? undefined : tf.where(tf.greater(weightSum, 0), weightSum, tf.onesLike(weightSum));
+  const weightTotal =
+    weightSum === undefined ? undefined : tf.where(tf.greater(weightSum, 0), weightSum, tf.onesLike(weightSum));
   const reduce = (perSample: tf.Tensor): tf.Tensor => {
     const weighted = weights === undefined ? perSample : tf.mul(perSample, weights);
     if (reduction === 'none') return weighted;

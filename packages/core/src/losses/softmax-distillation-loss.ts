@@ -43,12 +43,16 @@ export interface SoftmaxDistillationLossArgs<R extends LossReduction = 'mean'> e
  * const { total } = softmaxDistillationLoss({ yTrue, teacher, student, alpha: 0.1, temperature: 4 });
  * ```
  */
-export function softmaxDistillationLoss<R extends LossReduction = 'mean'>(args: SoftmaxDistillationLossArgs<R>): LossParts<LossValue<R>> {
+export function softmaxDistillationLoss<R extends LossReduction = 'mean'>(
+  args: SoftmaxDistillationLossArgs<R>,
+): LossParts<LossValue<R>> {
   const { yTrue, teacher, student, sampleWeight, alpha } = args;
   const { teacherKind, temperature, reduction } = checkCommonArguments<R>(args, 'logits');
   const { numClasses, labelLayout } = assertSoftmaxShapes({ yTrue, teacher, student, sampleWeight });
   if (args.checkValues === true) {
-    runValueChecksSync(planValueChecks({ loss: 'softmax', yTrue, teacher, teacherKind, student, sampleWeight, numClasses, labelLayout }));
+    runValueChecksSync(
+      planValueChecks({ loss: 'softmax', yTrue, teacher, teacherKind, student, sampleWeight, numClasses, labelLayout }),
+    );
   }
   const k = numClasses!;
 
@@ -56,7 +60,10 @@ export function softmaxDistillationLoss<R extends LossReduction = 'mean'>(args: 
     const s = tf.cast(student, 'float32');
     const t = tf.cast(teacher, 'float32');
     // One-hot as int32, then cast: tfjs-backend-wasm's OneHot ignores a float32 dtype and writes integer bits.
-    const target = labelLayout === 'oneHot' ? tf.cast(yTrue, 'float32') : tf.cast(tf.oneHot(tf.reshape(tf.cast(yTrue, 'int32'), [-1]), k), 'float32');
+    const target =
+      labelLayout === 'oneHot'
+        ? tf.cast(yTrue, 'float32')
+        : tf.cast(tf.oneHot(tf.reshape(tf.cast(yTrue, 'int32'), [-1]), k), 'float32');
     const hard = crossEntropyRows(target, tf.logSoftmax(s));
 
     const logQ = temperature === 1 ? tf.logSoftmax(s) : tf.logSoftmax(tf.div(s, temperature));

@@ -11,20 +11,32 @@ export function assertTensor(value: unknown, argument: string): asserts value is
   const t = value as Partial<tf.Tensor> | null | undefined;
   const looksLikeTensor = typeof t === 'object' && t !== null && Array.isArray(t.shape) && typeof t.dtype === 'string';
   if (!looksLikeTensor) {
-    throw new KdError('KD_INVALID_ARGUMENT', `${argument} must be a tf.Tensor, got ${describe(value)}. Wrap the values with tf.tensor(...) first.`, {
-      argument,
-    });
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      `${argument} must be a tf.Tensor, got ${describe(value)}. Wrap the values with tf.tensor(...) first.`,
+      {
+        argument,
+      },
+    );
   }
   if (t.isDisposed) {
-    throw new KdError('KD_INVALID_ARGUMENT', `${argument} is a disposed tensor. Pass a live tensor: dispose it only after the loss has been computed.`, {
-      argument,
-    });
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      `${argument} is a disposed tensor. Pass a live tensor: dispose it only after the loss has been computed.`,
+      {
+        argument,
+      },
+    );
   }
   if (t.dtype === 'string' || t.dtype === 'complex64') {
-    throw new KdError('KD_INVALID_ARGUMENT', `${argument} has dtype '${t.dtype}'; losses need numbers (float32, int32 or bool).`, {
-      argument,
-      dtype: t.dtype,
-    });
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      `${argument} has dtype '${t.dtype}'; losses need numbers (float32, int32 or bool).`,
+      {
+        argument,
+        dtype: t.dtype,
+      },
+    );
   }
 }
 
@@ -55,27 +67,38 @@ export function assertTemperature(temperature: unknown): asserts temperature is 
 
 export function assertOutputKind(kind: unknown, argument: string): asserts kind is OutputKind {
   if (!OUTPUT_KINDS.includes(kind as OutputKind)) {
-    throw new KdError('KD_INVALID_ARGUMENT', `${argument} must be 'logits' or 'probabilities', got ${describe(kind)}.`, { argument, value: kind });
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      `${argument} must be 'logits' or 'probabilities', got ${describe(kind)}.`,
+      { argument, value: kind },
+    );
   }
 }
 
 export function assertReduction(reduction: unknown): asserts reduction is LossReduction {
   if (!REDUCTIONS.includes(reduction as LossReduction)) {
-    throw new KdError('KD_INVALID_ARGUMENT', `reduction must be 'mean', 'sum' or 'none', got ${describe(reduction)}.`, { reduction });
+    throw new KdError('KD_INVALID_ARGUMENT', `reduction must be 'mean', 'sum' or 'none', got ${describe(reduction)}.`, {
+      reduction,
+    });
   }
 }
 
 export function assertLossName(loss: unknown): asserts loss is DistillationLossName {
   if (!DISTILLATION_LOSS_NAMES.includes(loss as DistillationLossName)) {
-    throw new KdError('KD_INVALID_ARGUMENT', `loss must be one of ${DISTILLATION_LOSS_NAMES.map((n) => `'${n}'`).join(', ')}, got ${describe(loss)}.`, {
-      loss,
-    });
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      `loss must be one of ${DISTILLATION_LOSS_NAMES.map((n) => `'${n}'`).join(', ')}, got ${describe(loss)}.`,
+      {
+        loss,
+      },
+    );
   }
 }
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null)
+    return String(value);
   return Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`;
 }
 
@@ -95,7 +118,10 @@ interface CommonLossArguments {
  * The checks every distillation loss makes before computing anything (tensors, α, T, teacher
  * kind, reduction), returning the options with their defaults applied.
  */
-export function checkCommonArguments<R extends LossReduction>(args: CommonLossArguments, defaultTeacherKind: OutputKind): { teacherKind: OutputKind; temperature: number; reduction: R } {
+export function checkCommonArguments<R extends LossReduction>(
+  args: CommonLossArguments,
+  defaultTeacherKind: OutputKind,
+): { teacherKind: OutputKind; temperature: number; reduction: R } {
   const teacherKind = args.teacherKind ?? defaultTeacherKind;
   const temperature = args.temperature ?? 1;
   const reduction = args.reduction ?? 'mean';

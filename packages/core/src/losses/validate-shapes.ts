@@ -58,11 +58,15 @@ export function assertSoftmaxShapes(inputs: SoftmaxShapeInputs): SoftmaxShapeFac
       );
     }
     if (t.rank !== 2) {
-      throw new KdError('KD_SHAPE_MISMATCH', `${argument} has shape ${fmt(t.shape)}; softmaxDistillationLoss expects [N, K]. Flatten extra axes first.`, {
-        argument,
-        shape: t.shape,
-        expected: '[N, K]',
-      });
+      throw new KdError(
+        'KD_SHAPE_MISMATCH',
+        `${argument} has shape ${fmt(t.shape)}; softmaxDistillationLoss expects [N, K]. Flatten extra axes first.`,
+        {
+          argument,
+          shape: t.shape,
+          expected: '[N, K]',
+        },
+      );
     }
     const k = t.shape[1]!;
     if (numClasses !== undefined && k !== numClasses) {
@@ -93,11 +97,15 @@ export function assertSoftmaxShapes(inputs: SoftmaxShapeInputs): SoftmaxShapeFac
 
   const w = inputs.sampleWeight;
   if (w !== undefined && !(w.rank === 1 || (w.rank === 2 && w.shape[1] === 1))) {
-    throw new KdError('KD_SHAPE_MISMATCH', `sampleWeight has shape ${fmt(w.shape)}; expected [N] or [N, 1], one weight per sample.`, {
-      argument: 'sampleWeight',
-      shape: w.shape,
-      expected: '[N] or [N, 1]',
-    });
+    throw new KdError(
+      'KD_SHAPE_MISMATCH',
+      `sampleWeight has shape ${fmt(w.shape)}; expected [N] or [N, 1], one weight per sample.`,
+      {
+        argument: 'sampleWeight',
+        shape: w.shape,
+        expected: '[N] or [N, 1]',
+      },
+    );
   }
   assertOneSampleCount(present(inputs));
   return { numClasses, labelLayout };
@@ -114,10 +122,14 @@ function assertOneSampleCount(named: Array<[string, tf.Tensor]>): void {
   const n = first[1].shape[0]!;
   for (const [argument, t] of named) {
     if (t.shape[0] === 0) {
-      throw new KdError('KD_SHAPE_MISMATCH', `${argument} has shape ${fmt(t.shape)}: no samples. A loss needs at least one sample (N ≥ 1).`, {
-        argument,
-        shape: t.shape,
-      });
+      throw new KdError(
+        'KD_SHAPE_MISMATCH',
+        `${argument} has shape ${fmt(t.shape)}: no samples. A loss needs at least one sample (N ≥ 1).`,
+        {
+          argument,
+          shape: t.shape,
+        },
+      );
     }
     if (t.shape[0] !== n) {
       throw new KdError(

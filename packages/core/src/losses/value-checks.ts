@@ -46,13 +46,25 @@ export function planValueChecks(inputs: ValueCheckInputs): PlannedValueCheck[] {
     plan.push({ argument: 'yTrue', tensor: inputs.yTrue, findProblem: rule });
   }
   if (inputs.teacher !== undefined) {
-    plan.push({ argument: 'teacher', tensor: inputs.teacher, findProblem: outputRule('teacher', inputs.teacherKind, softmax) });
+    plan.push({
+      argument: 'teacher',
+      tensor: inputs.teacher,
+      findProblem: outputRule('teacher', inputs.teacherKind, softmax),
+    });
   }
   if (inputs.student !== undefined) {
-    plan.push({ argument: 'student', tensor: inputs.student, findProblem: outputRule('student', STUDENT_KIND[inputs.loss], softmax) });
+    plan.push({
+      argument: 'student',
+      tensor: inputs.student,
+      findProblem: outputRule('student', STUDENT_KIND[inputs.loss], softmax),
+    });
   }
   if (inputs.sampleWeight !== undefined) {
-    plan.push({ argument: 'sampleWeight', tensor: inputs.sampleWeight, findProblem: (v) => firstNonFinite('sampleWeight', v) ?? nonNegative(v) });
+    plan.push({
+      argument: 'sampleWeight',
+      tensor: inputs.sampleWeight,
+      findProblem: (v) => firstNonFinite('sampleWeight', v) ?? nonNegative(v),
+    });
   }
   return plan;
 }
@@ -79,7 +91,10 @@ function rowWidth(t: tf.Tensor): number {
 
 function outputRule(argument: string, kind: OutputKind, softmax: boolean): PlannedValueCheck['findProblem'] {
   if (kind === 'logits') return (v) => firstNonFinite(argument, v);
-  return (v, width) => firstNonFinite(argument, v) ?? probabilities(argument, v) ?? (softmax ? probabilityRows(argument, v, width) : undefined);
+  return (v, width) =>
+    firstNonFinite(argument, v) ??
+    probabilities(argument, v) ??
+    (softmax ? probabilityRows(argument, v, width) : undefined);
 }
 
 function firstNonFinite(argument: string, v: Values): KdError | undefined {
@@ -113,12 +128,16 @@ function classIndices(v: Values, numClasses: number | undefined): KdError | unde
     const c = v[i]!;
     if (!Number.isInteger(c) || c < 0 || (numClasses !== undefined && c >= numClasses)) {
       const range = numClasses === undefined ? 'a non-negative integer' : `an integer in [0, ${numClasses - 1}]`;
-      return new KdError('KD_LABEL_RANGE', `yTrue holds class index ${c} at sample ${i}; each label must be ${range}.`, {
-        argument: 'yTrue',
-        index: i,
-        value: c,
-        numClasses,
-      });
+      return new KdError(
+        'KD_LABEL_RANGE',
+        `yTrue holds class index ${c} at sample ${i}; each label must be ${range}.`,
+        {
+          argument: 'yTrue',
+          index: i,
+          value: c,
+          numClasses,
+        },
+      );
     }
   }
   return undefined;
@@ -173,11 +192,15 @@ function probabilityRows(argument: string, v: Values, width: number): KdError | 
 function nonNegative(v: Values): KdError | undefined {
   for (let i = 0; i < v.length; i++) {
     if (v[i]! < 0) {
-      return new KdError('KD_INVALID_ARGUMENT', `sampleWeight holds ${v[i]} at sample ${i}; sample weights must be ≥ 0.`, {
-        argument: 'sampleWeight',
-        index: i,
-        value: v[i],
-      });
+      return new KdError(
+        'KD_INVALID_ARGUMENT',
+        `sampleWeight holds ${v[i]} at sample ${i}; sample weights must be ≥ 0.`,
+        {
+          argument: 'sampleWeight',
+          index: i,
+          value: v[i],
+        },
+      );
     }
   }
   return undefined;

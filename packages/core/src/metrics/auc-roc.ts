@@ -16,7 +16,12 @@ import { checkBinaryInputs, weightAt } from './check-inputs.js';
  */
 export function aucRoc(yTrue: ArrayLike<number>, p: ArrayLike<number>, weights?: ArrayLike<number>): number {
   const n = checkBinaryInputs('aucRoc', yTrue, p, weights);
-  return aucOfScores(n, (i) => yTrue[i] === 1, (i) => p[i]!, weights);
+  return aucOfScores(
+    n,
+    (i) => yTrue[i] === 1,
+    (i) => p[i]!,
+    weights,
+  );
 }
 
 /**
@@ -36,7 +41,7 @@ export function aucOfScores(
   let negativesBelow = 0;
   let positives = 0;
   let wins = 0;
-  for (let g = 0; g < n; ) {
+  for (let g = 0; g < n;) {
     const s = scores[order[g]!]!;
     let groupPos = 0;
     let groupNeg = 0;

@@ -30,7 +30,12 @@ export function accuracy(
  * logLoss([1, 0], [0.9, 0.2]); // (−ln 0.9 − ln 0.8) / 2 ≈ 0.164
  * ```
  */
-export function logLoss(yTrue: ArrayLike<number>, p: ArrayLike<number>, eps = 1e-7, weights?: ArrayLike<number>): number {
+export function logLoss(
+  yTrue: ArrayLike<number>,
+  p: ArrayLike<number>,
+  eps = 1e-7,
+  weights?: ArrayLike<number>,
+): number {
   const n = checkBinaryInputs('logLoss', yTrue, p, weights);
   checkOption('logLoss', 'eps', eps, 0, 0.5);
   return weightedMean(n, weights, (i) => {

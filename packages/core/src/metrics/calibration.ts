@@ -61,5 +61,11 @@ export function expectedCalibrationError(
   const { bins = 10, weights } = options;
   const n = checkBinaryInputs('expectedCalibrationError', yTrue, p, weights);
   checkOption('expectedCalibrationError', 'bins', bins, 1, Number.MAX_SAFE_INTEGER, true);
-  return binnedCalibrationError(n, (i) => p[i]!, (i) => yTrue[i]!, bins, weights);
+  return binnedCalibrationError(
+    n,
+    (i) => p[i]!,
+    (i) => yTrue[i]!,
+    bins,
+    weights,
+  );
 }

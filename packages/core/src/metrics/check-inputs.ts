@@ -1,13 +1,25 @@
 import { KdError } from '../errors/kd-error.js';
 
 /** Throws KD_DATA_INVALID for no rows, KD_SHAPE_MISMATCH when `other` has a different length. */
-function checkRows(where: string, yTrue: ArrayLike<number>, name: string, other: ArrayLike<number>, perRow: number): number {
+function checkRows(
+  where: string,
+  yTrue: ArrayLike<number>,
+  name: string,
+  other: ArrayLike<number>,
+  perRow: number,
+): number {
   if (yTrue == null || typeof yTrue.length !== 'number' || other == null || typeof other.length !== 'number') {
-    throw new KdError('KD_DATA_INVALID', `${where}: \`yTrue\` and \`${name}\` must be arrays or typed arrays of numbers.`);
+    throw new KdError(
+      'KD_DATA_INVALID',
+      `${where}: \`yTrue\` and \`${name}\` must be arrays or typed arrays of numbers.`,
+    );
   }
   const n = yTrue.length;
   if (n === 0) {
-    throw new KdError('KD_DATA_INVALID', `${where}: no examples (yTrue is empty). Metrics need at least one labelled example.`);
+    throw new KdError(
+      'KD_DATA_INVALID',
+      `${where}: no examples (yTrue is empty). Metrics need at least one labelled example.`,
+    );
   }
   if (other.length !== n * perRow) {
     const expected = perRow === 1 ? `${n} (one per label)` : `${n}·${perRow} = ${n * perRow} (row-major [N, K])`;
@@ -22,10 +34,14 @@ function checkRows(where: string, yTrue: ArrayLike<number>, name: string, other:
 function checkProbability(where: string, name: string, values: ArrayLike<number>, i: number): void {
   const v = values[i]!;
   if (!Number.isFinite(v)) {
-    throw new KdError('KD_NON_FINITE', `${where}: \`${name}\`[${i}] is ${v}. Probabilities must be finite; check the model for divergence.`, {
-      index: i,
-      value: v,
-    });
+    throw new KdError(
+      'KD_NON_FINITE',
+      `${where}: \`${name}\`[${i}] is ${v}. Probabilities must be finite; check the model for divergence.`,
+      {
+        index: i,
+        value: v,
+      },
+    );
   }
   if (v < 0 || v > 1) {
     throw new KdError(
@@ -40,21 +56,32 @@ function checkProbability(where: string, name: string, values: ArrayLike<number>
 export function checkWeights(where: string, n: number, weights: ArrayLike<number> | undefined): void {
   if (weights === undefined) return;
   if (weights == null || weights.length !== n) {
-    throw new KdError('KD_SHAPE_MISMATCH', `${where}: \`weights\` must hold one weight per example (${n}), got ${weights?.length}.`, {
-      expected: n,
-      got: weights?.length,
-    });
+    throw new KdError(
+      'KD_SHAPE_MISMATCH',
+      `${where}: \`weights\` must hold one weight per example (${n}), got ${weights?.length}.`,
+      {
+        expected: n,
+        got: weights?.length,
+      },
+    );
   }
   let total = 0;
   for (let i = 0; i < n; i++) {
     const w = weights[i]!;
     if (!Number.isFinite(w) || w < 0) {
-      throw new KdError('KD_DATA_INVALID', `${where}: \`weights\`[${i}] is ${w}; sample weights must be finite and ≥ 0.`, { index: i, value: w });
+      throw new KdError(
+        'KD_DATA_INVALID',
+        `${where}: \`weights\`[${i}] is ${w}; sample weights must be finite and ≥ 0.`,
+        { index: i, value: w },
+      );
     }
     total += w;
   }
   if (total === 0) {
-    throw new KdError('KD_DATA_INVALID', `${where}: all sample weights are 0, so there is nothing to average. Give some examples a positive weight.`);
+    throw new KdError(
+      'KD_DATA_INVALID',
+      `${where}: all sample weights are 0, so there is nothing to average. Give some examples a positive weight.`,
+    );
   }
 }
 
@@ -69,10 +96,14 @@ export function checkBinaryInputs(
   for (let i = 0; i < n; i++) {
     const y = yTrue[i];
     if (y !== 0 && y !== 1) {
-      throw new KdError('KD_LABEL_RANGE', `${where}: binary labels must be 0 or 1; yTrue[${i}] is ${y}. Map your classes to 0/1 first.`, {
-        index: i,
-        value: y,
-      });
+      throw new KdError(
+        'KD_LABEL_RANGE',
+        `${where}: binary labels must be 0 or 1; yTrue[${i}] is ${y}. Map your classes to 0/1 first.`,
+        {
+          index: i,
+          value: y,
+        },
+      );
     }
     checkProbability(where, 'p', p, i);
   }
@@ -92,18 +123,26 @@ export function checkMulticlassInputs(
   weights?: ArrayLike<number>,
 ): number {
   if (!Number.isInteger(numClasses) || numClasses < 2) {
-    throw new KdError('KD_INVALID_ARGUMENT', `${where}: \`numClasses\` must be a whole number ≥ 2, got ${numClasses}. For one probability per example use the binary metrics.`, {
-      numClasses,
-    });
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      `${where}: \`numClasses\` must be a whole number ≥ 2, got ${numClasses}. For one probability per example use the binary metrics.`,
+      {
+        numClasses,
+      },
+    );
   }
   const n = checkRows(where, yTrue, 'probs', probs, numClasses);
   for (let i = 0; i < n; i++) {
     const y = yTrue[i]!;
     if (!Number.isInteger(y) || y < 0 || y >= numClasses) {
-      throw new KdError('KD_LABEL_RANGE', `${where}: class labels must be integers in [0, ${numClasses - 1}]; yTrue[${i}] is ${y}.`, {
-        index: i,
-        value: y,
-      });
+      throw new KdError(
+        'KD_LABEL_RANGE',
+        `${where}: class labels must be integers in [0, ${numClasses - 1}]; yTrue[${i}] is ${y}.`,
+        {
+          index: i,
+          value: y,
+        },
+      );
     }
     let sum = 0;
     for (let k = 0; k < numClasses; k++) {
@@ -141,9 +180,16 @@ export function weightedMean(n: number, weights: ArrayLike<number> | undefined, 
 
 /** Throws KD_INVALID_ARGUMENT unless `value` is a number in [lo, hi] (or a whole number ≥ 1 for `integer`). */
 export function checkOption(where: string, name: string, value: number, lo: number, hi: number, integer = false): void {
-  const ok = typeof value === 'number' && Number.isFinite(value) && value >= lo && value <= hi && (!integer || Number.isInteger(value));
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= lo &&
+    value <= hi &&
+    (!integer || Number.isInteger(value));
   if (!ok) {
     const expected = integer ? `a whole number ≥ ${lo}` : `a number in [${lo}, ${hi}]`;
-    throw new KdError('KD_INVALID_ARGUMENT', `${where}: \`${name}\` must be ${expected}, got ${String(value)}.`, { [name]: value });
+    throw new KdError('KD_INVALID_ARGUMENT', `${where}: \`${name}\` must be ${expected}, got ${String(value)}.`, {
+      [name]: value,
+    });
   }
 }

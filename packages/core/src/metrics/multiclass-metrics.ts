@@ -53,7 +53,11 @@ export function multiclassLogLoss(
 ): number {
   const n = checkMulticlassInputs('multiclassLogLoss', yTrue, probs, numClasses, weights);
   checkOption('multiclassLogLoss', 'eps', eps, 0, 0.5);
-  return weightedMean(n, weights, (i) => -Math.log(Math.min(Math.max(probs[i * numClasses + yTrue[i]!]!, eps), 1 - eps)));
+  return weightedMean(
+    n,
+    weights,
+    (i) => -Math.log(Math.min(Math.max(probs[i * numClasses + yTrue[i]!]!, eps), 1 - eps)),
+  );
 }
 
 /**
@@ -130,7 +134,12 @@ export function multiclassAucRoc(
   let sum = 0;
   let defined = 0;
   for (let c = 0; c < numClasses; c++) {
-    const auc = aucOfScores(n, (i) => yTrue[i] === c, (i) => probs[i * numClasses + c]!, weights);
+    const auc = aucOfScores(
+      n,
+      (i) => yTrue[i] === c,
+      (i) => probs[i * numClasses + c]!,
+      weights,
+    );
     if (!Number.isNaN(auc)) {
       sum += auc;
       defined++;

@@ -91,15 +91,22 @@ function inferClasses(inputs: MetricInputs): number {
   const { yTrue, probs, numClasses } = inputs;
   if (numClasses !== undefined) {
     if (!Number.isInteger(numClasses) || numClasses < 1) {
-      throw new KdError('KD_INVALID_ARGUMENT', `computeMetrics: \`numClasses\` must be a whole number ≥ 1, got ${numClasses}.`, {
-        numClasses,
-      });
+      throw new KdError(
+        'KD_INVALID_ARGUMENT',
+        `computeMetrics: \`numClasses\` must be a whole number ≥ 1, got ${numClasses}.`,
+        {
+          numClasses,
+        },
+      );
     }
     return numClasses;
   }
   const n = yTrue?.length ?? 0;
   if (n === 0) {
-    throw new KdError('KD_DATA_INVALID', 'computeMetrics: no examples (yTrue is empty). Metrics need at least one labelled example.');
+    throw new KdError(
+      'KD_DATA_INVALID',
+      'computeMetrics: no examples (yTrue is empty). Metrics need at least one labelled example.',
+    );
   }
   const k = (probs?.length ?? 0) / n;
   if (!Number.isInteger(k) || k < 1) {
@@ -139,7 +146,10 @@ function secondColumn(inputs: MetricInputs): Float64Array {
  */
 export function computeMetrics(names: readonly MetricName[], inputs: MetricInputs): Record<string, number> {
   if (!Array.isArray(names)) {
-    throw new KdError('KD_METRIC_UNKNOWN', `computeMetrics: \`names\` must be an array of metric names (${METRIC_NAMES.join(', ')}).`);
+    throw new KdError(
+      'KD_METRIC_UNKNOWN',
+      `computeMetrics: \`names\` must be an array of metric names (${METRIC_NAMES.join(', ')}).`,
+    );
   }
   const valid = names.map(requireMetricName);
   if (typeof inputs !== 'object' || inputs === null) {

@@ -86,6 +86,10 @@ function unavailable(options: BackendRuntimeOptions, cause?: unknown): KdError {
  */
 export function assertActiveBackend(info: RuntimeInfo): void {
   if (tf.getBackend() !== info.backend) {
-    throw new KdError('KD_RUNTIME_NOT_INITIALIZED', `The active tfjs backend is "${tf.getBackend()}" but the runtime initialised "${info.backend}". Do not call tf.setBackend while kd trains; pass the runtime you want instead.`, { active: tf.getBackend(), expected: info.backend });
+    throw new KdError(
+      'KD_RUNTIME_NOT_INITIALIZED',
+      `The active tfjs backend is "${tf.getBackend()}" but the runtime initialised "${info.backend}". Do not call tf.setBackend while kd trains; pass the runtime you want instead.`,
+      { active: tf.getBackend(), expected: info.backend },
+    );
   }
 }

@@ -23,7 +23,11 @@ export class MemoryModelStore implements ModelStore {
       load: async (): Promise<tf.io.ModelArtifacts> => {
         const a = this.artifacts.get(key);
         if (!a) {
-          throw new KdError('KD_MODEL_NOT_FOUND', `No model saved under "${key}" in the memory store. Save one first or use one of: ${[...this.artifacts.keys()].join(', ') || '(none)'}.`, { key });
+          throw new KdError(
+            'KD_MODEL_NOT_FOUND',
+            `No model saved under "${key}" in the memory store. Save one first or use one of: ${[...this.artifacts.keys()].join(', ') || '(none)'}.`,
+            { key },
+          );
         }
         return copyArtifacts(a);
       },
@@ -40,6 +44,11 @@ export class MemoryModelStore implements ModelStore {
 }
 
 function copyArtifacts(a: tf.io.ModelArtifacts): tf.io.ModelArtifacts {
-  const weightData = a.weightData === undefined ? undefined : Array.isArray(a.weightData) ? a.weightData.map((b) => b.slice(0)) : a.weightData.slice(0);
+  const weightData =
+    a.weightData === undefined
+      ? undefined
+      : Array.isArray(a.weightData)
+        ? a.weightData.map((b) => b.slice(0))
+        : a.weightData.slice(0);
   return { ...structuredClone({ ...a, weightData: undefined }), weightData } as tf.io.ModelArtifacts;
 }

@@ -15,7 +15,10 @@ function requireWhole(field: keyof ScheduleContext, value: unknown, min: number)
 /** Throws KD_INVALID_ARGUMENT unless `ctx` holds whole numbers in range. */
 export function checkContext(ctx: ScheduleContext): void {
   if (typeof ctx !== 'object' || ctx === null) {
-    throw new KdError('KD_INVALID_ARGUMENT', 'Schedule context must be an object { step, epoch, totalSteps, stepsPerEpoch }.');
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      'Schedule context must be an object { step, epoch, totalSteps, stepsPerEpoch }.',
+    );
   }
   requireWhole('step', ctx.step, 0);
   requireWhole('epoch', ctx.epoch, 0);

@@ -19,7 +19,9 @@ export type ScheduleFunction = (ctx: ScheduleContext) => number;
  */
 export function fromFunction(name: string, fn: ScheduleFunction): Schedule {
   if (typeof name !== 'string' || name.trim() === '') {
-    throw scheduleError(`fromFunction: \`name\` must be a non-empty string, got ${describe(name)}. It is the key used to restore the schedule from JSON.`);
+    throw scheduleError(
+      `fromFunction: \`name\` must be a non-empty string, got ${describe(name)}. It is the key used to restore the schedule from JSON.`,
+    );
   }
   if (typeof fn !== 'function') {
     throw scheduleError(`fromFunction('${name}'): \`fn\` must be a function (ctx) => number, got ${describe(fn)}.`);

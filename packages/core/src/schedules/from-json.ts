@@ -69,7 +69,10 @@ function restore(value: unknown, path: string, functions: Record<string, Schedul
         }
         const segments: PiecewiseSegment[] = json.segments.map((s: unknown, i: number) => {
           const seg = asObject(s, `${path}.segments[${i}]`);
-          return { until: seg.until as number, schedule: restore(seg.schedule, `${path}.segments[${i}].schedule`, functions) };
+          return {
+            until: seg.until as number,
+            schedule: restore(seg.schedule, `${path}.segments[${i}].schedule`, functions),
+          };
         });
         return piecewise(segments, restore(json.last, `${path}.last`, functions), { unit: json.unit as ScheduleUnit });
       }
@@ -87,10 +90,9 @@ function restore(value: unknown, path: string, functions: Record<string, Schedul
         return fromFunction(name, functions[name] as ScheduleFunction);
       }
       default:
-        throw scheduleError(
-          `Unknown schedule kind ${describe(kind)}; expected one of ${SCHEDULE_KINDS.join(', ')}.`,
-          { kind },
-        );
+        throw scheduleError(`Unknown schedule kind ${describe(kind)}; expected one of ${SCHEDULE_KINDS.join(', ')}.`, {
+          kind,
+        });
     }
   };
   try {
@@ -98,7 +100,12 @@ function restore(value: unknown, path: string, functions: Record<string, Schedul
   } catch (e) {
     // Nested errors already carry their own path; only add ours to errors raised at this level.
     if (isKdError(e, 'KD_SCHEDULE_INVALID') && !e.message.startsWith('Schedule JSON at ')) {
-      throw new KdError('KD_SCHEDULE_INVALID', `Schedule JSON at ${path}: ${e.message}`, { ...e.details, path }, { cause: e });
+      throw new KdError(
+        'KD_SCHEDULE_INVALID',
+        `Schedule JSON at ${path}: ${e.message}`,
+        { ...e.details, path },
+        { cause: e },
+      );
     }
     throw e;
   }

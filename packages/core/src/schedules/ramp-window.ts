@@ -26,7 +26,11 @@ export function readRampWindow(where: string, options: { start?: unknown; end?: 
 
 /** Adds the window's fields to a JSON object, leaving out the defaults that were not given. */
 export function windowJSON(w: RampWindow): { start?: number; end?: number; unit: ScheduleUnit } {
-  return { ...(w.start === undefined ? {} : { start: w.start }), ...(w.end === undefined ? {} : { end: w.end }), unit: w.unit };
+  return {
+    ...(w.start === undefined ? {} : { start: w.start }),
+    ...(w.end === undefined ? {} : { end: w.end }),
+    unit: w.unit,
+  };
 }
 
 /**

@@ -8,10 +8,13 @@ export function scheduleError(message: string, details: Record<string, unknown> 
 
 export function requireFinite(where: string, field: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw scheduleError(`${where}: \`${field}\` must be a finite number, got ${describe(value)}. Pass a finite number.`, {
-      field,
-      value,
-    });
+    throw scheduleError(
+      `${where}: \`${field}\` must be a finite number, got ${describe(value)}. Pass a finite number.`,
+      {
+        field,
+        value,
+      },
+    );
   }
   return value;
 }
@@ -19,7 +22,10 @@ export function requireFinite(where: string, field: string, value: unknown): num
 export function requirePositive(where: string, field: string, value: unknown): number {
   const v = requireFinite(where, field, value);
   if (v <= 0) {
-    throw scheduleError(`${where}: \`${field}\` must be greater than 0, got ${v}. Pass a positive number.`, { field, value });
+    throw scheduleError(`${where}: \`${field}\` must be greater than 0, got ${v}. Pass a positive number.`, {
+      field,
+      value,
+    });
   }
   return v;
 }
@@ -49,14 +55,18 @@ export function requirePositiveInteger(where: string, field: string, value: unkn
 export function requireUnit(where: string, value: unknown): ScheduleUnit {
   if (value === undefined) return 'step';
   if (value !== 'step' && value !== 'epoch') {
-    throw scheduleError(`${where}: \`unit\` must be 'step' or 'epoch', got ${describe(value)}.`, { field: 'unit', value });
+    throw scheduleError(`${where}: \`unit\` must be 'step' or 'epoch', got ${describe(value)}.`, {
+      field: 'unit',
+      value,
+    });
   }
   return value;
 }
 
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null)
+    return String(value);
   if (typeof value === 'function') return 'a function';
   if (Array.isArray(value)) return 'an array';
   return typeof value;

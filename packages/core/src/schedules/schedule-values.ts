@@ -26,10 +26,14 @@ export function scheduleValues(schedule: Schedule, run: ScheduleRun): number[] {
     ['stepsPerEpoch', stepsPerEpoch],
   ] as const) {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-      throw new KdError('KD_INVALID_ARGUMENT', `scheduleValues: \`${field}\` must be a whole number ≥ 1, got ${String(v)}.`, {
-        field,
-        value: v,
-      });
+      throw new KdError(
+        'KD_INVALID_ARGUMENT',
+        `scheduleValues: \`${field}\` must be a whole number ≥ 1, got ${String(v)}.`,
+        {
+          field,
+          value: v,
+        },
+      );
     }
   }
   const values = new Array<number>(totalSteps);

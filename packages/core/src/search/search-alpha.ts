@@ -11,7 +11,10 @@ import { monitorMode } from '../trainer/early-stopping.js';
 import type { DistillResult, LabeledData, TrainOptions } from '../trainer/types.js';
 
 /** Options for {@link searchAlpha}. */
-export interface SearchAlphaOptions extends Omit<TrainOptions, 'student' | 'validation' | 'optimizer' | 'seed' | 'signal'> {
+export interface SearchAlphaOptions extends Omit<
+  TrainOptions,
+  'student' | 'validation' | 'optimizer' | 'seed' | 'signal'
+> {
   teacher: TeacherSource | Teacher;
   /** Builds a fresh student for each run; `seed` seeds its initialisers. */
   makeStudent(seed: number): Student | TrainableLayersModel;
@@ -84,15 +87,26 @@ export async function searchAlpha(options: SearchAlphaOptions): Promise<SearchAl
   if (alphas.length === 0 || seeds.length === 0 || temperatures.length === 0) {
     throw new KdError('KD_INVALID_ARGUMENT', 'searchAlpha needs at least one alpha, one temperature and one seed.');
   }
-  for (const a of alphas) if (!(a >= 0 && a <= 1)) throw new KdError('KD_ALPHA_RANGE', `Every alpha to search must be in [0, 1]; got ${a}.`, { value: a });
-  for (const t of temperatures) if (!(t > 0 && Number.isFinite(t))) throw new KdError('KD_TEMPERATURE_RANGE', `Every temperature to search must be > 0; got ${t}.`, { value: t });
-  if (!options.validation) throw new KdError('KD_INVALID_ARGUMENT', 'searchAlpha needs validation data ({ x, y }) to select on.');
+  for (const a of alphas)
+    if (!(a >= 0 && a <= 1))
+      throw new KdError('KD_ALPHA_RANGE', `Every alpha to search must be in [0, 1]; got ${a}.`, { value: a });
+  for (const t of temperatures)
+    if (!(t > 0 && Number.isFinite(t)))
+      throw new KdError('KD_TEMPERATURE_RANGE', `Every temperature to search must be > 0; got ${t}.`, { value: t });
+  if (!options.validation)
+    throw new KdError('KD_INVALID_ARGUMENT', 'searchAlpha needs validation data ({ x, y }) to select on.');
   const mode = monitorMode(metric);
 
   await options.runtime.init();
-  const outputs = await computeTeacherOutputs(options.runtime, asTeacher(options.teacher), options.data.x, { batchSize: options.teacherBatchSize ?? 256 });
+  const outputs = await computeTeacherOutputs(options.runtime, asTeacher(options.teacher), options.data.x, {
+    batchSize: options.teacherBatchSize ?? 256,
+  });
   const values = (await outputs.values.data()) as Float32Array;
-  const cached = precomputedTeacher(values, { output: outputs.kind, name: 'search-teacher', shape: outputs.values.shape });
+  const cached = precomputedTeacher(values, {
+    output: outputs.kind,
+    name: 'search-teacher',
+    shape: outputs.values.shape,
+  });
   outputs.values.dispose();
 
   const runs: SearchRun[] = [];
@@ -119,8 +133,17 @@ export async function searchAlpha(options: SearchAlphaOptions): Promise<SearchAl
           (student as { dispose?: () => void }).dispose?.();
         }
         const values = result.history.map((h) => h.val[metric]).filter((v): v is number => v !== undefined);
-        if (values.length === 0) throw new KdError('KD_INVALID_ARGUMENT', `Metric "${metric}" was not logged; add it to metrics (e.g. metrics: ['${metric.slice(4)}']).`);
-        const value = options.select === 'last' ? values[values.length - 1]! : mode === 'max' ? Math.max(...values) : Math.min(...values);
+        if (values.length === 0)
+          throw new KdError(
+            'KD_INVALID_ARGUMENT',
+            `Metric "${metric}" was not logged; add it to metrics (e.g. metrics: ['${metric.slice(4)}']).`,
+          );
+        const value =
+          options.select === 'last'
+            ? values[values.length - 1]!
+            : mode === 'max'
+              ? Math.max(...values)
+              : Math.min(...values);
         const run = { alpha, temperature, seed, value, epochs: result.history.length };
         runs.push(run);
         await options.onRun?.(run, runs.length, total);
@@ -144,7 +167,8 @@ function summarise(runs: SearchRun[], alphas: number[], temperatures: number[]):
       const values = runs.filter((r) => r.alpha === alpha && r.temperature === temperature).map((r) => r.value);
       const mean = values.reduce((a, b) => a + b, 0) / values.length;
       // Sample standard deviation (n − 1); 0 for a single seed.
-      const std = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
+      const std =
+        values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
       rows.push({ alpha, temperature, mean, std, values });
     }
   }

@@ -41,10 +41,17 @@ export function customStudent(spec: CustomStudentSpec): CustomStudent {
   const entries = Object.entries(spec.variables);
   if (entries.length === 0) throw new KdError('KD_STUDENT_INVALID', `Custom student "${spec.name}" has no variables.`);
   if (spec.output !== 'logits' && spec.output !== 'probabilities') {
-    throw new KdError('KD_STUDENT_INVALID', `Custom student "${spec.name}": output must be 'logits' or 'probabilities'.`);
+    throw new KdError(
+      'KD_STUDENT_INVALID',
+      `Custom student "${spec.name}": output must be 'logits' or 'probabilities'.`,
+    );
   }
   for (const [key, v] of entries) {
-    if (!(v instanceof tf.Variable)) throw new KdError('KD_STUDENT_INVALID', `Custom student "${spec.name}": variables.${key} is not a tf.Variable; create it with tf.variable(...).`);
+    if (!(v instanceof tf.Variable))
+      throw new KdError(
+        'KD_STUDENT_INVALID',
+        `Custom student "${spec.name}": variables.${key} is not a tf.Variable; create it with tf.variable(...).`,
+      );
   }
   const vars = entries.map(([, v]) => v);
   return {
@@ -54,7 +61,11 @@ export function customStudent(spec: CustomStudentSpec): CustomStudent {
     apply: (x, options) => spec.forward(x, options),
     getWeights: () => vars.map((v) => tf.clone(v)),
     setWeights: (weights) => {
-      if (weights.length !== vars.length) throw new KdError('KD_SHAPE_MISMATCH', `Custom student "${spec.name}" has ${vars.length} variables, got ${weights.length} weights.`);
+      if (weights.length !== vars.length)
+        throw new KdError(
+          'KD_SHAPE_MISMATCH',
+          `Custom student "${spec.name}" has ${vars.length} variables, got ${weights.length} weights.`,
+        );
       vars.forEach((v, i) => v.assign(weights[i]!));
     },
     countParams: () => vars.reduce((s, v) => s + v.size, 0),
@@ -67,7 +78,11 @@ export function customStudent(spec: CustomStudentSpec): CustomStudent {
         format: CUSTOM_STUDENT_FORMAT,
         generatedBy: '@kd/core',
         convertedBy: null,
-        modelTopology: { name: spec.name, output: spec.output, variables: entries.map(([k, v]) => ({ name: k, shape: v.shape, trainable: v.trainable })) },
+        modelTopology: {
+          name: spec.name,
+          output: spec.output,
+          variables: entries.map(([k, v]) => ({ name: k, shape: v.shape, trainable: v.trainable })),
+        },
         weightSpecs: specs,
         weightData: data,
       };
@@ -83,14 +98,21 @@ async function loadNamedWeights(spec: CustomStudentSpec, handler: tf.io.IOHandle
   if (!handler.load) throw new KdError('KD_INVALID_ARGUMENT', 'The IOHandler given to load cannot load.');
   const artifacts = await handler.load();
   if (artifacts.format !== CUSTOM_STUDENT_FORMAT || !artifacts.weightSpecs || !artifacts.weightData) {
-    throw new KdError('KD_MODEL_NOT_FOUND', `The loaded artifacts are not a saved kd custom student (format "${artifacts.format ?? 'none'}").`);
+    throw new KdError(
+      'KD_MODEL_NOT_FOUND',
+      `The loaded artifacts are not a saved kd custom student (format "${artifacts.format ?? 'none'}").`,
+    );
   }
   const decoded = tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
   try {
     for (const [name, v] of Object.entries(spec.variables)) {
       const t = decoded[name];
       if (!t) throw new KdError('KD_SHAPE_MISMATCH', `Saved student for "${spec.name}" has no variable "${name}".`);
-      if (t.shape.join(',') !== v.shape.join(',')) throw new KdError('KD_SHAPE_MISMATCH', `Variable "${name}" was saved with shape [${t.shape}] but the student has [${v.shape}].`);
+      if (t.shape.join(',') !== v.shape.join(','))
+        throw new KdError(
+          'KD_SHAPE_MISMATCH',
+          `Variable "${name}" was saved with shape [${t.shape}] but the student has [${v.shape}].`,
+        );
     }
     for (const [name, v] of Object.entries(spec.variables)) v.assign(decoded[name]!);
   } finally {

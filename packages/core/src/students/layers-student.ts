@@ -41,11 +41,17 @@ export interface LayersStudentOptions {
  */
 export function layersStudent(model: TrainableLayersModel, options: LayersStudentOptions = {}): Student {
   if (!isLayersModel(model) || typeof (model as TrainableLayersModel).apply !== 'function') {
-    throw new KdError('KD_STUDENT_INVALID', 'layersStudent needs a tfjs-layers LayersModel (tf.sequential or tf.model).');
+    throw new KdError(
+      'KD_STUDENT_INVALID',
+      'layersStudent needs a tfjs-layers LayersModel (tf.sequential or tf.model).',
+    );
   }
   const output = options.output ?? inferLayersOutput(model);
   if (!output) {
-    throw new KdError('KD_STUDENT_INVALID', `Say whether student "${model.name}" outputs logits or probabilities: layersStudent(model, { output: 'logits' }).`);
+    throw new KdError(
+      'KD_STUDENT_INVALID',
+      `Say whether student "${model.name}" outputs logits or probabilities: layersStudent(model, { output: 'logits' }).`,
+    );
   }
   return {
     name: model.name,
@@ -53,7 +59,8 @@ export function layersStudent(model: TrainableLayersModel, options: LayersStuden
     trainableVariables: () => model.trainableWeights.map((w) => w.read() as tf.Variable),
     apply: (x, { training }) => {
       const y = model.apply(x, { training });
-      if (!(y instanceof tf.Tensor)) throw new KdError('KD_STUDENT_INVALID', `Student "${model.name}" must have exactly one output tensor.`);
+      if (!(y instanceof tf.Tensor))
+        throw new KdError('KD_STUDENT_INVALID', `Student "${model.name}" must have exactly one output tensor.`);
       return y;
     },
     getWeights: () => model.getWeights().map((w) => tf.clone(w)),

@@ -32,7 +32,13 @@ export interface Student {
 }
 
 export function isStudent(s: unknown): s is Student {
-  return typeof s === 'object' && s !== null && typeof (s as Student).trainableVariables === 'function' && typeof (s as Student).apply === 'function' && typeof (s as Student).setWeights === 'function';
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    typeof (s as Student).trainableVariables === 'function' &&
+    typeof (s as Student).apply === 'function' &&
+    typeof (s as Student).setWeights === 'function'
+  );
 }
 
 export function bytesOf(tensors: Array<{ size: number; dtype: string }>): number {

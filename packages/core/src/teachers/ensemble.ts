@@ -35,7 +35,10 @@ const EPS = 1e-7;
 export function ensemble(members: TeacherSource[], options: EnsembleOptions = {}): Teacher {
   const combine = options.combine ?? 'mean-probability';
   if (!['mean-probability', 'mean-logit', 'weighted'].includes(combine)) {
-    throw new KdError('KD_ENSEMBLE_INVALID', `Unknown ensemble combine "${combine}"; use 'mean-probability', 'mean-logit' or 'weighted'.`);
+    throw new KdError(
+      'KD_ENSEMBLE_INVALID',
+      `Unknown ensemble combine "${combine}"; use 'mean-probability', 'mean-logit' or 'weighted'.`,
+    );
   }
   if (!Array.isArray(members) || members.length === 0) {
     throw new KdError('KD_ENSEMBLE_INVALID', 'An ensemble needs at least one teacher.');
@@ -57,7 +60,10 @@ export function ensemble(members: TeacherSource[], options: EnsembleOptions = {}
           const shape = raw.shape;
           raw.dispose();
           acc.dispose();
-          throw new KdError('KD_ENSEMBLE_INVALID', `Ensemble member "${t.name}" outputs shape [${shape.join(', ')}] but earlier members output [${acc.shape.join(', ')}]. All members must have the same number of output units.`);
+          throw new KdError(
+            'KD_ENSEMBLE_INVALID',
+            `Ensemble member "${t.name}" outputs shape [${shape.join(', ')}] but earlier members output [${acc.shape.join(', ')}]. All members must have the same number of output units.`,
+          );
         }
         const next: tf.Tensor2D = tf.tidy(() => {
           const term = tf.mul(toSpace(raw, t.output, output), weights[i]!) as tf.Tensor2D;
@@ -79,13 +85,21 @@ export function ensemble(members: TeacherSource[], options: EnsembleOptions = {}
 
 function normaliseWeights(combine: EnsembleCombine, weights: number[] | undefined, n: number): number[] {
   if (combine !== 'weighted') {
-    if (weights !== undefined) throw new KdError('KD_ENSEMBLE_INVALID', `Weights are only used with combine: 'weighted' (got combine: '${combine}'). Remove them or switch to 'weighted'.`);
+    if (weights !== undefined)
+      throw new KdError(
+        'KD_ENSEMBLE_INVALID',
+        `Weights are only used with combine: 'weighted' (got combine: '${combine}'). Remove them or switch to 'weighted'.`,
+      );
     return new Array<number>(n).fill(1 / n);
   }
   if (!weights || weights.length !== n) {
-    throw new KdError('KD_ENSEMBLE_INVALID', `A weighted ensemble of ${n} teachers needs ${n} weights, got ${weights?.length ?? 0}.`);
+    throw new KdError(
+      'KD_ENSEMBLE_INVALID',
+      `A weighted ensemble of ${n} teachers needs ${n} weights, got ${weights?.length ?? 0}.`,
+    );
   }
-  if (weights.some((w) => !Number.isFinite(w) || w < 0)) throw new KdError('KD_ENSEMBLE_INVALID', 'Ensemble weights must be finite and non-negative.', { weights });
+  if (weights.some((w) => !Number.isFinite(w) || w < 0))
+    throw new KdError('KD_ENSEMBLE_INVALID', 'Ensemble weights must be finite and non-negative.', { weights });
   const sum = weights.reduce((a, b) => a + b, 0);
   if (sum <= 0) throw new KdError('KD_ENSEMBLE_INVALID', 'Ensemble weights must not all be zero.', { weights });
   return weights.map((w) => w / sum);

@@ -20,10 +20,14 @@ export interface PrecomputedTeacherOptions {
  * const t = precomputedTeacher(new Float32Array([0.2, 0.9, 0.7]), { output: 'probabilities', shape: [3, 1] });
  * ```
  */
-export function precomputedTeacher(values: tf.Tensor | Float32Array | number[] | number[][], options: PrecomputedTeacherOptions): Teacher {
+export function precomputedTeacher(
+  values: tf.Tensor | Float32Array | number[] | number[][],
+  options: PrecomputedTeacherOptions,
+): Teacher {
   if (values instanceof tf.Tensor && values.rank !== 1 && values.rank !== 2) throw badShape(values.shape);
   // A tensor is read once, asynchronously, when first needed (keep it alive until training starts).
-  let pending: Promise<Flat> | undefined = values instanceof tf.Tensor ? undefined : Promise.resolve(toFlat(values, options.shape));
+  let pending: Promise<Flat> | undefined =
+    values instanceof tf.Tensor ? undefined : Promise.resolve(toFlat(values, options.shape));
   const flatValues = () => (pending ??= readTensor(values as tf.Tensor));
   return {
     name: options.name ?? 'precomputed',
@@ -32,7 +36,11 @@ export function precomputedTeacher(values: tf.Tensor | Float32Array | number[] |
     async predictDataset(x: tf.Tensor, _options: PredictDatasetOptions): Promise<tf.Tensor2D> {
       const flat = await flatValues();
       if (x.shape[0] !== flat.shape[0]) {
-        throw new KdError('KD_SHAPE_MISMATCH', `Precomputed teacher outputs have ${flat.shape[0]} rows but the data has ${x.shape[0]}. Give one output row per data row, in the same order.`, { outputs: flat.shape[0], data: x.shape[0] });
+        throw new KdError(
+          'KD_SHAPE_MISMATCH',
+          `Precomputed teacher outputs have ${flat.shape[0]} rows but the data has ${x.shape[0]}. Give one output row per data row, in the same order.`,
+          { outputs: flat.shape[0], data: x.shape[0] },
+        );
       }
       return tf.tensor2d(flat.values, flat.shape);
     },
@@ -58,15 +66,27 @@ function toFlat(values: Float32Array | number[] | number[][], shape?: [number, n
   if (Array.isArray(values) && Array.isArray(values[0])) {
     const rows = values as number[][];
     const units = rows[0]!.length;
-    if (rows.some((r) => r.length !== units)) throw new KdError('KD_SHAPE_MISMATCH', 'Precomputed teacher rows have different lengths; every row needs the same number of units.');
+    if (rows.some((r) => r.length !== units))
+      throw new KdError(
+        'KD_SHAPE_MISMATCH',
+        'Precomputed teacher rows have different lengths; every row needs the same number of units.',
+      );
     return { values: Float32Array.from(rows.flat()), shape: [rows.length, units] };
   }
   const flat = Float32Array.from(values as ArrayLike<number>);
   const s = shape ?? [flat.length, 1];
-  if (s[0] * s[1] !== flat.length) throw new KdError('KD_SHAPE_MISMATCH', `Precomputed teacher shape [${s.join(', ')}] needs ${s[0] * s[1]} values, got ${flat.length}.`);
+  if (s[0] * s[1] !== flat.length)
+    throw new KdError(
+      'KD_SHAPE_MISMATCH',
+      `Precomputed teacher shape [${s.join(', ')}] needs ${s[0] * s[1]} values, got ${flat.length}.`,
+    );
   return { values: flat, shape: s };
 }
 
 function badShape(shape: number[]): KdError {
-  return new KdError('KD_SHAPE_MISMATCH', `Precomputed teacher outputs must be [N] or [N, units], got [${shape.join(', ')}].`, { shape });
+  return new KdError(
+    'KD_SHAPE_MISMATCH',
+    `Precomputed teacher outputs must be [N] or [N, units], got [${shape.join(', ')}].`,
+    { shape },
+  );
 }

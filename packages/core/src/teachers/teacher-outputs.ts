@@ -22,7 +22,10 @@ export async function fingerprintData(x: tf.Tensor): Promise<string> {
 
 /** {@link fingerprintData} of values already read from `x`, so checking and keying read the device once. */
 export function fingerprintValues(x: { dtype: string; shape: number[] }, values: ArrayBufferView): string {
-  return new ContentHash().update(`${x.dtype}:${x.shape.join('x')}`).update(values).digest();
+  return new ContentHash()
+    .update(`${x.dtype}:${x.shape.join('x')}`)
+    .update(values)
+    .digest();
 }
 
 /** Options for {@link computeTeacherOutputs}. */
@@ -39,15 +42,30 @@ export interface ComputeTeacherOutputsOptions {
 }
 
 /** The cache key of a teacher's outputs for `x`: the teacher's key and a hash of x's shape and bytes. */
-export async function teacherOutputsKey(t: Teacher, x: tf.Tensor, teacherKey?: string, dataKey?: string): Promise<string> {
+export async function teacherOutputsKey(
+  t: Teacher,
+  x: tf.Tensor,
+  teacherKey?: string,
+  dataKey?: string,
+): Promise<string> {
   return `${teacherKey ?? (await t.cacheKey())}|${dataKey ?? (await fingerprintData(x))}`;
 }
 
 /** The outputs stored under `key` in `runtime.cache`, if they fit the teacher and `rows`; else undefined. */
-export async function cachedTeacherOutputs(runtime: KdRuntime, t: Teacher, key: string, rows: number): Promise<TeacherOutputs | undefined> {
+export async function cachedTeacherOutputs(
+  runtime: KdRuntime,
+  t: Teacher,
+  key: string,
+  rows: number,
+): Promise<TeacherOutputs | undefined> {
   const cached = await runtime.cache.get(key);
   if (!cached || cached.kind !== t.output || cached.shape[0] !== rows) return undefined;
-  return { values: tf.tensor2d(cached.values, cached.shape as [number, number]), kind: cached.kind, key, fromCache: true };
+  return {
+    values: tf.tensor2d(cached.values, cached.shape as [number, number]),
+    kind: cached.kind,
+    key,
+    fromCache: true,
+  };
 }
 
 /**
@@ -61,11 +79,19 @@ export async function cachedTeacherOutputs(runtime: KdRuntime, t: Teacher, key: 
  * out.values.dispose();
  * ```
  */
-export async function computeTeacherOutputs(runtime: KdRuntime, t: Teacher, x: tf.Tensor, options: ComputeTeacherOutputsOptions = {}): Promise<TeacherOutputs> {
+export async function computeTeacherOutputs(
+  runtime: KdRuntime,
+  t: Teacher,
+  x: tf.Tensor,
+  options: ComputeTeacherOutputsOptions = {},
+): Promise<TeacherOutputs> {
   const key = await teacherOutputsKey(t, x, options.teacherKey, options.dataKey);
   const cached = await cachedTeacherOutputs(runtime, t, key, x.shape[0]!);
   if (cached) return cached;
-  const values = await t.predictDataset(x, { batchSize: options.batchSize ?? 256, ...(runtime.nextTick ? { nextTick: () => runtime.nextTick!() } : {}) });
+  const values = await t.predictDataset(x, {
+    batchSize: options.batchSize ?? 256,
+    ...(runtime.nextTick ? { nextTick: () => runtime.nextTick!() } : {}),
+  });
   const data = (await values.data()) as Float32Array;
   try {
     checkOutputs(data, t);
@@ -80,9 +106,18 @@ export async function computeTeacherOutputs(runtime: KdRuntime, t: Teacher, x: t
 function checkOutputs(data: ArrayLike<number>, t: Teacher): void {
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
-    if (!Number.isFinite(v)) throw new KdError('KD_NON_FINITE', `Teacher "${t.name}" produced a non-finite output (${v}) at flat index ${i}. Check the teacher and its input scaling.`, { index: i });
+    if (!Number.isFinite(v))
+      throw new KdError(
+        'KD_NON_FINITE',
+        `Teacher "${t.name}" produced a non-finite output (${v}) at flat index ${i}. Check the teacher and its input scaling.`,
+        { index: i },
+      );
     if (t.output === 'probabilities' && (v < 0 || v > 1)) {
-      throw new KdError('KD_PROBABILITY_RANGE', `Teacher "${t.name}" is declared to output probabilities but produced ${v} at flat index ${i}. If it outputs logits, declare { output: 'logits' }.`, { index: i, value: v });
+      throw new KdError(
+        'KD_PROBABILITY_RANGE',
+        `Teacher "${t.name}" is declared to output probabilities but produced ${v} at flat index ${i}. If it outputs logits, declare { output: 'logits' }.`,
+        { index: i, value: v },
+      );
     }
   }
 }

@@ -45,8 +45,14 @@ export interface LayersModelLike {
 
 /** The minimal shape of a tfjs-converter `GraphModel` that kd relies on. */
 export interface GraphModelLike {
-  predict(x: tf.Tensor | tf.Tensor[] | tf.NamedTensorMap, config?: unknown): tf.Tensor | tf.Tensor[] | tf.NamedTensorMap;
-  executeAsync(x: tf.Tensor | tf.Tensor[] | tf.NamedTensorMap, outputs?: string | string[]): Promise<tf.Tensor | tf.Tensor[]>;
+  predict(
+    x: tf.Tensor | tf.Tensor[] | tf.NamedTensorMap,
+    config?: unknown,
+  ): tf.Tensor | tf.Tensor[] | tf.NamedTensorMap;
+  executeAsync(
+    x: tf.Tensor | tf.Tensor[] | tf.NamedTensorMap,
+    outputs?: string | string[],
+  ): Promise<tf.Tensor | tf.Tensor[]>;
   execute(x: tf.Tensor | tf.Tensor[] | tf.NamedTensorMap, outputs?: string | string[]): tf.Tensor | tf.Tensor[];
   readonly weights?: Record<string, tf.Tensor[]>;
 }
@@ -68,15 +74,31 @@ export interface TeacherOptions {
 }
 
 export function isLayersModel(m: unknown): m is LayersModelLike {
-  return typeof m === 'object' && m !== null && Array.isArray((m as LayersModelLike).layers) && typeof (m as LayersModelLike).predict === 'function' && typeof (m as LayersModelLike).getWeights === 'function';
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    Array.isArray((m as LayersModelLike).layers) &&
+    typeof (m as LayersModelLike).predict === 'function' &&
+    typeof (m as LayersModelLike).getWeights === 'function'
+  );
 }
 
 export function isGraphModel(m: unknown): m is GraphModelLike {
-  return typeof m === 'object' && m !== null && typeof (m as GraphModelLike).executeAsync === 'function' && typeof (m as GraphModelLike).execute === 'function';
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    typeof (m as GraphModelLike).executeAsync === 'function' &&
+    typeof (m as GraphModelLike).execute === 'function'
+  );
 }
 
 export function isTeacher(t: unknown): t is Teacher {
-  return typeof t === 'object' && t !== null && typeof (t as Teacher).predictDataset === 'function' && typeof (t as Teacher).cacheKey === 'function';
+  return (
+    typeof t === 'object' &&
+    t !== null &&
+    typeof (t as Teacher).predictDataset === 'function' &&
+    typeof (t as Teacher).cacheKey === 'function'
+  );
 }
 
 /**
@@ -109,26 +131,49 @@ export function teacher(source: TeacherSource, options: TeacherOptions = {}): Te
   if (isLayersModel(source)) {
     const output = options.output ?? inferLayersOutput(source);
     if (!output) throw outputRequired(`layers model "${source.name}"`, 'its last layer has a custom activation');
-    return new ModelTeacher(options.name ?? source.name, output, (x) => source.predict(x) as tf.Tensor, async () => options.id ?? (await fingerprintLayersModel(source)));
+    return new ModelTeacher(
+      options.name ?? source.name,
+      output,
+      (x) => source.predict(x) as tf.Tensor,
+      async () => options.id ?? (await fingerprintLayersModel(source)),
+    );
   }
   if (isGraphModel(source)) {
-    if (!options.output) throw outputRequired('graph model', 'a converted graph does not say whether it ends in a sigmoid/softmax');
+    if (!options.output)
+      throw outputRequired('graph model', 'a converted graph does not say whether it ends in a sigmoid/softmax');
     return new GraphTeacher(options.name ?? 'graph-model', options.output, source, options.id);
   }
   if (typeof source === 'function') {
     if (!options.output) throw outputRequired('function teacher', 'a function does not say what it returns');
     const id = options.id ?? `fn-${++anonymous}-${Date.now().toString(36)}`;
-    return new ModelTeacher(options.name ?? (source.name || 'function-teacher'), options.output, source, async () => id);
+    return new ModelTeacher(
+      options.name ?? (source.name || 'function-teacher'),
+      options.output,
+      source,
+      async () => id,
+    );
   }
-  throw new KdError('KD_TEACHER_INVALID', 'A teacher must be a tfjs LayersModel, a GraphModel, a function (x) => Tensor, or a Teacher (see precomputedTeacher and ensemble).', { got: typeof source });
+  throw new KdError(
+    'KD_TEACHER_INVALID',
+    'A teacher must be a tfjs LayersModel, a GraphModel, a function (x) => Tensor, or a Teacher (see precomputedTeacher and ensemble).',
+    { got: typeof source },
+  );
 }
 
 function outputRequired(what: string, why: string): KdError {
-  return new KdError('KD_TEACHER_INVALID', `Say whether the ${what} outputs logits or probabilities: pass { output: 'logits' } or { output: 'probabilities' } (${why}).`);
+  return new KdError(
+    'KD_TEACHER_INVALID',
+    `Say whether the ${what} outputs logits or probabilities: pass { output: 'logits' } or { output: 'probabilities' } (${why}).`,
+  );
 }
 
 /** Runs `predictBatch` over `x` in batches and concatenates; intermediate tensors are freed. */
-export async function predictInBatches(x: tf.Tensor, batchSize: number, predictBatch: (batch: tf.Tensor) => tf.Tensor | Promise<tf.Tensor>, nextTick?: () => Promise<void>): Promise<tf.Tensor2D> {
+export async function predictInBatches(
+  x: tf.Tensor,
+  batchSize: number,
+  predictBatch: (batch: tf.Tensor) => tf.Tensor | Promise<tf.Tensor>,
+  nextTick?: () => Promise<void>,
+): Promise<tf.Tensor2D> {
   const n = x.shape[0]!;
   const parts: tf.Tensor2D[] = [];
   try {
@@ -153,7 +198,11 @@ export async function predictInBatches(x: tf.Tensor, batchSize: number, predictB
 function as2d(out: tf.Tensor, rows: number): tf.Tensor2D {
   if (out.rank === 1 && out.shape[0] === rows) return tf.reshape(out, [rows, 1]);
   if (out.rank === 2 && out.shape[0] === rows) return tf.clone(out) as tf.Tensor2D;
-  throw new KdError('KD_TEACHER_INVALID', `A teacher returned shape [${out.shape.join(', ')}] for a batch of ${rows}; expected [${rows}] or [${rows}, units].`, { shape: out.shape });
+  throw new KdError(
+    'KD_TEACHER_INVALID',
+    `A teacher returned shape [${out.shape.join(', ')}] for a batch of ${rows}; expected [${rows}] or [${rows}, units].`,
+    { shape: out.shape },
+  );
 }
 
 class ModelTeacher implements Teacher {
@@ -179,21 +228,26 @@ class GraphTeacher implements Teacher {
   ) {}
 
   predictDataset(x: tf.Tensor, options: PredictDatasetOptions): Promise<tf.Tensor2D> {
-    return predictInBatches(x, options.batchSize, async (b) => {
-      if (!this.asyncOnly) {
-        try {
-          return tf.tidy(() => first(this.model.predict(b) as tf.Tensor | tf.Tensor[]));
-        } catch (e) {
-          // Graphs with control flow or dynamic shapes can only run with executeAsync.
-          if (!(e instanceof Error && /executeAsync/.test(e.message))) throw e;
-          this.asyncOnly = true;
+    return predictInBatches(
+      x,
+      options.batchSize,
+      async (b) => {
+        if (!this.asyncOnly) {
+          try {
+            return tf.tidy(() => first(this.model.predict(b) as tf.Tensor | tf.Tensor[]));
+          } catch (e) {
+            // Graphs with control flow or dynamic shapes can only run with executeAsync.
+            if (!(e instanceof Error && /executeAsync/.test(e.message))) throw e;
+            this.asyncOnly = true;
+          }
         }
-      }
-      const out = await this.model.executeAsync(b);
-      const result = first(out);
-      if (Array.isArray(out)) out.forEach((t) => t !== result && t.dispose());
-      return result;
-    }, options.nextTick);
+        const out = await this.model.executeAsync(b);
+        const result = first(out);
+        if (Array.isArray(out)) out.forEach((t) => t !== result && t.dispose());
+        return result;
+      },
+      options.nextTick,
+    );
   }
 
   async cacheKey(): Promise<string> {

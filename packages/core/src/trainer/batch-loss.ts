@@ -26,11 +26,21 @@ export function batchLoss(a: BatchLossArgs): LossParts {
   // Without a teacher the labels stand in for it; with α = 1 they carry no weight.
   const teacher = a.teacher ?? a.yTrue;
   const teacherKind = a.teacher ? (a.teacherKind ?? 'logits') : 'probabilities';
-  const common = { yTrue: a.yTrue, teacher, teacherKind, alpha: a.alpha, ...(a.sampleWeight ? { sampleWeight: a.sampleWeight } : {}) };
+  const common = {
+    yTrue: a.yTrue,
+    teacher,
+    teacherKind,
+    alpha: a.alpha,
+    ...(a.sampleWeight ? { sampleWeight: a.sampleWeight } : {}),
+  };
   const units = a.studentOutput.rank === 1 ? 1 : a.studentOutput.shape[a.studentOutput.rank - 1]!;
-  const student2d = a.studentOutput.rank === 2 ? (a.studentOutput as tf.Tensor2D) : tf.reshape(a.studentOutput, [a.studentOutput.shape[0]!, units]) as tf.Tensor2D;
+  const student2d =
+    a.studentOutput.rank === 2
+      ? (a.studentOutput as tf.Tensor2D)
+      : (tf.reshape(a.studentOutput, [a.studentOutput.shape[0]!, units]) as tf.Tensor2D);
   if (a.task === 'binary') {
-    if (a.studentKind === 'probabilities' && a.temperature === 1) return binaryDistillationLoss({ ...common, student: student2d });
+    if (a.studentKind === 'probabilities' && a.temperature === 1)
+      return binaryDistillationLoss({ ...common, student: student2d });
     const logits = a.studentKind === 'logits' ? student2d : toSpace(student2d, 'probabilities', 'logits');
     return binaryDistillationLossFromLogits({ ...common, student: logits, temperature: a.temperature });
   }

@@ -19,7 +19,15 @@ import { streamSource } from './stream-source.js';
 import { checkFeatureShape, isStreamingData } from './streaming-data.js';
 import { checkTeacherUnits, type BatchSource } from './train-batch.js';
 import { stepLoss, trainStep, type StepSetup } from './train-step.js';
-import type { DistillCallbacks, DistillOptions, DistillResult, EpochLog, LabeledData, TrainingData, TrainOptions } from './types.js';
+import type {
+  DistillCallbacks,
+  DistillOptions,
+  DistillResult,
+  EpochLog,
+  LabeledData,
+  TrainingData,
+  TrainOptions,
+} from './types.js';
 
 const BINARY_METRICS: MetricName[] = ['accuracy', 'auc', 'logLoss', 'brier', 'ece'];
 const MULTICLASS_METRICS: MetricName[] = ['accuracy', 'logLoss'];
@@ -54,7 +62,10 @@ const MULTICLASS_METRICS: MetricName[] = ['accuracy', 'logLoss'];
  */
 export async function distill(options: DistillOptions<TrainingData>): Promise<DistillResult> {
   if (!options || options.teacher === undefined || options.teacher === null) {
-    throw new KdError('KD_TEACHER_INVALID', 'distill needs a teacher. To train without one, call trainFromScratch with the same options.');
+    throw new KdError(
+      'KD_TEACHER_INVALID',
+      'distill needs a teacher. To train without one, call trainFromScratch with the same options.',
+    );
   }
   return runTraining(options, options.teacher);
 }
@@ -72,20 +83,32 @@ export async function trainFromScratch(options: TrainOptions<TrainingData>): Pro
   return runTraining({ ...options, alpha: 1, temperature: 1 } as DistillOptions<TrainingData>, undefined);
 }
 
-async function runTraining(options: DistillOptions<TrainingData>, teacherSource: DistillOptions['teacher'] | undefined): Promise<DistillResult> {
+async function runTraining(
+  options: DistillOptions<TrainingData>,
+  teacherSource: DistillOptions['teacher'] | undefined,
+): Promise<DistillResult> {
   // Cheap argument checks first, before the runtime starts or any data is read.
   const epochs = options.epochs ?? 10;
-  if (!(Number.isInteger(epochs) && epochs >= 1)) throw new KdError('KD_INVALID_ARGUMENT', `epochs must be an integer ≥ 1; got ${epochs}.`);
+  if (!(Number.isInteger(epochs) && epochs >= 1))
+    throw new KdError('KD_INVALID_ARGUMENT', `epochs must be an integer ≥ 1; got ${epochs}.`);
   if (isStreamingData(options.data)) checkStreamOptions(options);
   const batchSize = options.batchSize ?? 32;
-  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new KdError('KD_INVALID_ARGUMENT', `batchSize must be an integer ≥ 1; got ${batchSize}.`);
+  if (!(Number.isInteger(batchSize) && batchSize >= 1))
+    throw new KdError('KD_INVALID_ARGUMENT', `batchSize must be an integer ≥ 1; got ${batchSize}.`);
   if (options.optimizer && options.learningRate !== undefined) {
-    throw new KdError('KD_INVALID_ARGUMENT', 'Pass either optimizer or learningRate, not both: learningRate configures the default Adam optimizer.');
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      'Pass either optimizer or learningRate, not both: learningRate configures the default Adam optimizer.',
+    );
   }
   const learningRate = options.learningRate ?? 1e-3;
-  if (!(learningRate > 0 && Number.isFinite(learningRate))) throw new KdError('KD_INVALID_ARGUMENT', `learningRate must be a positive number; got ${learningRate}.`);
+  if (!(learningRate > 0 && Number.isFinite(learningRate)))
+    throw new KdError('KD_INVALID_ARGUMENT', `learningRate must be a positive number; got ${learningRate}.`);
   if (!options.runtime || typeof options.runtime.init !== 'function') {
-    throw new KdError('KD_INVALID_ARGUMENT', "Pass a runtime, e.g. runtime: cpuRuntime() from '@kd/core/cpu' or nodeRuntime() from '@kd/node'.");
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      "Pass a runtime, e.g. runtime: cpuRuntime() from '@kd/core/cpu' or nodeRuntime() from '@kd/node'.",
+    );
   }
   const runtimeInfo = await options.runtime.init();
   assertActiveBackend(runtimeInfo);
@@ -108,7 +131,10 @@ async function runTraining(options: DistillOptions<TrainingData>, teacherSource:
     let val: PreparedData | undefined;
     if (isStreamingData(options.data)) {
       if (teacherObj?.byRowPosition) {
-        throw new KdError('KD_TEACHER_INVALID', `Teacher "${teacherObj.name}" answers by row position (precomputed outputs), which cannot follow streamed batches. Use a model or function teacher, or load the data in memory.`);
+        throw new KdError(
+          'KD_TEACHER_INVALID',
+          `Teacher "${teacherObj.name}" answers by row position (precomputed outputs), which cannot follow streamed batches. Use a model or function teacher, or load the data in memory.`,
+        );
       }
       const featureShape = checkFeatureShape(options.data.featureShape);
       units = await studentUnits(student, featureShape, () => tf.zeros([1, ...featureShape]));
@@ -117,7 +143,14 @@ async function runTraining(options: DistillOptions<TrainingData>, teacherSource:
         owned.push(...val.owned);
       }
       // One pass over the stream: checks every batch, counts it, and caches the teacher's outputs.
-      source = await streamSource({ runtime: options.runtime, data: options.data, featureShape, units, ...(teacherObj ? { teacher: teacherObj } : {}), teacherBatchSize: options.teacherBatchSize ?? 256 });
+      source = await streamSource({
+        runtime: options.runtime,
+        data: options.data,
+        featureShape,
+        units,
+        ...(teacherObj ? { teacher: teacherObj } : {}),
+        teacherBatchSize: options.teacherBatchSize ?? 256,
+      });
     } else {
       const split = splitValidation(options.data, options.validation);
       owned.push(...split.owned);
@@ -143,11 +176,18 @@ async function runTraining(options: DistillOptions<TrainingData>, teacherSource:
 
     optimizer ??= tf.train.adam(learningRate, 0.9, 0.999, 1e-7);
     const vars = student.trainableVariables();
-    if (vars.length === 0) throw new KdError('KD_STUDENT_INVALID', `Student "${student.name}" has no trainable variables.`);
+    if (vars.length === 0)
+      throw new KdError('KD_STUDENT_INVALID', `Student "${student.name}" has no trainable variables.`);
 
     // Temperatures other than 1 (and the softmax loss) need teacher logits; T = 1 binary uses probabilities exactly.
     const needLogits = task === 'multiclass' || temperatures.some((t) => t !== 1);
-    const setup: StepSetup = { student, task, ...(source.teacherKind ? { teacherKind: source.teacherKind, teacherSpace: needLogits ? 'logits' : source.teacherKind } : {}) };
+    const setup: StepSetup = {
+      student,
+      task,
+      ...(source.teacherKind
+        ? { teacherKind: source.teacherKind, teacherSpace: needLogits ? 'logits' : source.teacherKind }
+        : {}),
+    };
     const probe = source.probeBatch;
     probeTrainingStep(options.runtime, student, () => {
       const grads = tf.variableGrads(() => stepLoss(setup, probe, alphas[0]!, temperatures[0]!).total, vars);
@@ -156,7 +196,17 @@ async function runTraining(options: DistillOptions<TrainingData>, teacherSource:
     });
 
     for (const cb of callbacks) {
-      await cb.onTrainBegin?.({ runtime: runtimeInfo, task, classes: task === 'binary' ? 2 : units, trainRows: source.rows, validationRows: val?.rows ?? 0, epochs, batchSize: source.batchSize, totalSteps, fromScratch: !teacherObj });
+      await cb.onTrainBegin?.({
+        runtime: runtimeInfo,
+        task,
+        classes: task === 'binary' ? 2 : units,
+        trainRows: source.rows,
+        validationRows: val?.rows ?? 0,
+        epochs,
+        batchSize: source.batchSize,
+        totalSteps,
+        fromScratch: !teacherObj,
+      });
     }
 
     // ---- training ----
@@ -185,7 +235,16 @@ async function runTraining(options: DistillOptions<TrainingData>, teacherSource:
           sums = next;
           rows += batch.rows;
           for (const cb of callbacks) {
-            await cb.onBatchEnd?.({ epoch, batch: b, step: globalStep, batchesPerEpoch: stepsPerEpoch, totalSteps, size: batch.rows, alpha, temperature });
+            await cb.onBatchEnd?.({
+              epoch,
+              batch: b,
+              step: globalStep,
+              batchesPerEpoch: stepsPerEpoch,
+              totalSteps,
+              size: batch.rows,
+              alpha,
+              temperature,
+            });
           }
           b++;
           globalStep++;
@@ -200,11 +259,18 @@ async function runTraining(options: DistillOptions<TrainingData>, teacherSource:
       }
       const [loss, hardLoss, softLoss] = means as [number, number, number];
       if (!Number.isFinite(loss)) {
-        throw new KdError('KD_TRAINING_DIVERGED', `The loss became ${loss} in epoch ${epoch}. Lower the learning rate, check the input scaling, or use a logits student.`, { epoch });
+        throw new KdError(
+          'KD_TRAINING_DIVERGED',
+          `The loss became ${loss} in epoch ${epoch}. Lower the learning rate, check the input scaling, or use a logits student.`,
+          { epoch },
+        );
       }
       const valMetrics: Record<string, number> = {};
       if (val) {
-        const m = await evaluateStudent(student, val.x, val.labels, metrics, { batchSize: Math.max(source.batchSize, 256), ...(options.runtime.nextTick ? { nextTick: () => options.runtime.nextTick!() } : {}) });
+        const m = await evaluateStudent(student, val.x, val.labels, metrics, {
+          batchSize: Math.max(source.batchSize, 256),
+          ...(options.runtime.nextTick ? { nextTick: () => options.runtime.nextTick!() } : {}),
+        });
         for (const [k, v] of Object.entries(m)) valMetrics[`val_${k}`] = v;
       }
       const log: EpochLog = {
@@ -226,7 +292,14 @@ async function runTraining(options: DistillOptions<TrainingData>, teacherSource:
 
     const lastEpoch = history.length - 1;
     const bestEpoch = stopper ? stopper.finish(lastEpoch) : lastEpoch;
-    const result: DistillResult = { history, bestEpoch, stoppedEarly, aborted, student, runtime: runtimeInfo as RuntimeInfo };
+    const result: DistillResult = {
+      history,
+      bestEpoch,
+      stoppedEarly,
+      aborted,
+      student,
+      runtime: runtimeInfo as RuntimeInfo,
+    };
     for (const cb of callbacks) await cb.onTrainEnd?.(result);
     return result;
   } finally {
@@ -238,42 +311,80 @@ async function runTraining(options: DistillOptions<TrainingData>, teacherSource:
 }
 
 /** In-memory data as a batch source, with the teacher's outputs for all rows computed (or loaded from the cache) once. */
-async function inMemorySource(options: DistillOptions<TrainingData>, train: PreparedData, teacherObj: Teacher | undefined, units: number, batchSize: number, owned: tf.Tensor[]): Promise<BatchSource> {
+async function inMemorySource(
+  options: DistillOptions<TrainingData>,
+  train: PreparedData,
+  teacherObj: Teacher | undefined,
+  units: number,
+  batchSize: number,
+  owned: tf.Tensor[],
+): Promise<BatchSource> {
   let teacher: { values: tf.Tensor2D; kind: Teacher['output'] } | undefined;
   if (teacherObj) {
-    const outputs = await computeTeacherOutputs(options.runtime, teacherObj, train.x, { batchSize: options.teacherBatchSize ?? 256, ...(train.fingerprint ? { dataKey: train.fingerprint } : {}) });
+    const outputs = await computeTeacherOutputs(options.runtime, teacherObj, train.x, {
+      batchSize: options.teacherBatchSize ?? 256,
+      ...(train.fingerprint ? { dataKey: train.fingerprint } : {}),
+    });
     owned.push(outputs.values);
     checkTeacherUnits(outputs.values.shape[1], units);
     teacher = { values: outputs.values, kind: outputs.kind };
   }
-  return memorySource({ train, ...(teacher ? { teacher } : {}), batchSize, ...(options.shuffle !== undefined ? { shuffle: options.shuffle } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+  return memorySource({
+    train,
+    ...(teacher ? { teacher } : {}),
+    batchSize,
+    ...(options.shuffle !== undefined ? { shuffle: options.shuffle } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+  });
 }
 
 /** Rejects options that have no meaning for a stream, rather than ignoring them. */
 function checkStreamOptions(options: TrainOptions<TrainingData>): void {
   if (options.batchSize !== undefined) {
-    throw new KdError('KD_INVALID_ARGUMENT', `batchSize (${options.batchSize}) does not apply to a stream: each batch the stream yields is one step. Choose the batch size in the source (e.g. csvBatches(path, { batchSize })) and leave batchSize out.`, { batchSize: options.batchSize });
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      `batchSize (${options.batchSize}) does not apply to a stream: each batch the stream yields is one step. Choose the batch size in the source (e.g. csvBatches(path, { batchSize })) and leave batchSize out.`,
+      { batchSize: options.batchSize },
+    );
   }
   if (options.shuffle === true) {
-    throw new KdError('KD_INVALID_ARGUMENT', 'shuffle: true cannot reorder a stream: kd trains on its batches in the order they come. Shuffle in the source (e.g. shuffle shard order or rows within a buffer) and leave shuffle out.');
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      'shuffle: true cannot reorder a stream: kd trains on its batches in the order they come. Shuffle in the source (e.g. shuffle shard order or rows within a buffer) and leave shuffle out.',
+    );
   }
   if (options.validation && 'split' in options.validation) {
-    throw new KdError('KD_INVALID_ARGUMENT', 'validation: { split } needs in-memory training data; with a stream, pass held-out data as validation: { x, y }.');
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      'validation: { split } needs in-memory training data; with a stream, pass held-out data as validation: { x, y }.',
+    );
   }
 }
 
 function batchCountChanged(epoch: number, expected: number, got: string): KdError {
-  return new KdError('KD_DATA_INVALID', `In epoch ${epoch} the training stream yielded ${got} the ${expected} batches it yielded in the pass before training. data.batches() must yield the same number of batches on every pass (schedules and the checks were planned for that many steps).`, { epoch, expected });
+  return new KdError(
+    'KD_DATA_INVALID',
+    `In epoch ${epoch} the training stream yielded ${got} the ${expected} batches it yielded in the pass before training. data.batches() must yield the same number of batches on every pass (schedules and the checks were planned for that many steps).`,
+    { epoch, expected },
+  );
 }
 
 function toStudent(s: DistillOptions['student']): Student {
   if (isStudent(s)) return s;
   if (s && typeof (s as { apply?: unknown }).apply === 'function') return layersStudent(s);
-  throw new KdError('KD_STUDENT_INVALID', 'student must be a tfjs-layers model or a Student (see layersStudent and customStudent).');
+  throw new KdError(
+    'KD_STUDENT_INVALID',
+    'student must be a tfjs-layers model or a Student (see layersStudent and customStudent).',
+  );
 }
 
 function collectCallbacks(options: TrainOptions<TrainingData>): DistillCallbacks[] {
-  const list = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? [...options.callbacks] : [options.callbacks];
+  const list =
+    options.callbacks === undefined
+      ? []
+      : Array.isArray(options.callbacks)
+        ? [...options.callbacks]
+        : [options.callbacks];
   if (options.progress) list.push(consoleProgress());
   return list;
 }
@@ -284,18 +395,40 @@ async function studentUnits(student: Student, featureShape: number[], row: () =>
   try {
     shape = tf.tidy(() => student.apply(row(), { training: false }).shape);
   } catch (cause) {
-    throw new KdError('KD_SHAPE_MISMATCH', `Student "${student.name}" could not run on one row of data shaped [${featureShape.join(', ')}]: ${(cause as Error).message}`, { featureShape }, { cause });
+    throw new KdError(
+      'KD_SHAPE_MISMATCH',
+      `Student "${student.name}" could not run on one row of data shaped [${featureShape.join(', ')}]: ${(cause as Error).message}`,
+      { featureShape },
+      { cause },
+    );
   }
   if (shape.length === 1) return 1;
-  if (shape.length !== 2) throw new KdError('KD_SHAPE_MISMATCH', `Student "${student.name}" must output [N] or [N, units]; got [${shape.join(', ')}].`);
+  if (shape.length !== 2)
+    throw new KdError(
+      'KD_SHAPE_MISMATCH',
+      `Student "${student.name}" must output [N] or [N, units]; got [${shape.join(', ')}].`,
+    );
   return shape[1]!;
 }
 
-function checkedValues(schedule: Schedule, totalSteps: number, stepsPerEpoch: number, what: 'alpha' | 'temperature'): number[] {
+function checkedValues(
+  schedule: Schedule,
+  totalSteps: number,
+  stepsPerEpoch: number,
+  what: 'alpha' | 'temperature',
+): number[] {
   const values = scheduleValues(schedule, { totalSteps, stepsPerEpoch });
   values.forEach((v, i) => {
-    if (what === 'alpha' && !(v >= 0 && v <= 1)) throw new KdError('KD_ALPHA_RANGE', `alpha must stay in [0, 1]; the schedule gives ${v} at step ${i}.`, { step: i, value: v });
-    if (what === 'temperature' && !(v > 0 && Number.isFinite(v))) throw new KdError('KD_TEMPERATURE_RANGE', `temperature must stay > 0; the schedule gives ${v} at step ${i}.`, { step: i, value: v });
+    if (what === 'alpha' && !(v >= 0 && v <= 1))
+      throw new KdError('KD_ALPHA_RANGE', `alpha must stay in [0, 1]; the schedule gives ${v} at step ${i}.`, {
+        step: i,
+        value: v,
+      });
+    if (what === 'temperature' && !(v > 0 && Number.isFinite(v)))
+      throw new KdError('KD_TEMPERATURE_RANGE', `temperature must stay > 0; the schedule gives ${v} at step ${i}.`, {
+        step: i,
+        value: v,
+      });
   });
   return values;
 }

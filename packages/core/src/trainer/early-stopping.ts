@@ -30,10 +30,17 @@ export class EarlyStopping {
     available: string[],
   ) {
     if (!available.includes(options.monitor)) {
-      throw new KdError('KD_INVALID_ARGUMENT', `earlyStopping.monitor "${options.monitor}" is not logged by this run; choose one of: ${available.join(', ')}.`, { monitor: options.monitor });
+      throw new KdError(
+        'KD_INVALID_ARGUMENT',
+        `earlyStopping.monitor "${options.monitor}" is not logged by this run; choose one of: ${available.join(', ')}.`,
+        { monitor: options.monitor },
+      );
     }
     if (options.patience !== undefined && !(Number.isInteger(options.patience) && options.patience >= 0)) {
-      throw new KdError('KD_INVALID_ARGUMENT', `earlyStopping.patience must be an integer ≥ 0; got ${options.patience}.`);
+      throw new KdError(
+        'KD_INVALID_ARGUMENT',
+        `earlyStopping.patience must be an integer ≥ 0; got ${options.patience}.`,
+      );
     }
     this.mode = options.mode ?? monitorMode(options.monitor);
   }
@@ -42,7 +49,10 @@ export class EarlyStopping {
   update(log: EpochLog): boolean {
     const value = monitoredValue(log, this.options.monitor);
     const minDelta = Math.abs(this.options.minDelta ?? 0);
-    const improved = value !== undefined && Number.isFinite(value) && (Number.isNaN(this.best) || (this.mode === 'min' ? value < this.best - minDelta : value > this.best + minDelta));
+    const improved =
+      value !== undefined &&
+      Number.isFinite(value) &&
+      (Number.isNaN(this.best) || (this.mode === 'min' ? value < this.best - minDelta : value > this.best + minDelta));
     if (improved) {
       this.best = value;
       this.bestEpoch = log.epoch;

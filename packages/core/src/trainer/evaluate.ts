@@ -10,7 +10,12 @@ import { computeTeacherOutputs } from '../teachers/teacher-outputs.js';
  * Student probabilities for every row of `x` ([N, units]), computed in batches with
  * `training: false` and read back once.
  */
-export async function predictProbabilities(student: Student, x: tf.Tensor, batchSize: number, nextTick?: () => Promise<void>): Promise<{ probs: Float32Array; units: number }> {
+export async function predictProbabilities(
+  student: Student,
+  x: tf.Tensor,
+  batchSize: number,
+  nextTick?: () => Promise<void>,
+): Promise<{ probs: Float32Array; units: number }> {
   const out = await predictInBatches(
     x,
     batchSize,
@@ -40,7 +45,13 @@ export async function predictProbabilities(student: Student, x: tf.Tensor, batch
  * console.log(m.accuracy, m.auc, m.loss);
  * ```
  */
-export async function evaluateStudent(student: Student, x: tf.Tensor, labels: ArrayLike<number>, metrics: MetricName[], options: { batchSize?: number; nextTick?: () => Promise<void> } = {}): Promise<Record<string, number>> {
+export async function evaluateStudent(
+  student: Student,
+  x: tf.Tensor,
+  labels: ArrayLike<number>,
+  metrics: MetricName[],
+  options: { batchSize?: number; nextTick?: () => Promise<void> } = {},
+): Promise<Record<string, number>> {
   const { probs, units } = await predictProbabilities(student, x, options.batchSize ?? 256, options.nextTick);
   const numClasses = units === 1 ? 2 : units;
   const names = Array.from(new Set<MetricName>([...metrics, 'logLoss']));
@@ -58,7 +69,14 @@ export async function evaluateStudent(student: Student, x: tf.Tensor, labels: Ar
  * const m = await evaluateTeacher(runtime, ensemble(teachers), xTest, labels, ['accuracy', 'auc']);
  * ```
  */
-export async function evaluateTeacher(runtime: KdRuntime, source: TeacherSource | Teacher, x: tf.Tensor, labels: ArrayLike<number>, metrics: MetricName[], options: { batchSize?: number } = {}): Promise<Record<string, number>> {
+export async function evaluateTeacher(
+  runtime: KdRuntime,
+  source: TeacherSource | Teacher,
+  x: tf.Tensor,
+  labels: ArrayLike<number>,
+  metrics: MetricName[],
+  options: { batchSize?: number } = {},
+): Promise<Record<string, number>> {
   const out = await computeTeacherOutputs(runtime, asTeacher(source), x, { batchSize: options.batchSize ?? 256 });
   const probsTensor = tf.tidy(() => toSpace(out.values, out.kind, 'probabilities'));
   out.values.dispose();

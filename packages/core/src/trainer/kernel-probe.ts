@@ -28,7 +28,12 @@ export function probeTrainingStep(runtime: KdRuntime, student: Student, step: ()
     if (kernel) throw missingKernels(runtime, student, [kernel], e);
     const grad = MISSING_GRADIENT.exec(message)?.[1];
     if (grad) {
-      throw new KdError('KD_KERNEL_MISSING', `No gradient is registered for op "${grad}", which student "${student.name}" uses. Import '@tensorflow/tfjs-layers' (it registers all gradients) or avoid this op.`, { gradient: grad }, { cause: e });
+      throw new KdError(
+        'KD_KERNEL_MISSING',
+        `No gradient is registered for op "${grad}", which student "${student.name}" uses. Import '@tensorflow/tfjs-layers' (it registers all gradients) or avoid this op.`,
+        { gradient: grad },
+        { cause: e },
+      );
     }
     throw e;
   } finally {

@@ -45,7 +45,8 @@ export function memorySource(options: MemorySourceOptions): BatchSource {
     ...(teacher ? { teacherKind: teacher.kind } : {}),
     probeBatch,
     async *epoch() {
-      const order = options.shuffle === false ? Int32Array.from({ length: rows }, (_, i) => i) : permutation(rows, random);
+      const order =
+        options.shuffle === false ? Int32Array.from({ length: rows }, (_, i) => i) : permutation(rows, random);
       for (let start = 0; start < rows; start += batchSize) {
         const batch = take(order.subarray(start, Math.min(start + batchSize, rows)));
         try {

@@ -22,14 +22,24 @@ export interface PreparedData {
  * Checks and normalises user data before anything trains: shapes, label values, finiteness.
  * Reads the labels and features once, asynchronously (never in the training loop).
  */
-export async function prepareLabeled(data: LabeledData, classes: number, what: string, options: { fingerprint?: boolean } = {}): Promise<PreparedData> {
+export async function prepareLabeled(
+  data: LabeledData,
+  classes: number,
+  what: string,
+  options: { fingerprint?: boolean } = {},
+): Promise<PreparedData> {
   checkLabeledShapes(data, classes, what);
   const { x, y } = data;
   const rows = x.shape[0]!;
 
   const features = await x.data();
   for (let i = 0; i < features.length; i++) {
-    if (!Number.isFinite(features[i]!)) throw new KdError('KD_NON_FINITE', `${what}.x holds a non-finite value (${features[i]}) at flat index ${i}. Clean or impute the features first.`, { index: i });
+    if (!Number.isFinite(features[i]!))
+      throw new KdError(
+        'KD_NON_FINITE',
+        `${what}.x holds a non-finite value (${features[i]}) at flat index ${i}. Clean or impute the features first.`,
+        { index: i },
+      );
   }
 
   const labels = new Int32Array(rows);
@@ -37,13 +47,23 @@ export async function prepareLabeled(data: LabeledData, classes: number, what: s
   if (classes === 1) {
     for (let i = 0; i < rows; i++) {
       const v = raw[i]!;
-      if (v !== 0 && v !== 1) throw new KdError('KD_LABEL_RANGE', `Binary labels must be 0 or 1; ${what}.y[${i}] is ${v}. Map your classes to 0/1 first.`, { index: i, value: v });
+      if (v !== 0 && v !== 1)
+        throw new KdError(
+          'KD_LABEL_RANGE',
+          `Binary labels must be 0 or 1; ${what}.y[${i}] is ${v}. Map your classes to 0/1 first.`,
+          { index: i, value: v },
+        );
       labels[i] = v;
     }
   } else if (y.rank === 1) {
     for (let i = 0; i < rows; i++) {
       const v = raw[i]!;
-      if (!Number.isInteger(v) || v < 0 || v >= classes) throw new KdError('KD_LABEL_RANGE', `Class labels must be integers in [0, ${classes - 1}] (the student has ${classes} output units); ${what}.y[${i}] is ${v}.`, { index: i, value: v });
+      if (!Number.isInteger(v) || v < 0 || v >= classes)
+        throw new KdError(
+          'KD_LABEL_RANGE',
+          `Class labels must be integers in [0, ${classes - 1}] (the student has ${classes} output units); ${what}.y[${i}] is ${v}.`,
+          { index: i, value: v },
+        );
       labels[i] = v;
     }
   } else {
@@ -52,11 +72,21 @@ export async function prepareLabeled(data: LabeledData, classes: number, what: s
       let sum = 0;
       for (let k = 0; k < classes; k++) {
         const v = raw[i * classes + k]!;
-        if (!(v >= 0 && v <= 1)) throw new KdError('KD_LABEL_RANGE', `One-hot or soft labels must lie in [0, 1]; ${what}.y[${i}][${k}] is ${v}.`, { index: i, value: v });
+        if (!(v >= 0 && v <= 1))
+          throw new KdError(
+            'KD_LABEL_RANGE',
+            `One-hot or soft labels must lie in [0, 1]; ${what}.y[${i}][${k}] is ${v}.`,
+            { index: i, value: v },
+          );
         sum += v;
         if (v > raw[i * classes + arg]!) arg = k;
       }
-      if (Math.abs(sum - 1) > 1e-4) throw new KdError('KD_LABEL_RANGE', `Each row of one-hot labels must sum to 1; ${what}.y[${i}] sums to ${sum}.`, { index: i, sum });
+      if (Math.abs(sum - 1) > 1e-4)
+        throw new KdError(
+          'KD_LABEL_RANGE',
+          `Each row of one-hot labels must sum to 1; ${what}.y[${i}] sums to ${sum}.`,
+          { index: i, sum },
+        );
       labels[i] = arg;
     }
   }
@@ -64,11 +94,23 @@ export async function prepareLabeled(data: LabeledData, classes: number, what: s
   if (data.sampleWeight) {
     const wv = await data.sampleWeight.data();
     for (let i = 0; i < wv.length; i++) {
-      if (!Number.isFinite(wv[i]!) || wv[i]! < 0) throw new KdError('KD_DATA_INVALID', `Sample weights must be finite and ≥ 0; ${what}.sampleWeight[${i}] is ${wv[i]}.`);
+      if (!Number.isFinite(wv[i]!) || wv[i]! < 0)
+        throw new KdError(
+          'KD_DATA_INVALID',
+          `Sample weights must be finite and ≥ 0; ${what}.sampleWeight[${i}] is ${wv[i]}.`,
+        );
     }
   }
   const { y: target, sampleWeight, owned } = labeledTargets(data, classes);
-  return { x, y: target, labels, ...(sampleWeight ? { sampleWeight } : {}), rows, owned, ...(options.fingerprint ? { fingerprint: fingerprintValues(x, features) } : {}) };
+  return {
+    x,
+    y: target,
+    labels,
+    ...(sampleWeight ? { sampleWeight } : {}),
+    rows,
+    owned,
+    ...(options.fingerprint ? { fingerprint: fingerprintValues(x, features) } : {}),
+  };
 }
 
 /**
@@ -82,17 +124,42 @@ export function checkLabeledShapes(data: LabeledData, classes: number, what: str
   }
   const { x, y } = data;
   const rows = x.shape[0] ?? 0;
-  if (x.rank < 2 || rows === 0) throw new KdError('KD_DATA_INVALID', `${what}.x must have shape [N, ...features] with N > 0; got [${x.shape.join(', ')}].`, { shape: x.shape });
-  if (y.shape[0] !== rows) throw new KdError('KD_SHAPE_MISMATCH', `${what}.x has ${rows} rows but ${what}.y has ${y.shape[0]}. Give one label per row.`, { x: x.shape, y: y.shape });
+  if (x.rank < 2 || rows === 0)
+    throw new KdError(
+      'KD_DATA_INVALID',
+      `${what}.x must have shape [N, ...features] with N > 0; got [${x.shape.join(', ')}].`,
+      { shape: x.shape },
+    );
+  if (y.shape[0] !== rows)
+    throw new KdError(
+      'KD_SHAPE_MISMATCH',
+      `${what}.x has ${rows} rows but ${what}.y has ${y.shape[0]}. Give one label per row.`,
+      { x: x.shape, y: y.shape },
+    );
   if (classes === 1) {
     const ok = y.rank === 1 || (y.rank === 2 && y.shape[1] === 1);
-    if (!ok) throw new KdError('KD_SHAPE_MISMATCH', `The student has one output unit (binary), so ${what}.y must be [N] or [N, 1]; got [${y.shape.join(', ')}].`, { y: y.shape });
+    if (!ok)
+      throw new KdError(
+        'KD_SHAPE_MISMATCH',
+        `The student has one output unit (binary), so ${what}.y must be [N] or [N, 1]; got [${y.shape.join(', ')}].`,
+        { y: y.shape },
+      );
   } else if (!(y.rank === 1 || (y.rank === 2 && y.shape[1] === classes))) {
-    throw new KdError('KD_SHAPE_MISMATCH', `The student has ${classes} output units, so ${what}.y must be int labels [N] or one-hot [N, ${classes}]; got [${y.shape.join(', ')}].`, { y: y.shape });
+    throw new KdError(
+      'KD_SHAPE_MISMATCH',
+      `The student has ${classes} output units, so ${what}.y must be int labels [N] or one-hot [N, ${classes}]; got [${y.shape.join(', ')}].`,
+      { y: y.shape },
+    );
   }
   const w = data.sampleWeight;
-  if (w !== undefined && (!(w instanceof tf.Tensor) || w.size !== rows || (w.rank !== 1 && !(w.rank === 2 && w.shape[1] === 1)))) {
-    throw new KdError('KD_SHAPE_MISMATCH', `${what}.sampleWeight must be [N] with N = ${rows}; got ${w instanceof tf.Tensor ? `[${w.shape.join(', ')}]` : typeof w}.`);
+  if (
+    w !== undefined &&
+    (!(w instanceof tf.Tensor) || w.size !== rows || (w.rank !== 1 && !(w.rank === 2 && w.shape[1] === 1)))
+  ) {
+    throw new KdError(
+      'KD_SHAPE_MISMATCH',
+      `${what}.sampleWeight must be [N] with N = ${rows}; got ${w instanceof tf.Tensor ? `[${w.shape.join(', ')}]` : typeof w}.`,
+    );
   }
 }
 
@@ -101,7 +168,10 @@ export function checkLabeledShapes(data: LabeledData, classes: number, what: str
  * or one-hot [N, K], weights as [N] float32. Tensor ops only, no reads, so it can run per batch
  * of a stream whose values were checked in the pass before training.
  */
-export function labeledTargets(data: LabeledData, classes: number): { y: tf.Tensor2D; sampleWeight?: tf.Tensor1D; owned: tf.Tensor[] } {
+export function labeledTargets(
+  data: LabeledData,
+  classes: number,
+): { y: tf.Tensor2D; sampleWeight?: tf.Tensor1D; owned: tf.Tensor[] } {
   const { y } = data;
   const rows = y.shape[0]!;
   const target = tf.tidy(() => {
@@ -120,14 +190,21 @@ export function labeledTargets(data: LabeledData, classes: number): { y: tf.Tens
 }
 
 /** Splits off validation rows from the end of the training data (Keras's convention: before shuffling). */
-export function splitValidation(data: LabeledData, validation: ValidationOption | undefined): { train: LabeledData; validation?: LabeledData; owned: tf.Tensor[] } {
+export function splitValidation(
+  data: LabeledData,
+  validation: ValidationOption | undefined,
+): { train: LabeledData; validation?: LabeledData; owned: tf.Tensor[] } {
   if (!validation) return { train: data, owned: [] };
   if (!('split' in validation)) return { train: data, validation, owned: [] };
   const { split } = validation;
   const rows = data.x.shape[0] ?? 0;
   const nVal = Math.round(rows * split);
   if (!(split > 0 && split < 1) || nVal < 1 || nVal >= rows) {
-    throw new KdError('KD_INVALID_ARGUMENT', `validation.split must be in (0, 1) and leave at least one row on each side; got ${split} for ${rows} rows.`, { split });
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      `validation.split must be in (0, 1) and leave at least one row on each side; got ${split} for ${rows} rows.`,
+      { split },
+    );
   }
   const nTrain = rows - nVal;
   const part = (t: tf.Tensor, start: number, size: number) => tf.slice(t, start, size);

@@ -36,7 +36,9 @@ export function consoleProgress(options: { prefix?: string; sink?: Sink } = {}):
   return {
     onTrainBegin(log) {
       epochs = log.epochs;
-      write(`${prefix}${log.fromScratch ? 'training from scratch' : 'distilling'} on ${log.runtime.backend}: ${log.trainRows} rows, ${log.validationRows} validation rows, ${log.epochs} epochs of ${Math.ceil(log.totalSteps / log.epochs)} steps`);
+      write(
+        `${prefix}${log.fromScratch ? 'training from scratch' : 'distilling'} on ${log.runtime.backend}: ${log.trainRows} rows, ${log.validationRows} validation rows, ${log.epochs} epochs of ${Math.ceil(log.totalSteps / log.epochs)} steps`,
+      );
     },
     onBatchEnd(log) {
       if (!sink?.isTTY) return;
@@ -45,7 +47,9 @@ export function consoleProgress(options: { prefix?: string; sink?: Sink } = {}):
       lastDraw = now;
       const width = 24;
       const done = Math.round(((log.batch + 1) / log.batchesPerEpoch) * width);
-      sink.write(`\r${prefix}epoch ${log.epoch + 1}/${epochs} [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${log.batch + 1}/${log.batchesPerEpoch}`);
+      sink.write(
+        `\r${prefix}epoch ${log.epoch + 1}/${epochs} [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${log.batch + 1}/${log.batchesPerEpoch}`,
+      );
     },
     onEpochEnd(log) {
       if (sink?.isTTY) sink.write('\r\x1b[2K');

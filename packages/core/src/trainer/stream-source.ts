@@ -29,7 +29,12 @@ export interface StreamSourceOptions {
 export async function streamSource(options: StreamSourceOptions): Promise<BatchSource> {
   const { runtime, data, featureShape, units, teacher, teacherBatchSize } = options;
   const teacherKey = teacher ? await teacher.cacheKey() : undefined;
-  const compute = (x: tf.Tensor, dataKey: string | undefined) => computeTeacherOutputs(runtime, teacher!, x, { batchSize: teacherBatchSize, ...(teacherKey ? { teacherKey } : {}), ...(dataKey ? { dataKey } : {}) });
+  const compute = (x: tf.Tensor, dataKey: string | undefined) =>
+    computeTeacherOutputs(runtime, teacher!, x, {
+      batchSize: teacherBatchSize,
+      ...(teacherKey ? { teacherKey } : {}),
+      ...(dataKey ? { dataKey } : {}),
+    });
 
   let rows = 0;
   let batches = 0;
@@ -48,7 +53,13 @@ export async function streamSource(options: StreamSourceOptions): Promise<BatchS
           owned.push(out.values);
           checkTeacherUnits(out.values.shape[1], units);
         }
-        probeBatch ??= firstRows({ x: t.x, y: prepared.y, ...(out ? { teacher: out.values } : {}), ...(prepared.sampleWeight ? { sampleWeight: prepared.sampleWeight } : {}), rows: t.rows });
+        probeBatch ??= firstRows({
+          x: t.x,
+          y: prepared.y,
+          ...(out ? { teacher: out.values } : {}),
+          ...(prepared.sampleWeight ? { sampleWeight: prepared.sampleWeight } : {}),
+          rows: t.rows,
+        });
       } finally {
         tf.dispose(owned);
       }
@@ -61,7 +72,11 @@ export async function streamSource(options: StreamSourceOptions): Promise<BatchS
     if (probeBatch) tf.dispose(batchTensors(probeBatch));
     throw e;
   }
-  if (!probeBatch) throw new KdError('KD_DATA_INVALID', 'The training stream yielded no batches: data.batches() must yield at least one { x, y } batch on every pass.');
+  if (!probeBatch)
+    throw new KdError(
+      'KD_DATA_INVALID',
+      'The training stream yielded no batches: data.batches() must yield at least one { x, y } batch on every pass.',
+    );
   const probe = probeBatch;
 
   return {
@@ -80,7 +95,12 @@ export async function streamSource(options: StreamSourceOptions): Promise<BatchS
           checkLabeledShapes(t, units, what);
           let teacherValues: tf.Tensor2D | undefined;
           if (teacher) {
-            let out = await cachedTeacherOutputs(runtime, teacher, await teacherOutputsKey(teacher, t.x, teacherKey), t.rows);
+            let out = await cachedTeacherOutputs(
+              runtime,
+              teacher,
+              await teacherOutputsKey(teacher, t.x, teacherKey),
+              t.rows,
+            );
             if (!out) {
               // Features the pass before training did not see (a source that changes between passes,
               // or a cache that dropped the entry): check them the same way before the teacher runs.
@@ -94,7 +114,13 @@ export async function streamSource(options: StreamSourceOptions): Promise<BatchS
           }
           const targets = labeledTargets(t, units);
           owned.push(...targets.owned);
-          yield { x: t.x, y: targets.y, ...(teacherValues ? { teacher: teacherValues } : {}), ...(targets.sampleWeight ? { sampleWeight: targets.sampleWeight } : {}), rows: t.rows };
+          yield {
+            x: t.x,
+            y: targets.y,
+            ...(teacherValues ? { teacher: teacherValues } : {}),
+            ...(targets.sampleWeight ? { sampleWeight: targets.sampleWeight } : {}),
+            rows: t.rows,
+          };
         } finally {
           tf.dispose(owned);
         }
@@ -109,8 +135,16 @@ export async function streamSource(options: StreamSourceOptions): Promise<BatchS
 /** Starts a pass, or says why the stream cannot start one. */
 function startPass(data: StreamingData): AsyncIterable<StreamBatch> | Iterable<StreamBatch> {
   const pass = data.batches();
-  const iterable = typeof pass === 'object' && pass !== null && (typeof (pass as AsyncIterable<StreamBatch>)[Symbol.asyncIterator] === 'function' || typeof (pass as Iterable<StreamBatch>)[Symbol.iterator] === 'function');
-  if (!iterable) throw new KdError('KD_DATA_INVALID', 'data.batches() must return an async iterable (or iterable) of { x, y } batches, e.g. by being an async generator function.');
+  const iterable =
+    typeof pass === 'object' &&
+    pass !== null &&
+    (typeof (pass as AsyncIterable<StreamBatch>)[Symbol.asyncIterator] === 'function' ||
+      typeof (pass as Iterable<StreamBatch>)[Symbol.iterator] === 'function');
+  if (!iterable)
+    throw new KdError(
+      'KD_DATA_INVALID',
+      'data.batches() must return an async iterable (or iterable) of { x, y } batches, e.g. by being an async generator function.',
+    );
   return pass;
 }
 

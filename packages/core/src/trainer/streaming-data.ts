@@ -48,9 +48,15 @@ export interface StreamingDataOptions {
  * await distill({ runtime, teacher, student, data, validation: { x: xVal, y: yVal }, epochs: 5 });
  * ```
  */
-export function streamingData(batches: () => AsyncIterable<StreamBatch> | Iterable<StreamBatch>, options: StreamingDataOptions): StreamingData {
+export function streamingData(
+  batches: () => AsyncIterable<StreamBatch> | Iterable<StreamBatch>,
+  options: StreamingDataOptions,
+): StreamingData {
   if (typeof batches !== 'function') {
-    throw new KdError('KD_INVALID_ARGUMENT', 'streamingData needs a function that starts a new pass over the data each time it is called (e.g. an async generator function), not an iterator that can run only once.');
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      'streamingData needs a function that starts a new pass over the data each time it is called (e.g. an async generator function), not an iterator that can run only once.',
+    );
   }
   const featureShape = checkFeatureShape(options?.featureShape);
   return { batches, featureShape };
@@ -64,7 +70,11 @@ export function isStreamingData(data: unknown): data is StreamingData {
 /** Checks a feature shape and returns a copy of it. */
 export function checkFeatureShape(shape: unknown): number[] {
   if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
-    throw new KdError('KD_INVALID_ARGUMENT', `A stream needs featureShape: the shape of one row of x as positive integers, e.g. [16] or [28, 28, 1]; got ${JSON.stringify(shape)}.`, { featureShape: shape });
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      `A stream needs featureShape: the shape of one row of x as positive integers, e.g. [16] or [28, 28, 1]; got ${JSON.stringify(shape)}.`,
+      { featureShape: shape },
+    );
   }
   return [...(shape as number[])];
 }
@@ -91,26 +101,45 @@ export function streamBatchTensors(batch: StreamBatch, featureShape: number[], w
   if (typeof batch === 'object' && batch !== null) [batch.x, batch.y, batch.sampleWeight].forEach(given);
   try {
     if (typeof batch !== 'object' || batch === null || batch.x === undefined || batch.y === undefined) {
-      throw new KdError('KD_DATA_INVALID', `${what} must be { x, y, sampleWeight? }; got ${batch === null ? 'null' : typeof batch}.`);
+      throw new KdError(
+        'KD_DATA_INVALID',
+        `${what} must be { x, y, sampleWeight? }; got ${batch === null ? 'null' : typeof batch}.`,
+      );
     }
     const perRow = featureShape.reduce((a, b) => a * b, 1);
     let x: tf.Tensor;
     if (batch.x instanceof tf.Tensor) {
       x = batch.x;
       if (x.rank !== featureShape.length + 1 || x.shape.slice(1).some((d, i) => d !== featureShape[i])) {
-        throw new KdError('KD_SHAPE_MISMATCH', `${what}.x has shape [${x.shape.join(', ')}] but the stream's featureShape is [${featureShape.join(', ')}]; every batch must be [rows, ${featureShape.join(', ')}].`, { x: x.shape, featureShape });
+        throw new KdError(
+          'KD_SHAPE_MISMATCH',
+          `${what}.x has shape [${x.shape.join(', ')}] but the stream's featureShape is [${featureShape.join(', ')}]; every batch must be [rows, ${featureShape.join(', ')}].`,
+          { x: x.shape, featureShape },
+        );
       }
     } else if (batch.x instanceof Float32Array) {
       if (batch.x.length === 0 || batch.x.length % perRow !== 0) {
-        throw new KdError('KD_SHAPE_MISMATCH', `${what}.x holds ${batch.x.length} values, which is not a whole number (> 0) of rows of featureShape [${featureShape.join(', ')}] (${perRow} values each).`, { length: batch.x.length, featureShape });
+        throw new KdError(
+          'KD_SHAPE_MISMATCH',
+          `${what}.x holds ${batch.x.length} values, which is not a whole number (> 0) of rows of featureShape [${featureShape.join(', ')}] (${perRow} values each).`,
+          { length: batch.x.length, featureShape },
+        );
       }
       x = tf.tensor(batch.x, [batch.x.length / perRow, ...featureShape], 'float32');
       owned.push(x);
     } else {
-      throw new KdError('KD_DATA_INVALID', `${what}.x must be a tensor or a Float32Array (row-major [rows, ${featureShape.join(', ')}]).`);
+      throw new KdError(
+        'KD_DATA_INVALID',
+        `${what}.x must be a tensor or a Float32Array (row-major [rows, ${featureShape.join(', ')}]).`,
+      );
     }
     const y = batch.y instanceof tf.Tensor ? batch.y : toVector(batch.y, `${what}.y`, owned);
-    const weight = batch.sampleWeight === undefined ? undefined : batch.sampleWeight instanceof tf.Tensor ? batch.sampleWeight : toVector(batch.sampleWeight, `${what}.sampleWeight`, owned);
+    const weight =
+      batch.sampleWeight === undefined
+        ? undefined
+        : batch.sampleWeight instanceof tf.Tensor
+          ? batch.sampleWeight
+          : toVector(batch.sampleWeight, `${what}.sampleWeight`, owned);
     return { x, y, ...(weight ? { sampleWeight: weight } : {}), rows: x.shape[0]!, owned };
   } catch (e) {
     tf.dispose(owned);

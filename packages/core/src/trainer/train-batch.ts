@@ -36,12 +36,21 @@ export interface BatchSource {
 
 /** Every tensor of a batch. */
 export function batchTensors(batch: TrainBatch): tf.Tensor[] {
-  return [batch.x, batch.y, ...(batch.teacher ? [batch.teacher] : []), ...(batch.sampleWeight ? [batch.sampleWeight] : [])];
+  return [
+    batch.x,
+    batch.y,
+    ...(batch.teacher ? [batch.teacher] : []),
+    ...(batch.sampleWeight ? [batch.sampleWeight] : []),
+  ];
 }
 
 /** Rejects teacher outputs whose width differs from the student's. */
 export function checkTeacherUnits(teacherUnits: number, studentUnits: number): void {
   if (teacherUnits !== studentUnits) {
-    throw new KdError('KD_SHAPE_MISMATCH', `The teacher outputs ${teacherUnits} units per row but the student outputs ${studentUnits}. Teacher and student must predict the same classes.`, { teacher: teacherUnits, student: studentUnits });
+    throw new KdError(
+      'KD_SHAPE_MISMATCH',
+      `The teacher outputs ${teacherUnits} units per row but the student outputs ${studentUnits}. Teacher and student must predict the same classes.`,
+      { teacher: teacherUnits, student: studentUnits },
+    );
   }
 }

@@ -19,7 +19,12 @@ export interface StepSetup {
 export function stepLoss(setup: StepSetup, batch: TrainBatch, alpha: number, temperature: number): LossParts {
   const { student, task, teacherKind, teacherSpace } = setup;
   const out = student.apply(batch.x, { training: true });
-  const teacher = batch.teacher && teacherKind && teacherSpace ? (teacherKind === teacherSpace ? batch.teacher : toSpace(batch.teacher, teacherKind, teacherSpace)) : undefined;
+  const teacher =
+    batch.teacher && teacherKind && teacherSpace
+      ? teacherKind === teacherSpace
+        ? batch.teacher
+        : toSpace(batch.teacher, teacherKind, teacherSpace)
+      : undefined;
   return batchLoss({
     task,
     studentOutput: out,
@@ -36,7 +41,14 @@ export function stepLoss(setup: StepSetup, batch: TrainBatch, alpha: number, tem
  * One optimisation step on one batch, for in-memory and streamed data alike. Runs inside
  * `tf.tidy` and reads nothing back: the three scalars stay on the device (the caller frees them).
  */
-export function trainStep(setup: StepSetup, optimizer: tf.Optimizer, vars: tf.Variable[], batch: TrainBatch, alpha: number, temperature: number): { cost: tf.Scalar; hard: tf.Scalar; soft: tf.Scalar } {
+export function trainStep(
+  setup: StepSetup,
+  optimizer: tf.Optimizer,
+  vars: tf.Variable[],
+  batch: TrainBatch,
+  alpha: number,
+  temperature: number,
+): { cost: tf.Scalar; hard: tf.Scalar; soft: tf.Scalar } {
   return tf.tidy(() => {
     let hard: tf.Scalar | undefined;
     let soft: tf.Scalar | undefined;

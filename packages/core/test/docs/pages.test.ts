@@ -11,7 +11,10 @@ describe.each(pages)('docs/%s', (page) => {
   it('has examples', () => expect(blocks.length).toBeGreaterThan(0));
   for (const block of blocks) {
     it(`block at line ${block.line} runs`, async () => {
-      const result = await runDocBlock(block, { '@kd/core': await import('../../src/index.js'), '@kd/core/cpu': await import('../../src/cpu.js') });
+      const result = await runDocBlock(block, {
+        '@kd/core': await import('../../src/index.js'),
+        '@kd/core/cpu': await import('../../src/cpu.js'),
+      });
       if (block.expectedOutput.length > 0) expect(result.output).toEqual(block.expectedOutput);
     });
   }

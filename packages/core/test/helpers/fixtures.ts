@@ -3,7 +3,11 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { mulberry32 } from '../../src/util/random.js';
 
 /** A linearly separable-ish binary problem with label noise, built from a seeded generator. */
-export function toyBinary(rows: number, features = 4, seed = 7): { x: tf.Tensor2D; y: tf.Tensor1D; xs: number[][]; ys: number[] } {
+export function toyBinary(
+  rows: number,
+  features = 4,
+  seed = 7,
+): { x: tf.Tensor2D; y: tf.Tensor1D; xs: number[][]; ys: number[] } {
   const random = mulberry32(seed);
   const xs: number[][] = [];
   const ys: number[] = [];
@@ -17,10 +21,33 @@ export function toyBinary(rows: number, features = 4, seed = 7): { x: tf.Tensor2
 }
 
 /** A dense student with seeded initialisers: the same seed gives bit-identical weights. */
-export function denseStudent(inputs: number, hidden: number, units = 1, seed = 1, activation: 'linear' | 'sigmoid' | 'softmax' = 'linear'): tfl.LayersModel {
+export function denseStudent(
+  inputs: number,
+  hidden: number,
+  units = 1,
+  seed = 1,
+  activation: 'linear' | 'sigmoid' | 'softmax' = 'linear',
+): tfl.LayersModel {
   const layers = [] as tfl.layers.Layer[];
-  if (hidden > 0) layers.push(tfl.layers.dense({ inputShape: [inputs], units: hidden, activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed }), biasInitializer: 'zeros' }));
-  layers.push(tfl.layers.dense({ ...(hidden > 0 ? {} : { inputShape: [inputs] }), units, activation, kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 100 }), biasInitializer: 'zeros' }));
+  if (hidden > 0)
+    layers.push(
+      tfl.layers.dense({
+        inputShape: [inputs],
+        units: hidden,
+        activation: 'relu',
+        kernelInitializer: tfl.initializers.glorotUniform({ seed }),
+        biasInitializer: 'zeros',
+      }),
+    );
+  layers.push(
+    tfl.layers.dense({
+      ...(hidden > 0 ? {} : { inputShape: [inputs] }),
+      units,
+      activation,
+      kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 100 }),
+      biasInitializer: 'zeros',
+    }),
+  );
   return tfl.sequential({ layers });
 }
 

@@ -3,7 +3,17 @@ import '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { binaryDistillationLoss, binaryDistillationLossFromLogits, type LossParts } from '../../src/losses/index.js';
-import { bceLogits, bits, clampProbability, closeTo, logit, seededRandom, sigmoid, uniform, weightedMean } from './float64-reference.js';
+import {
+  bceLogits,
+  bits,
+  clampProbability,
+  closeTo,
+  logit,
+  seededRandom,
+  sigmoid,
+  uniform,
+  weightedMean,
+} from './float64-reference.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -24,8 +34,14 @@ function read(parts: LossParts) {
 
 /** [total, hard, soft] in float64: hard = BCE(y, σ(s)), soft = T²·BCE(σ(t/T), σ(s/T)). */
 function reference(y: number[], t: number[], s: number[], alpha: number, temperature: number, w?: number[]) {
-  const hard = weightedMean(y.map((yi, i) => bceLogits(yi, s[i]!)), w);
-  const soft = weightedMean(t.map((ti, i) => temperature ** 2 * bceLogits(sigmoid(ti / temperature), s[i]! / temperature)), w);
+  const hard = weightedMean(
+    y.map((yi, i) => bceLogits(yi, s[i]!)),
+    w,
+  );
+  const soft = weightedMean(
+    t.map((ti, i) => temperature ** 2 * bceLogits(sigmoid(ti / temperature), s[i]! / temperature)),
+    w,
+  );
   return [alpha * hard + (1 - alpha) * soft, hard, soft];
 }
 
@@ -54,7 +70,10 @@ describe('binaryDistillationLossFromLogits', () => {
       const [yT, tT, sT] = [tf.tensor1d(y), tf.tensor1d(t), tf.tensor1d(s)];
       const got = read(binaryDistillationLossFromLogits({ yTrue: yT, teacher: tT, student: sT, alpha, temperature }));
       expect(closeTo(got, reference(y, t, s, alpha, temperature))).toBeUndefined();
-      const grad = tf.grad((x: tf.Tensor) => binaryDistillationLossFromLogits({ yTrue: yT, teacher: tT, student: x, alpha, temperature }).total)(sT);
+      const grad = tf.grad(
+        (x: tf.Tensor) =>
+          binaryDistillationLossFromLogits({ yTrue: yT, teacher: tT, student: x, alpha, temperature }).total,
+      )(sT);
       expect(closeTo(grad.dataSync(), gradientReference(y, t, s, alpha, temperature))).toBeUndefined();
       tf.dispose([yT, tT, sT, grad]);
     });
@@ -65,7 +84,9 @@ describe('binaryDistillationLossFromLogits', () => {
     const [yT, tT, sT] = [tf.tensor1d(y), tf.tensor1d(t), tf.tensor1d(s)];
     const [tP, sP] = [tf.sigmoid(tT), tf.sigmoid(sT)];
     const fromLogits = read(binaryDistillationLossFromLogits({ yTrue: yT, teacher: tT, student: sT, alpha: 0.35 }));
-    const defaultT = read(binaryDistillationLossFromLogits({ yTrue: yT, teacher: tT, student: sT, alpha: 0.35, temperature: 1 }));
+    const defaultT = read(
+      binaryDistillationLossFromLogits({ yTrue: yT, teacher: tT, student: sT, alpha: 0.35, temperature: 1 }),
+    );
     const fromProbabilities = read(binaryDistillationLoss({ yTrue: yT, teacher: tP, student: sP, alpha: 0.35 }));
     expect(defaultT).toEqual(fromLogits);
     expect(closeTo(fromLogits, fromProbabilities)).toBeUndefined();
@@ -85,7 +106,10 @@ describe('binaryDistillationLossFromLogits', () => {
   it('keeps the hard part at T = 1 whatever the temperature', () => {
     const { y, t, s } = randomCase(4);
     const [yT, tT, sT] = [tf.tensor1d(y), tf.tensor1d(t), tf.tensor1d(s)];
-    const hards = [1, 2, 4, 10].map((temperature) => read(binaryDistillationLossFromLogits({ yTrue: yT, teacher: tT, student: sT, alpha: 0.5, temperature }))[1]);
+    const hards = [1, 2, 4, 10].map(
+      (temperature) =>
+        read(binaryDistillationLossFromLogits({ yTrue: yT, teacher: tT, student: sT, alpha: 0.5, temperature }))[1],
+    );
     expect(new Set(hards).size).toBe(1);
     tf.dispose([yT, tT, sT]);
   });
@@ -96,10 +120,15 @@ describe('binaryDistillationLossFromLogits', () => {
     const t = [1e4, -1e4, 1e4, -1e4, -1e4, 1e4, -1e4, 1e4];
     const [yT, tT, sT] = [tf.tensor1d(y), tf.tensor1d(t), tf.tensor1d(s)];
     for (const temperature of [1, 2]) {
-      const got = read(binaryDistillationLossFromLogits({ yTrue: yT, teacher: tT, student: sT, alpha: 0.5, temperature }));
+      const got = read(
+        binaryDistillationLossFromLogits({ yTrue: yT, teacher: tT, student: sT, alpha: 0.5, temperature }),
+      );
       expect(got.every(Number.isFinite)).toBe(true);
       expect(closeTo(got, reference(y, t, s, 0.5, temperature))).toBeUndefined();
-      const grad = tf.grad((x: tf.Tensor) => binaryDistillationLossFromLogits({ yTrue: yT, teacher: tT, student: x, alpha: 0.5, temperature }).total)(sT);
+      const grad = tf.grad(
+        (x: tf.Tensor) =>
+          binaryDistillationLossFromLogits({ yTrue: yT, teacher: tT, student: x, alpha: 0.5, temperature }).total,
+      )(sT);
       expect(Array.from(grad.dataSync()).every(Number.isFinite)).toBe(true);
       expect(closeTo(grad.dataSync(), gradientReference(y, t, s, 0.5, temperature))).toBeUndefined();
       grad.dispose();
@@ -115,11 +144,28 @@ describe('binaryDistillationLossFromLogits', () => {
     p[0] = 0;
     p[1] = 1;
     const [yT, pT, sT] = [tf.tensor1d(y), tf.tensor1d(p), tf.tensor1d(s)];
-    const atOne = read(binaryDistillationLossFromLogits({ yTrue: yT, teacher: pT, teacherKind: 'probabilities', student: sT, alpha: 0.2 }));
+    const atOne = read(
+      binaryDistillationLossFromLogits({
+        yTrue: yT,
+        teacher: pT,
+        teacherKind: 'probabilities',
+        student: sT,
+        alpha: 0.2,
+      }),
+    );
     const softAtOne = weightedMean(p.map((pi, i) => bceLogits(pi, s[i]!)));
     expect(closeTo([atOne[2]!], [softAtOne])).toBeUndefined();
 
-    const atTwo = read(binaryDistillationLossFromLogits({ yTrue: yT, teacher: pT, teacherKind: 'probabilities', student: sT, alpha: 0.2, temperature: 2 }));
+    const atTwo = read(
+      binaryDistillationLossFromLogits({
+        yTrue: yT,
+        teacher: pT,
+        teacherKind: 'probabilities',
+        student: sT,
+        alpha: 0.2,
+        temperature: 2,
+      }),
+    );
     const teacherLogits = p.map((pi) => logit(clampProbability(pi)));
     expect(closeTo(atTwo, reference(y, teacherLogits, s, 0.2, 2))).toBeUndefined();
     tf.dispose([yT, pT, sT]);
@@ -130,7 +176,9 @@ describe('binaryDistillationLossFromLogits', () => {
     const [alpha, temperature] = [0.25, 3];
     const [yT, tT, sT, wT] = [tf.tensor1d(y), tf.tensor1d(t), tf.tensor1d(s), tf.tensor1d(w)];
     const args = { yTrue: yT, teacher: tT, student: sT, alpha, temperature, sampleWeight: wT };
-    expect(closeTo(read(binaryDistillationLossFromLogits(args)), reference(y, t, s, alpha, temperature, w))).toBeUndefined();
+    expect(
+      closeTo(read(binaryDistillationLossFromLogits(args)), reference(y, t, s, alpha, temperature, w)),
+    ).toBeUndefined();
 
     const perSample = y.map((_, i) => reference([y[i]!], [t[i]!], [s[i]!], alpha, temperature)[0]! * w[i]!);
     const sum = read(binaryDistillationLossFromLogits({ ...args, reduction: 'sum' }));

@@ -3,7 +3,18 @@ import '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { binaryDistillationLoss } from '../../src/losses/index.js';
-import { bce, bits, clampProbability, closeTo, EPS_HI, EPS_LO, seededRandom, sigmoid, uniform, weightedMean } from './float64-reference.js';
+import {
+  bce,
+  bits,
+  clampProbability,
+  closeTo,
+  EPS_HI,
+  EPS_LO,
+  seededRandom,
+  sigmoid,
+  uniform,
+  weightedMean,
+} from './float64-reference.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -32,7 +43,9 @@ function values(parts: { total: tf.Tensor; hard: tf.Tensor; soft: tf.Tensor }) {
 function gradientReference(y: number[], t: number[], s: number[], alpha: number, w?: number[]) {
   const weights = w ?? s.map(() => 1);
   const wSum = weights.reduce((a, b) => a + b, 0);
-  return s.map((si, i) => ((alpha * (si - y[i]!) + (1 - alpha) * (si - t[i]!)) / (si * (1 - si))) * (weights[i]! / wSum));
+  return s.map(
+    (si, i) => ((alpha * (si - y[i]!) + (1 - alpha) * (si - t[i]!)) / (si * (1 - si))) * (weights[i]! / wSum),
+  );
 }
 
 describe('binaryDistillationLoss (probabilities)', () => {
@@ -43,9 +56,13 @@ describe('binaryDistillationLoss (probabilities)', () => {
       const softRef = weightedMean(t.map((ti, i) => bce(ti, s[i]!)));
       const [yT, tT, sT] = [tf.tensor1d(y), tf.tensor1d(t), tf.tensor1d(s)];
       const got = values(binaryDistillationLoss({ yTrue: yT, teacher: tT, student: sT, alpha }));
-      expect(closeTo([got.hard, got.soft, got.total], [hardRef, softRef, alpha * hardRef + (1 - alpha) * softRef])).toBeUndefined();
+      expect(
+        closeTo([got.hard, got.soft, got.total], [hardRef, softRef, alpha * hardRef + (1 - alpha) * softRef]),
+      ).toBeUndefined();
 
-      const grad = tf.grad((x: tf.Tensor) => binaryDistillationLoss({ yTrue: yT, teacher: tT, student: x, alpha }).total)(sT);
+      const grad = tf.grad(
+        (x: tf.Tensor) => binaryDistillationLoss({ yTrue: yT, teacher: tT, student: x, alpha }).total,
+      )(sT);
       expect(closeTo(grad.dataSync(), gradientReference(y, t, s, alpha))).toBeUndefined();
       tf.dispose([yT, tT, sT, grad]);
     });
@@ -70,7 +87,9 @@ describe('binaryDistillationLoss (probabilities)', () => {
     const teacherLogits = t.map((p) => Math.log(p / (1 - p)));
     const softRef = weightedMean(teacherLogits.map((z, i) => bce(sigmoid(z), s[i]!)));
     const [yT, tT, sT] = [tf.tensor1d(y), tf.tensor1d(teacherLogits), tf.tensor1d(s)];
-    const got = values(binaryDistillationLoss({ yTrue: yT, teacher: tT, student: sT, alpha: 0.5, teacherKind: 'logits' }));
+    const got = values(
+      binaryDistillationLoss({ yTrue: yT, teacher: tT, student: sT, alpha: 0.5, teacherKind: 'logits' }),
+    );
     expect(closeTo([got.soft], [softRef])).toBeUndefined();
     tf.dispose([yT, tT, sT]);
   });
@@ -86,19 +105,31 @@ describe('binaryDistillationLoss (probabilities)', () => {
     const got = values(binaryDistillationLoss({ yTrue: yT, teacher: tT, student: sT, alpha }));
     // Two samples at each saturated end, two (nearly free) correct ones: (−ln ε_lo − ln(1 − ε_hi)) / 3.
     expect(hardRef).toBeCloseTo((-Math.log(EPS_LO) - Math.log(1 - EPS_HI)) / 3, 6);
-    expect(closeTo([got.hard, got.soft, got.total], [hardRef, softRef, alpha * hardRef + (1 - alpha) * softRef])).toBeUndefined();
-    const grad = tf.grad((x: tf.Tensor) => binaryDistillationLoss({ yTrue: yT, teacher: tT, student: x, alpha }).total)(sT);
+    expect(
+      closeTo([got.hard, got.soft, got.total], [hardRef, softRef, alpha * hardRef + (1 - alpha) * softRef]),
+    ).toBeUndefined();
+    const grad = tf.grad((x: tf.Tensor) => binaryDistillationLoss({ yTrue: yT, teacher: tT, student: x, alpha }).total)(
+      sT,
+    );
     expect(Array.from(grad.dataSync()).every(Number.isFinite)).toBe(true);
     tf.dispose([yT, tT, sT, grad]);
   });
 
   it('takes [N] and [N, 1] interchangeably', () => {
     const { y, t, s } = randomCase(3);
-    const inputs = [tf.tensor1d(y), tf.tensor1d(t), tf.tensor1d(s), tf.tensor2d(y, [N, 1]), tf.tensor2d(s, [N, 1])] as const;
+    const inputs = [
+      tf.tensor1d(y),
+      tf.tensor1d(t),
+      tf.tensor1d(s),
+      tf.tensor2d(y, [N, 1]),
+      tf.tensor2d(s, [N, 1]),
+    ] as const;
     const [yV, tV, sV, yC, sC] = inputs;
     const ref = values(binaryDistillationLoss({ yTrue: yV, teacher: tV, student: sV, alpha: 0.2 }));
     const asColumns = values(binaryDistillationLoss({ yTrue: yC, teacher: tV, student: sC, alpha: 0.2 }));
-    expect(closeTo([asColumns.total, asColumns.hard, asColumns.soft], [ref.total, ref.hard, ref.soft], 1e-7)).toBeUndefined();
+    expect(
+      closeTo([asColumns.total, asColumns.hard, asColumns.soft], [ref.total, ref.hard, ref.soft], 1e-7),
+    ).toBeUndefined();
     tf.dispose([...inputs]);
   });
 
@@ -108,15 +139,36 @@ describe('binaryDistillationLoss (probabilities)', () => {
     const perSample = y.map((yi, i) => alpha * bce(yi, s[i]!) + (1 - alpha) * bce(t[i]!, s[i]!));
     const [yT, tT, sT, wT] = [tf.tensor1d(y), tf.tensor1d(t), tf.tensor1d(s), tf.tensor2d(w, [N, 1])];
     const mean = values(binaryDistillationLoss({ yTrue: yT, teacher: tT, student: sT, alpha, sampleWeight: wT }));
-    const sum = values(binaryDistillationLoss({ yTrue: yT, teacher: tT, student: sT, alpha, sampleWeight: wT, reduction: 'sum' }));
-    const none = binaryDistillationLoss({ yTrue: yT, teacher: tT, student: sT, alpha, sampleWeight: wT, reduction: 'none' });
+    const sum = values(
+      binaryDistillationLoss({ yTrue: yT, teacher: tT, student: sT, alpha, sampleWeight: wT, reduction: 'sum' }),
+    );
+    const none = binaryDistillationLoss({
+      yTrue: yT,
+      teacher: tT,
+      student: sT,
+      alpha,
+      sampleWeight: wT,
+      reduction: 'none',
+    });
     expect(closeTo([mean.total], [weightedMean(perSample, w)])).toBeUndefined();
     expect(closeTo([sum.total], [perSample.reduce((acc, l, i) => acc + l * w[i]!, 0)])).toBeUndefined();
     expect(none.total.shape).toEqual([N]);
-    expect(closeTo(none.total.dataSync(), perSample.map((l, i) => l * w[i]!))).toBeUndefined();
-    expect(closeTo(none.hard.dataSync(), y.map((yi, i) => bce(yi, s[i]!) * w[i]!))).toBeUndefined();
+    expect(
+      closeTo(
+        none.total.dataSync(),
+        perSample.map((l, i) => l * w[i]!),
+      ),
+    ).toBeUndefined();
+    expect(
+      closeTo(
+        none.hard.dataSync(),
+        y.map((yi, i) => bce(yi, s[i]!) * w[i]!),
+      ),
+    ).toBeUndefined();
 
-    const grad = tf.grad((x: tf.Tensor) => binaryDistillationLoss({ yTrue: yT, teacher: tT, student: x, alpha, sampleWeight: wT }).total)(sT);
+    const grad = tf.grad(
+      (x: tf.Tensor) => binaryDistillationLoss({ yTrue: yT, teacher: tT, student: x, alpha, sampleWeight: wT }).total,
+    )(sT);
     expect(closeTo(grad.dataSync(), gradientReference(y, t, s, alpha, w))).toBeUndefined();
     tf.dispose([yT, tT, sT, wT, none.total, none.hard, none.soft, grad]);
   });

@@ -33,8 +33,16 @@ function validInputs(loss: DistillationLossName): Values {
   if (loss === 'softmax') {
     return {
       yTrue: tf.tensor1d([0, 2, 1], 'int32'),
-      teacher: tf.tensor2d([[2, -1, 0.5], [0.1, 0.2, 3], [-2, 4, 1]]),
-      student: tf.tensor2d([[1, 0, 0], [0, 0, 1], [0, 1, 0]]),
+      teacher: tf.tensor2d([
+        [2, -1, 0.5],
+        [0.1, 0.2, 3],
+        [-2, 4, 1],
+      ]),
+      student: tf.tensor2d([
+        [1, 0, 0],
+        [0, 0, 1],
+        [0, 1, 0],
+      ]),
       sampleWeight: tf.tensor1d([1, 0, 2]),
     };
   }
@@ -56,25 +64,72 @@ interface Case {
 
 const cases: Case[] = [
   { name: 'binary label 2', loss: 'binary', code: 'KD_LABEL_RANGE', spoil: () => ({ yTrue: tf.tensor1d([1, 2, 0]) }) },
-  { name: 'binary label 0.5', loss: 'binaryFromLogits', code: 'KD_LABEL_RANGE', spoil: () => ({ yTrue: tf.tensor1d([1, 0.5, 0]) }) },
-  { name: 'binary label NaN', loss: 'binaryFromLogits', code: 'KD_NON_FINITE', spoil: () => ({ yTrue: tf.tensor1d([1, NaN, 0]) }) },
-  { name: 'class index = K', loss: 'softmax', code: 'KD_LABEL_RANGE', spoil: () => ({ yTrue: tf.tensor1d([0, 3, 1], 'int32') }) },
-  { name: 'class index −1', loss: 'softmax', code: 'KD_LABEL_RANGE', spoil: () => ({ yTrue: tf.tensor2d([0, -1, 1], [3, 1], 'int32') }) },
-  { name: 'class index 1.5', loss: 'softmax', code: 'KD_LABEL_RANGE', spoil: () => ({ yTrue: tf.tensor1d([0, 1.5, 1]) }) },
+  {
+    name: 'binary label 0.5',
+    loss: 'binaryFromLogits',
+    code: 'KD_LABEL_RANGE',
+    spoil: () => ({ yTrue: tf.tensor1d([1, 0.5, 0]) }),
+  },
+  {
+    name: 'binary label NaN',
+    loss: 'binaryFromLogits',
+    code: 'KD_NON_FINITE',
+    spoil: () => ({ yTrue: tf.tensor1d([1, NaN, 0]) }),
+  },
+  {
+    name: 'class index = K',
+    loss: 'softmax',
+    code: 'KD_LABEL_RANGE',
+    spoil: () => ({ yTrue: tf.tensor1d([0, 3, 1], 'int32') }),
+  },
+  {
+    name: 'class index −1',
+    loss: 'softmax',
+    code: 'KD_LABEL_RANGE',
+    spoil: () => ({ yTrue: tf.tensor2d([0, -1, 1], [3, 1], 'int32') }),
+  },
+  {
+    name: 'class index 1.5',
+    loss: 'softmax',
+    code: 'KD_LABEL_RANGE',
+    spoil: () => ({ yTrue: tf.tensor1d([0, 1.5, 1]) }),
+  },
   {
     name: 'one-hot row with two ones',
     loss: 'softmax',
     code: 'KD_LABEL_RANGE',
-    spoil: () => ({ yTrue: tf.tensor2d([[1, 0, 0], [0, 1, 1], [0, 1, 0]]) }),
+    spoil: () => ({
+      yTrue: tf.tensor2d([
+        [1, 0, 0],
+        [0, 1, 1],
+        [0, 1, 0],
+      ]),
+    }),
   },
   {
     name: 'one-hot row with a 0.5',
     loss: 'softmax',
     code: 'KD_LABEL_RANGE',
-    spoil: () => ({ yTrue: tf.tensor2d([[1, 0, 0], [0.5, 0.5, 0], [0, 1, 0]]) }),
+    spoil: () => ({
+      yTrue: tf.tensor2d([
+        [1, 0, 0],
+        [0.5, 0.5, 0],
+        [0, 1, 0],
+      ]),
+    }),
   },
-  { name: 'teacher probability 1.2', loss: 'binary', code: 'KD_PROBABILITY_RANGE', spoil: () => ({ teacher: tf.tensor1d([0.9, 1.2, 0]) }) },
-  { name: 'student probability −0.1', loss: 'binary', code: 'KD_PROBABILITY_RANGE', spoil: () => ({ student: tf.tensor1d([0.5, -0.1, 0]) }) },
+  {
+    name: 'teacher probability 1.2',
+    loss: 'binary',
+    code: 'KD_PROBABILITY_RANGE',
+    spoil: () => ({ teacher: tf.tensor1d([0.9, 1.2, 0]) }),
+  },
+  {
+    name: 'student probability −0.1',
+    loss: 'binary',
+    code: 'KD_PROBABILITY_RANGE',
+    spoil: () => ({ student: tf.tensor1d([0.5, -0.1, 0]) }),
+  },
   {
     name: 'teacher logits declared as probabilities',
     loss: 'binaryFromLogits',
@@ -85,13 +140,51 @@ const cases: Case[] = [
     name: 'softmax probability row summing to 0.9',
     loss: 'softmax',
     code: 'KD_PROBABILITY_RANGE',
-    spoil: () => ({ teacher: tf.tensor2d([[0.2, 0.3, 0.5], [0.3, 0.3, 0.3], [1, 0, 0]]), teacherKind: 'probabilities' }),
+    spoil: () => ({
+      teacher: tf.tensor2d([
+        [0.2, 0.3, 0.5],
+        [0.3, 0.3, 0.3],
+        [1, 0, 0],
+      ]),
+      teacherKind: 'probabilities',
+    }),
   },
-  { name: 'student logit NaN', loss: 'binaryFromLogits', code: 'KD_NON_FINITE', spoil: () => ({ student: tf.tensor1d([0, NaN, 1]) }) },
-  { name: 'teacher logit Infinity', loss: 'softmax', code: 'KD_NON_FINITE', spoil: () => ({ teacher: tf.tensor2d([[0, 0, 0], [0, Infinity, 0], [0, 0, 0]]) }) },
-  { name: 'student probability NaN', loss: 'binary', code: 'KD_NON_FINITE', spoil: () => ({ student: tf.tensor1d([0.5, NaN, 0.5]) }) },
-  { name: 'negative sample weight', loss: 'softmax', code: 'KD_INVALID_ARGUMENT', spoil: () => ({ sampleWeight: tf.tensor1d([1, -0.5, 1]) }) },
-  { name: 'NaN sample weight', loss: 'binary', code: 'KD_NON_FINITE', spoil: () => ({ sampleWeight: tf.tensor2d([1, NaN, 1], [3, 1]) }) },
+  {
+    name: 'student logit NaN',
+    loss: 'binaryFromLogits',
+    code: 'KD_NON_FINITE',
+    spoil: () => ({ student: tf.tensor1d([0, NaN, 1]) }),
+  },
+  {
+    name: 'teacher logit Infinity',
+    loss: 'softmax',
+    code: 'KD_NON_FINITE',
+    spoil: () => ({
+      teacher: tf.tensor2d([
+        [0, 0, 0],
+        [0, Infinity, 0],
+        [0, 0, 0],
+      ]),
+    }),
+  },
+  {
+    name: 'student probability NaN',
+    loss: 'binary',
+    code: 'KD_NON_FINITE',
+    spoil: () => ({ student: tf.tensor1d([0.5, NaN, 0.5]) }),
+  },
+  {
+    name: 'negative sample weight',
+    loss: 'softmax',
+    code: 'KD_INVALID_ARGUMENT',
+    spoil: () => ({ sampleWeight: tf.tensor1d([1, -0.5, 1]) }),
+  },
+  {
+    name: 'NaN sample weight',
+    loss: 'binary',
+    code: 'KD_NON_FINITE',
+    spoil: () => ({ sampleWeight: tf.tensor2d([1, NaN, 1], [3, 1]) }),
+  },
 ];
 
 const lossFunctions = {
@@ -135,23 +228,40 @@ describe('checkLossInputs (asynchronous)', () => {
 
   it('checks only the tensors given: labels and teacher before training, without a student', async () => {
     const labels = tf.tensor1d([0, 6, 2], 'int32');
-    const teacher = tf.tensor2d([[0.2, 0.8], [0.5, 0.5], [1, 0]]);
+    const teacher = tf.tensor2d([
+      [0.2, 0.8],
+      [0.5, 0.5],
+      [1, 0],
+    ]);
     await expect(checkLossInputs({ loss: 'softmax', yTrue: labels })).resolves.toBeUndefined();
     await expect(checkLossInputs({ loss: 'softmax', teacher, teacherKind: 'probabilities' })).resolves.toBeUndefined();
     // With the teacher given, K = 2 is known and the label 6 is out of range.
-    const error = await rejection(checkLossInputs({ loss: 'softmax', yTrue: labels, teacher, teacherKind: 'probabilities' }));
+    const error = await rejection(
+      checkLossInputs({ loss: 'softmax', yTrue: labels, teacher, teacherKind: 'probabilities' }),
+    );
     expect(isKdError(error, 'KD_LABEL_RANGE')).toBe(true);
-    expect((error as { details: Record<string, unknown> }).details).toMatchObject({ argument: 'yTrue', index: 1, value: 6, numClasses: 2 });
+    expect((error as { details: Record<string, unknown> }).details).toMatchObject({
+      argument: 'yTrue',
+      index: 1,
+      value: 6,
+      numClasses: 2,
+    });
     tf.dispose([labels, teacher]);
   });
 
   it('rejects bad shapes and unknown loss names as the losses would', async () => {
     const wide = tf.zeros([3, 2]);
     const column = tf.zeros([3, 1]);
-    expect(isKdError(await rejection(checkLossInputs({ loss: 'binary', teacher: wide })), 'KD_SHAPE_MISMATCH')).toBe(true);
-    expect(isKdError(await rejection(checkLossInputs({ loss: 'softmax', student: column })), 'KD_SINGLE_UNIT_SOFTMAX')).toBe(true);
+    expect(isKdError(await rejection(checkLossInputs({ loss: 'binary', teacher: wide })), 'KD_SHAPE_MISMATCH')).toBe(
+      true,
+    );
+    expect(
+      isKdError(await rejection(checkLossInputs({ loss: 'softmax', student: column })), 'KD_SINGLE_UNIT_SOFTMAX'),
+    ).toBe(true);
     const unknown = 'bce' as DistillationLossName;
-    expect(isKdError(await rejection(checkLossInputs({ loss: unknown, teacher: wide })), 'KD_INVALID_ARGUMENT')).toBe(true);
+    expect(isKdError(await rejection(checkLossInputs({ loss: unknown, teacher: wide })), 'KD_INVALID_ARGUMENT')).toBe(
+      true,
+    );
     tf.dispose([wide, column]);
   });
 });

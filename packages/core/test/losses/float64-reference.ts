@@ -86,7 +86,8 @@ export function closeTo(actual: ArrayLike<number>, expected: readonly number[], 
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i]!;
     const e = expected[i]!;
-    if (!(Math.abs(a - e) <= rtol * (Math.abs(e) + scale))) return `element ${i}: got ${a}, expected ${e} (rtol ${rtol})`;
+    if (!(Math.abs(a - e) <= rtol * (Math.abs(e) + scale)))
+      return `element ${i}: got ${a}, expected ${e} (rtol ${rtol})`;
   }
   return undefined;
 }

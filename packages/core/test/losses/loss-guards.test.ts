@@ -3,7 +3,11 @@ import '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isKdError, type KdErrorCode } from '../../src/errors/kd-error.js';
-import { binaryDistillationLoss, binaryDistillationLossFromLogits, softmaxDistillationLoss } from '../../src/losses/index.js';
+import {
+  binaryDistillationLoss,
+  binaryDistillationLossFromLogits,
+  softmaxDistillationLoss,
+} from '../../src/losses/index.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -70,8 +74,12 @@ describe('loss guard rails', () => {
     const b = binary();
     const m = multi();
     for (const temperature of [0, -1, Number.NaN, Infinity, -Infinity]) {
-      expectRejectedBeforeComputing('KD_TEMPERATURE_RANGE', () => binaryDistillationLossFromLogits({ ...b, alpha: 0.5, temperature }));
-      expectRejectedBeforeComputing('KD_TEMPERATURE_RANGE', () => softmaxDistillationLoss({ ...m, alpha: 0.5, temperature }));
+      expectRejectedBeforeComputing('KD_TEMPERATURE_RANGE', () =>
+        binaryDistillationLossFromLogits({ ...b, alpha: 0.5, temperature }),
+      );
+      expectRejectedBeforeComputing('KD_TEMPERATURE_RANGE', () =>
+        softmaxDistillationLoss({ ...m, alpha: 0.5, temperature }),
+      );
     }
     tf.dispose([...Object.values(b), ...Object.values(m)]);
   });
@@ -92,9 +100,15 @@ describe('loss guard rails', () => {
       expectRejectedBeforeComputing('KD_SHAPE_MISMATCH', () => loss({ ...b, teacher: bad.cube, alpha: 0.5 }));
       expectRejectedBeforeComputing('KD_SHAPE_MISMATCH', () => loss({ ...b, yTrue: bad.scalar, alpha: 0.5 }));
       expectRejectedBeforeComputing('KD_SHAPE_MISMATCH', () => loss({ ...b, teacher: bad.short, alpha: 0.5 }));
-      expectRejectedBeforeComputing('KD_SHAPE_MISMATCH', () => loss({ yTrue: bad.empty, teacher: bad.empty, student: bad.empty, alpha: 0.5 }));
-      expectRejectedBeforeComputing('KD_SHAPE_MISMATCH', () => loss({ ...b, sampleWeight: bad.weightsWide, alpha: 0.5 }));
-      expectRejectedBeforeComputing('KD_SHAPE_MISMATCH', () => loss({ ...b, sampleWeight: bad.weightsShort, alpha: 0.5 }));
+      expectRejectedBeforeComputing('KD_SHAPE_MISMATCH', () =>
+        loss({ yTrue: bad.empty, teacher: bad.empty, student: bad.empty, alpha: 0.5 }),
+      );
+      expectRejectedBeforeComputing('KD_SHAPE_MISMATCH', () =>
+        loss({ ...b, sampleWeight: bad.weightsWide, alpha: 0.5 }),
+      );
+      expectRejectedBeforeComputing('KD_SHAPE_MISMATCH', () =>
+        loss({ ...b, sampleWeight: bad.weightsShort, alpha: 0.5 }),
+      );
     }
     tf.dispose([...Object.values(b), ...Object.values(bad)]);
   });
@@ -109,12 +123,24 @@ describe('loss guard rails', () => {
       weightsWide: tf.ones([n, 3]),
       weightsShort: tf.ones([n - 1]),
     };
-    expectRejectedBeforeComputing('KD_SHAPE_MISMATCH', () => softmaxDistillationLoss({ ...m, teacher: bad.teacherK4, alpha: 0.5 }));
-    expectRejectedBeforeComputing('KD_SHAPE_MISMATCH', () => softmaxDistillationLoss({ ...m, student: bad.student3d, alpha: 0.5 }));
-    expectRejectedBeforeComputing('KD_SHAPE_MISMATCH', () => softmaxDistillationLoss({ ...m, yTrue: bad.labelsK4, alpha: 0.5 }));
-    expectRejectedBeforeComputing('KD_SHAPE_MISMATCH', () => softmaxDistillationLoss({ ...m, yTrue: bad.labelsShort, alpha: 0.5 }));
-    expectRejectedBeforeComputing('KD_SHAPE_MISMATCH', () => softmaxDistillationLoss({ ...m, sampleWeight: bad.weightsWide, alpha: 0.5 }));
-    expectRejectedBeforeComputing('KD_SHAPE_MISMATCH', () => softmaxDistillationLoss({ ...m, sampleWeight: bad.weightsShort, alpha: 0.5 }));
+    expectRejectedBeforeComputing('KD_SHAPE_MISMATCH', () =>
+      softmaxDistillationLoss({ ...m, teacher: bad.teacherK4, alpha: 0.5 }),
+    );
+    expectRejectedBeforeComputing('KD_SHAPE_MISMATCH', () =>
+      softmaxDistillationLoss({ ...m, student: bad.student3d, alpha: 0.5 }),
+    );
+    expectRejectedBeforeComputing('KD_SHAPE_MISMATCH', () =>
+      softmaxDistillationLoss({ ...m, yTrue: bad.labelsK4, alpha: 0.5 }),
+    );
+    expectRejectedBeforeComputing('KD_SHAPE_MISMATCH', () =>
+      softmaxDistillationLoss({ ...m, yTrue: bad.labelsShort, alpha: 0.5 }),
+    );
+    expectRejectedBeforeComputing('KD_SHAPE_MISMATCH', () =>
+      softmaxDistillationLoss({ ...m, sampleWeight: bad.weightsWide, alpha: 0.5 }),
+    );
+    expectRejectedBeforeComputing('KD_SHAPE_MISMATCH', () =>
+      softmaxDistillationLoss({ ...m, sampleWeight: bad.weightsShort, alpha: 0.5 }),
+    );
     tf.dispose([...Object.values(m), ...Object.values(bad)]);
   });
 
@@ -123,8 +149,12 @@ describe('loss guard rails', () => {
     const column = tf.zeros([n, 1]);
     const m = multi();
     expectRejectedBeforeComputing('KD_SINGLE_UNIT_SOFTMAX', () => softmaxDistillationLoss({ ...b, alpha: 0.5 }));
-    expectRejectedBeforeComputing('KD_SINGLE_UNIT_SOFTMAX', () => softmaxDistillationLoss({ yTrue: b.yTrue, teacher: column, student: column, alpha: 0.5 }));
-    expectRejectedBeforeComputing('KD_SINGLE_UNIT_SOFTMAX', () => softmaxDistillationLoss({ ...m, teacher: column, alpha: 0.5 }));
+    expectRejectedBeforeComputing('KD_SINGLE_UNIT_SOFTMAX', () =>
+      softmaxDistillationLoss({ yTrue: b.yTrue, teacher: column, student: column, alpha: 0.5 }),
+    );
+    expectRejectedBeforeComputing('KD_SINGLE_UNIT_SOFTMAX', () =>
+      softmaxDistillationLoss({ ...m, teacher: column, alpha: 0.5 }),
+    );
     tf.dispose([...Object.values(b), ...Object.values(m), column]);
   });
 
@@ -136,12 +166,24 @@ describe('loss guard rails', () => {
     const strings = tf.tensor1d(['a', 'b', 'c', 'd']);
     const kind = 'probs' as 'logits';
     const reduction = 'avg' as 'mean';
-    expectRejectedBeforeComputing('KD_INVALID_ARGUMENT', () => binaryDistillationLoss({ ...b, alpha: 0.5, teacherKind: kind }));
-    expectRejectedBeforeComputing('KD_INVALID_ARGUMENT', () => binaryDistillationLossFromLogits({ ...b, alpha: 0.5, reduction }));
-    expectRejectedBeforeComputing('KD_INVALID_ARGUMENT', () => softmaxDistillationLoss({ ...m, alpha: 0.5, teacherKind: kind }));
-    expectRejectedBeforeComputing('KD_INVALID_ARGUMENT', () => binaryDistillationLoss({ ...b, student: [0.5, 0.5] as unknown as tf.Tensor, alpha: 0.5 }));
-    expectRejectedBeforeComputing('KD_INVALID_ARGUMENT', () => binaryDistillationLoss({ ...b, teacher: disposed, alpha: 0.5 }));
-    expectRejectedBeforeComputing('KD_INVALID_ARGUMENT', () => binaryDistillationLossFromLogits({ ...b, yTrue: strings, alpha: 0.5 }));
+    expectRejectedBeforeComputing('KD_INVALID_ARGUMENT', () =>
+      binaryDistillationLoss({ ...b, alpha: 0.5, teacherKind: kind }),
+    );
+    expectRejectedBeforeComputing('KD_INVALID_ARGUMENT', () =>
+      binaryDistillationLossFromLogits({ ...b, alpha: 0.5, reduction }),
+    );
+    expectRejectedBeforeComputing('KD_INVALID_ARGUMENT', () =>
+      softmaxDistillationLoss({ ...m, alpha: 0.5, teacherKind: kind }),
+    );
+    expectRejectedBeforeComputing('KD_INVALID_ARGUMENT', () =>
+      binaryDistillationLoss({ ...b, student: [0.5, 0.5] as unknown as tf.Tensor, alpha: 0.5 }),
+    );
+    expectRejectedBeforeComputing('KD_INVALID_ARGUMENT', () =>
+      binaryDistillationLoss({ ...b, teacher: disposed, alpha: 0.5 }),
+    );
+    expectRejectedBeforeComputing('KD_INVALID_ARGUMENT', () =>
+      binaryDistillationLossFromLogits({ ...b, yTrue: strings, alpha: 0.5 }),
+    );
     tf.dispose([...Object.values(b), ...Object.values(m), strings]);
   });
 

@@ -3,7 +3,16 @@ import '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { softmaxDistillationLoss, type LossParts } from '../../src/losses/index.js';
-import { closeTo, crossEntropyLogits, kl, oneHot, seededRandom, softmax, uniform, weightedMean } from './float64-reference.js';
+import {
+  closeTo,
+  crossEntropyLogits,
+  kl,
+  oneHot,
+  seededRandom,
+  softmax,
+  uniform,
+  weightedMean,
+} from './float64-reference.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -33,7 +42,10 @@ const scaled = (row: number[], temperature: number) => row.map((v) => v / temper
 
 /** [total, hard, soft]: hard = CE(y, softmax(s)), soft = T²·KL(softmax(t/T) ‖ softmax(s/T)). */
 function reference(labels: number[], t: number[][], s: number[][], alpha: number, temperature: number, w?: number[]) {
-  const hard = weightedMean(s.map((row, i) => crossEntropyLogits(oneHot(labels[i]!, K), row)), w);
+  const hard = weightedMean(
+    s.map((row, i) => crossEntropyLogits(oneHot(labels[i]!, K), row)),
+    w,
+  );
   const soft = weightedMean(
     s.map((row, i) => temperature ** 2 * kl(softmax(scaled(t[i]!, temperature)), softmax(scaled(row, temperature)))),
     w,
@@ -42,7 +54,14 @@ function reference(labels: number[], t: number[][], s: number[][], alpha: number
 }
 
 /** Row i of d total / d s: [α·(softmax(s) − y) + (1 − α)·T·(softmax(s/T) − softmax(t/T))]·w_i / Σw. */
-function gradientReference(labels: number[], t: number[][], s: number[][], alpha: number, temperature: number, w?: number[]) {
+function gradientReference(
+  labels: number[],
+  t: number[][],
+  s: number[][],
+  alpha: number,
+  temperature: number,
+  w?: number[],
+) {
   const weights = w ?? s.map(() => 1);
   const wSum = weights.reduce((a, b) => a + b, 0);
   return s.flatMap((row, i) => {
@@ -50,7 +69,9 @@ function gradientReference(labels: number[], t: number[][], s: number[][], alpha
     const qT = softmax(scaled(row, temperature));
     const pT = softmax(scaled(t[i]!, temperature));
     const y = oneHot(labels[i]!, K);
-    return row.map((_, k) => ((alpha * (q[k]! - y[k]!) + (1 - alpha) * temperature * (qT[k]! - pT[k]!)) * weights[i]!) / wSum);
+    return row.map(
+      (_, k) => ((alpha * (q[k]! - y[k]!) + (1 - alpha) * temperature * (qT[k]! - pT[k]!)) * weights[i]!) / wSum,
+    );
   });
 }
 
@@ -67,7 +88,9 @@ describe('softmaxDistillationLoss', () => {
       const [yT, tT, sT] = [tf.tensor1d(labels, 'int32'), tf.tensor2d(t), tf.tensor2d(s)];
       const got = read(softmaxDistillationLoss({ yTrue: yT, teacher: tT, student: sT, alpha, temperature }));
       expect(closeTo(got, reference(labels, t, s, alpha, temperature))).toBeUndefined();
-      const grad = tf.grad((x: tf.Tensor) => softmaxDistillationLoss({ yTrue: yT, teacher: tT, student: x, alpha, temperature }).total)(sT);
+      const grad = tf.grad(
+        (x: tf.Tensor) => softmaxDistillationLoss({ yTrue: yT, teacher: tT, student: x, alpha, temperature }).total,
+      )(sT);
       expect(closeTo(grad.dataSync(), gradientReference(labels, t, s, alpha, temperature))).toBeUndefined();
       tf.dispose([yT, tT, sT, grad]);
     });
@@ -84,7 +107,12 @@ describe('softmaxDistillationLoss', () => {
     ];
     const expected = reference(labels, t, s, 0.4, 2);
     for (const yTrue of layouts) {
-      expect(closeTo(read(softmaxDistillationLoss({ yTrue, teacher: tT, student: sT, alpha: 0.4, temperature: 2 })), expected)).toBeUndefined();
+      expect(
+        closeTo(
+          read(softmaxDistillationLoss({ yTrue, teacher: tT, student: sT, alpha: 0.4, temperature: 2 })),
+          expected,
+        ),
+      ).toBeUndefined();
     }
     tf.dispose([tT, sT, ...layouts]);
   });
@@ -96,7 +124,9 @@ describe('softmaxDistillationLoss', () => {
     probabilities[1] = [0.5, 0, 0.5, 0, 0];
     const [yT, pT, sT] = [tf.tensor1d(labels, 'int32'), tf.tensor2d(probabilities), tf.tensor2d(s)];
 
-    const atOne = read(softmaxDistillationLoss({ yTrue: yT, teacher: pT, teacherKind: 'probabilities', student: sT, alpha: 0.3 }));
+    const atOne = read(
+      softmaxDistillationLoss({ yTrue: yT, teacher: pT, teacherKind: 'probabilities', student: sT, alpha: 0.3 }),
+    );
     const softAtOne = weightedMean(s.map((row, i) => kl(probabilities[i]!, softmax(row))));
     expect(closeTo([atOne[2]!], [softAtOne])).toBeUndefined();
 
@@ -105,12 +135,35 @@ describe('softmaxDistillationLoss', () => {
     const pRows = tf.tensor2d(rows.map((i) => probabilities[i]!));
     const tRows = tf.tensor2d(rows.map((i) => t[i]!));
     const sRows = tf.tensor2d(rows.map((i) => s[i]!));
-    const yRows = tf.tensor1d(rows.map((i) => labels[i]!), 'int32');
-    const viaProbabilities = read(softmaxDistillationLoss({ yTrue: yRows, teacher: pRows, teacherKind: 'probabilities', student: sRows, alpha: 0.3, temperature: 3 }));
-    const viaLogits = read(softmaxDistillationLoss({ yTrue: yRows, teacher: tRows, student: sRows, alpha: 0.3, temperature: 3 }));
+    const yRows = tf.tensor1d(
+      rows.map((i) => labels[i]!),
+      'int32',
+    );
+    const viaProbabilities = read(
+      softmaxDistillationLoss({
+        yTrue: yRows,
+        teacher: pRows,
+        teacherKind: 'probabilities',
+        student: sRows,
+        alpha: 0.3,
+        temperature: 3,
+      }),
+    );
+    const viaLogits = read(
+      softmaxDistillationLoss({ yTrue: yRows, teacher: tRows, student: sRows, alpha: 0.3, temperature: 3 }),
+    );
     expect(closeTo(viaProbabilities, viaLogits)).toBeUndefined();
 
-    const withZeros = read(softmaxDistillationLoss({ yTrue: yT, teacher: pT, teacherKind: 'probabilities', student: sT, alpha: 0.3, temperature: 3 }));
+    const withZeros = read(
+      softmaxDistillationLoss({
+        yTrue: yT,
+        teacher: pT,
+        teacherKind: 'probabilities',
+        student: sT,
+        alpha: 0.3,
+        temperature: 3,
+      }),
+    );
     expect(withZeros.every(Number.isFinite)).toBe(true);
     tf.dispose([yT, pT, sT, pRows, tRows, sRows, yRows]);
   });
@@ -131,7 +184,10 @@ describe('softmaxDistillationLoss', () => {
     for (const temperature of [1, 4]) {
       const got = read(softmaxDistillationLoss({ yTrue: yT, teacher: tT, student: sT, alpha: 0.5, temperature }));
       expect(got.every(Number.isFinite)).toBe(true);
-      const grad = tf.grad((x: tf.Tensor) => softmaxDistillationLoss({ yTrue: yT, teacher: tT, student: x, alpha: 0.5, temperature }).total)(sT);
+      const grad = tf.grad(
+        (x: tf.Tensor) =>
+          softmaxDistillationLoss({ yTrue: yT, teacher: tT, student: x, alpha: 0.5, temperature }).total,
+      )(sT);
       expect(Array.from(grad.dataSync()).every(Number.isFinite)).toBe(true);
       grad.dispose();
     }
@@ -148,7 +204,9 @@ describe('softmaxDistillationLoss', () => {
     const [alpha, temperature] = [0.2, 2];
     const [yT, tT, sT, wT] = [tf.tensor1d(labels, 'int32'), tf.tensor2d(t), tf.tensor2d(s), tf.tensor2d(w, [N, 1])];
     const args = { yTrue: yT, teacher: tT, student: sT, alpha, temperature, sampleWeight: wT };
-    expect(closeTo(read(softmaxDistillationLoss(args)), reference(labels, t, s, alpha, temperature, w))).toBeUndefined();
+    expect(
+      closeTo(read(softmaxDistillationLoss(args)), reference(labels, t, s, alpha, temperature, w)),
+    ).toBeUndefined();
 
     const perSample = labels.map((c, i) => reference([c], [t[i]!], [s[i]!], alpha, temperature)[0]! * w[i]!);
     const sum = read(softmaxDistillationLoss({ ...args, reduction: 'sum' }));

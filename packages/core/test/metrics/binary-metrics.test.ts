@@ -52,7 +52,9 @@ function referenceEce(y: ArrayLike<number>, p: ArrayLike<number>, bins: number):
   for (let b = 0; b < bins; b++) {
     const lo = b / bins;
     const hi = (b + 1) / bins;
-    const members = Array.from({ length: y.length }, (_, i) => i).filter((i) => p[i]! >= lo && (p[i]! < hi || (b === bins - 1 && p[i] === 1)));
+    const members = Array.from({ length: y.length }, (_, i) => i).filter(
+      (i) => p[i]! >= lo && (p[i]! < hi || (b === bins - 1 && p[i] === 1)),
+    );
     if (members.length === 0) continue;
     const meanY = members.reduce((s, i) => s + y[i]!, 0) / members.length;
     const meanP = members.reduce((s, i) => s + p[i]!, 0) / members.length;
@@ -66,7 +68,10 @@ describe('expectedCalibrationError', () => {
     // bin 2: y=0 vs p=0.2; bin 8: three rows, mean y=1 vs p=0.8
     expect(expectedCalibrationError([0, 1, 1, 1], [0.2, 0.8, 0.8, 0.8])).toBeCloseTo(0.25 * 0.2 + 0.75 * 0.2, 14);
     // one bin holding everything: |mean y − mean p|
-    expect(expectedCalibrationError([0, 1, 1, 0], [0.1, 0.9, 0.6, 0.2], { bins: 1 })).toBeCloseTo(Math.abs(0.5 - 0.45), 14);
+    expect(expectedCalibrationError([0, 1, 1, 0], [0.1, 0.9, 0.6, 0.2], { bins: 1 })).toBeCloseTo(
+      Math.abs(0.5 - 0.45),
+      14,
+    );
     // perfectly calibrated bins
     expect(expectedCalibrationError([0, 1, 0, 1], [0.5, 0.5, 0.5, 0.5])).toBe(0);
   });
@@ -88,7 +93,10 @@ describe('expectedCalibrationError', () => {
     const { y, p } = binaryCase(200, 31);
     const r = uniform(32);
     const w = Array.from({ length: y.length }, () => Math.floor(r() * 3));
-    expect(expectedCalibrationError(y, p, { weights: w })).toBeCloseTo(referenceEce(repeatRows(y, w), repeatRows(p, w), 10), 12);
+    expect(expectedCalibrationError(y, p, { weights: w })).toBeCloseTo(
+      referenceEce(repeatRows(y, w), repeatRows(p, w), 10),
+      12,
+    );
   });
 });
 

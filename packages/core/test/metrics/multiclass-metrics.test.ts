@@ -121,7 +121,10 @@ describe('multi-class metrics on random float32 data', () => {
     expect(multiclassAccuracy(y, probs, k, w)).toBeCloseTo(multiclassAccuracy(yr, pr, k), 14);
     expect(multiclassLogLoss(y, probs, k, 1e-7, w)).toBeCloseTo(multiclassLogLoss(yr, pr, k), 12);
     expect(multiclassBrierScore(y, probs, k, w)).toBeCloseTo(multiclassBrierScore(yr, pr, k), 12);
-    expect(multiclassExpectedCalibrationError(y, probs, k, { weights: w })).toBeCloseTo(multiclassExpectedCalibrationError(yr, pr, k), 12);
+    expect(multiclassExpectedCalibrationError(y, probs, k, { weights: w })).toBeCloseTo(
+      multiclassExpectedCalibrationError(yr, pr, k),
+      12,
+    );
     expect(multiclassAucRoc(y, probs, k, w)).toBeCloseTo(bruteForceMacroAuc(yr, pr, k), 12);
   });
 });

@@ -63,7 +63,9 @@ describe('computeMetrics', () => {
       two[2 * i] = 1 - v;
       two[2 * i + 1] = v;
     });
-    expect(computeMetrics(all, { yTrue: y, probs: two, numClasses: 2 })).toEqual(computeMetrics(all, { yTrue: y, probs: p, numClasses: 1 }));
+    expect(computeMetrics(all, { yTrue: y, probs: two, numClasses: 2 })).toEqual(
+      computeMetrics(all, { yTrue: y, probs: p, numClasses: 1 }),
+    );
     // without numClasses the shape says the same
     expect(computeMetrics(all, { yTrue: y, probs: two })).toEqual(computeMetrics(all, { yTrue: y, probs: p }));
   });
@@ -95,10 +97,18 @@ describe('computeMetrics', () => {
 
   it('rejects empty inputs and shapes that do not fit', () => {
     expect(kdErrorOf(() => computeMetrics(['accuracy'], { yTrue: [], probs: [] })).code).toBe('KD_DATA_INVALID');
-    expect(kdErrorOf(() => computeMetrics(['accuracy'], { yTrue: [], probs: [], numClasses: 3 })).code).toBe('KD_DATA_INVALID');
-    expect(kdErrorOf(() => computeMetrics(['accuracy'], { yTrue: [0, 1], probs: [0.1, 0.2, 0.3] })).code).toBe('KD_SHAPE_MISMATCH');
-    expect(kdErrorOf(() => computeMetrics(['accuracy'], { yTrue: [0, 1], probs: [0.1, 0.2], numClasses: 3 })).code).toBe('KD_SHAPE_MISMATCH');
-    expect(kdErrorOf(() => computeMetrics(['accuracy'], { yTrue: [0, 1], probs: [0.1, 0.2], numClasses: 0 })).code).toBe('KD_INVALID_ARGUMENT');
+    expect(kdErrorOf(() => computeMetrics(['accuracy'], { yTrue: [], probs: [], numClasses: 3 })).code).toBe(
+      'KD_DATA_INVALID',
+    );
+    expect(kdErrorOf(() => computeMetrics(['accuracy'], { yTrue: [0, 1], probs: [0.1, 0.2, 0.3] })).code).toBe(
+      'KD_SHAPE_MISMATCH',
+    );
+    expect(
+      kdErrorOf(() => computeMetrics(['accuracy'], { yTrue: [0, 1], probs: [0.1, 0.2], numClasses: 3 })).code,
+    ).toBe('KD_SHAPE_MISMATCH');
+    expect(
+      kdErrorOf(() => computeMetrics(['accuracy'], { yTrue: [0, 1], probs: [0.1, 0.2], numClasses: 0 })).code,
+    ).toBe('KD_INVALID_ARGUMENT');
   });
 });
 

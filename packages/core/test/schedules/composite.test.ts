@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { isKdError } from '../../src/errors/kd-error.js';
-import { constant, cosine, fromFunction, linear, piecewise, scheduleValues, warmup } from '../../src/schedules/index.js';
+import {
+  constant,
+  cosine,
+  fromFunction,
+  linear,
+  piecewise,
+  scheduleValues,
+  warmup,
+} from '../../src/schedules/index.js';
 import { ctxAt } from './ctx.js';
 
 describe('warmup', () => {
@@ -21,7 +29,10 @@ describe('warmup', () => {
   });
 
   it('accepts a number as the inner schedule and counts epochs in epoch units', () => {
-    const values = scheduleValues(warmup({ length: 2, from: 1, then: 3, unit: 'epoch' }), { totalSteps: 8, stepsPerEpoch: 2 });
+    const values = scheduleValues(warmup({ length: 2, from: 1, then: 3, unit: 'epoch' }), {
+      totalSteps: 8,
+      stepsPerEpoch: 2,
+    });
     expect(values).toEqual([1, 1, 2, 2, 3, 3, 3, 3]);
   });
 
@@ -61,7 +72,13 @@ describe('shifted clocks', () => {
 
 describe('piecewise', () => {
   it('turns boundaries and numbers into a staircase (exclusive boundaries)', () => {
-    const s = piecewise([{ until: 3, schedule: 4 }, { until: 5, schedule: 2 }], 1);
+    const s = piecewise(
+      [
+        { until: 3, schedule: 4 },
+        { until: 5, schedule: 2 },
+      ],
+      1,
+    );
     expect(scheduleValues(s, { totalSteps: 8, stepsPerEpoch: 8 })).toEqual([4, 4, 4, 2, 2, 1, 1, 1]);
   });
 

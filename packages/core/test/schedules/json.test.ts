@@ -30,7 +30,14 @@ const schedules: Record<string, Schedule> = {
   nested: piecewise(
     [
       { until: 2, schedule: warmup({ length: 1, from: 0, then: 0.5, unit: 'epoch' }) },
-      { until: 4, schedule: piecewise([{ until: 1, schedule: 3 }], stepDecay({ initial: 2, factor: 0.5, every: 1, unit: 'epoch' }), { unit: 'epoch' }) },
+      {
+        until: 4,
+        schedule: piecewise(
+          [{ until: 1, schedule: 3 }],
+          stepDecay({ initial: 2, factor: 0.5, every: 1, unit: 'epoch' }),
+          { unit: 'epoch' },
+        ),
+      },
     ],
     warmup({ length: 5, from: 1, then: fromFunction('sqrtDecay', sqrtDecay) }),
     { unit: 'epoch' },
@@ -50,7 +57,14 @@ describe('scheduleFromJSON', () => {
   }
 
   it('serialises to plain, documented objects', () => {
-    expect(JSON.parse(JSON.stringify(schedules.linear))).toEqual({ kind: 'linear', from: 0.9, to: 0.1, start: 3, end: 40, unit: 'step' });
+    expect(JSON.parse(JSON.stringify(schedules.linear))).toEqual({
+      kind: 'linear',
+      from: 0.9,
+      to: 0.1,
+      start: 3,
+      end: 40,
+      unit: 'step',
+    });
     expect(JSON.parse(JSON.stringify(schedules.exponentialRate))).toEqual({
       kind: 'exponential',
       from: 0.9,
@@ -97,13 +111,22 @@ describe('scheduleFromJSON', () => {
   it('rejects non-objects and bad nested values with their place in the JSON', () => {
     expect(errorOf(() => scheduleFromJSON('{"kind":"constant"}')).message).toContain('JSON.stringify');
     expect(errorOf(() => scheduleFromJSON(null)).message).toContain('$');
-    const bad = { kind: 'piecewise', unit: 'step', segments: [{ until: 2, schedule: { kind: 'constant', value: 'x' } }], last: { kind: 'constant', value: 1 } };
+    const bad = {
+      kind: 'piecewise',
+      unit: 'step',
+      segments: [{ until: 2, schedule: { kind: 'constant', value: 'x' } }],
+      last: { kind: 'constant', value: 1 },
+    };
     const err = errorOf(() => scheduleFromJSON(bad));
     expect(err.message).toContain('$.segments[0].schedule');
     expect(err.message).toContain('`value`');
-    expect(errorOf(() => scheduleFromJSON({ kind: 'piecewise', unit: 'step', segments: 3, last: { kind: 'constant', value: 1 } })).message).toContain(
-      'segments',
+    expect(
+      errorOf(() =>
+        scheduleFromJSON({ kind: 'piecewise', unit: 'step', segments: 3, last: { kind: 'constant', value: 1 } }),
+      ).message,
+    ).toContain('segments');
+    expect(errorOf(() => scheduleFromJSON({ kind: 'linear', from: 0, to: 1, unit: 'batch' })).message).toContain(
+      "'step' or 'epoch'",
     );
-    expect(errorOf(() => scheduleFromJSON({ kind: 'linear', from: 0, to: 1, unit: 'batch' })).message).toContain("'step' or 'epoch'");
   });
 });

@@ -102,19 +102,28 @@ describe('exponential', () => {
   });
 
   it('counts the rate per epoch in epoch units', () => {
-    const values = scheduleValues(exponential({ from: 1, rate: 0.5, unit: 'epoch' }), { totalSteps: 6, stepsPerEpoch: 2 });
+    const values = scheduleValues(exponential({ from: 1, rate: 0.5, unit: 'epoch' }), {
+      totalSteps: 6,
+      stepsPerEpoch: 2,
+    });
     expect(values).toEqual([1, 1, 0.5, 0.5, 0.25, 0.25]);
   });
 });
 
 describe('stepDecay', () => {
   it('multiplies by factor every `every` steps', () => {
-    const values = scheduleValues(stepDecay({ initial: 8, factor: 0.5, every: 3 }), { totalSteps: 10, stepsPerEpoch: 100 });
+    const values = scheduleValues(stepDecay({ initial: 8, factor: 0.5, every: 3 }), {
+      totalSteps: 10,
+      stepsPerEpoch: 100,
+    });
     expect(values).toEqual([8, 8, 8, 4, 4, 4, 2, 2, 2, 1]);
   });
 
   it('counts epochs in epoch units', () => {
-    const values = scheduleValues(stepDecay({ initial: 1, factor: 0.1, every: 2, unit: 'epoch' }), { totalSteps: 9, stepsPerEpoch: 2 });
+    const values = scheduleValues(stepDecay({ initial: 1, factor: 0.1, every: 2, unit: 'epoch' }), {
+      totalSteps: 9,
+      stepsPerEpoch: 2,
+    });
     const expected = [1, 1, 1, 1, 0.1, 0.1, 0.1, 0.1, 0.01];
     values.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 14));
   });

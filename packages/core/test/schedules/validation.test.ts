@@ -40,7 +40,9 @@ describe('schedule validation', () => {
 
   it('checks exponential options', () => {
     expect(errorOf(() => exponential({ from: 1 } as unknown as { from: number; rate: number }))).toContain('neither');
-    expect(errorOf(() => exponential({ from: 1, to: 2, rate: 0.5 } as unknown as { from: number; rate: number }))).toContain('both');
+    expect(
+      errorOf(() => exponential({ from: 1, to: 2, rate: 0.5 } as unknown as { from: number; rate: number })),
+    ).toContain('both');
     expect(errorOf(() => exponential({ from: 1, to: 0 }))).toContain('linear() or cosine()');
     expect(errorOf(() => exponential({ from: 1, rate: 0 }))).toContain('`rate`');
   });
@@ -49,22 +51,55 @@ describe('schedule validation', () => {
     expect(errorOf(() => stepDecay({ initial: 1, factor: 0.5, every: 0 }))).toContain('`every`');
     expect(errorOf(() => stepDecay({ initial: 1, factor: -0.5, every: 1 }))).toContain('`factor`');
     expect(errorOf(() => warmup({ length: 0, from: 0, then: 1 }))).toContain('`length`');
-    expect(errorOf(() => warmup({ length: 2, from: 0, then: 'x' as unknown as number }))).toContain('number or a Schedule');
+    expect(errorOf(() => warmup({ length: 2, from: 0, then: 'x' as unknown as number }))).toContain(
+      'number or a Schedule',
+    );
   });
 
   it('rejects non-increasing piecewise boundaries and empty segment lists', () => {
-    expect(errorOf(() => piecewise([{ until: 5, schedule: 1 }, { until: 5, schedule: 2 }], 0))).toContain('strictly increase');
-    expect(errorOf(() => piecewise([{ until: 5, schedule: 1 }, { until: 3, schedule: 2 }], 0))).toContain('segments[1].until = 3');
+    expect(
+      errorOf(() =>
+        piecewise(
+          [
+            { until: 5, schedule: 1 },
+            { until: 5, schedule: 2 },
+          ],
+          0,
+        ),
+      ),
+    ).toContain('strictly increase');
+    expect(
+      errorOf(() =>
+        piecewise(
+          [
+            { until: 5, schedule: 1 },
+            { until: 3, schedule: 2 },
+          ],
+          0,
+        ),
+      ),
+    ).toContain('segments[1].until = 3');
     expect(errorOf(() => piecewise([{ until: 0, schedule: 1 }], 0))).toContain('segments[0].until');
     expect(errorOf(() => piecewise([], 0))).toContain('non-empty');
   });
 
   it('rejects malformed contexts with KD_INVALID_ARGUMENT', () => {
     const s = linear({ from: 0, to: 1 });
-    expect(errorOf(() => s.valueAt({ step: -1, epoch: 0, totalSteps: 10, stepsPerEpoch: 5 }), 'KD_INVALID_ARGUMENT')).toContain('`step`');
-    expect(errorOf(() => s.valueAt({ step: 0, epoch: 0, totalSteps: 0, stepsPerEpoch: 5 }), 'KD_INVALID_ARGUMENT')).toContain('`totalSteps`');
-    expect(errorOf(() => constant(1).valueAt({ step: 0, epoch: 0.5, totalSteps: 1, stepsPerEpoch: 1 }), 'KD_INVALID_ARGUMENT')).toContain('`epoch`');
-    expect(errorOf(() => scheduleValues(s, { totalSteps: 10, stepsPerEpoch: 0 }), 'KD_INVALID_ARGUMENT')).toContain('`stepsPerEpoch`');
+    expect(
+      errorOf(() => s.valueAt({ step: -1, epoch: 0, totalSteps: 10, stepsPerEpoch: 5 }), 'KD_INVALID_ARGUMENT'),
+    ).toContain('`step`');
+    expect(
+      errorOf(() => s.valueAt({ step: 0, epoch: 0, totalSteps: 0, stepsPerEpoch: 5 }), 'KD_INVALID_ARGUMENT'),
+    ).toContain('`totalSteps`');
+    expect(
+      errorOf(
+        () => constant(1).valueAt({ step: 0, epoch: 0.5, totalSteps: 1, stepsPerEpoch: 1 }),
+        'KD_INVALID_ARGUMENT',
+      ),
+    ).toContain('`epoch`');
+    expect(errorOf(() => scheduleValues(s, { totalSteps: 10, stepsPerEpoch: 0 }), 'KD_INVALID_ARGUMENT')).toContain(
+      '`stepsPerEpoch`',
+    );
   });
 });
 
@@ -80,7 +115,9 @@ describe('resolveSchedule', () => {
 
   it('rejects anything else', () => {
     expect(errorOf(() => resolveSchedule(Number.NaN))).toContain('finite');
-    expect(errorOf(() => resolveSchedule({ kind: 'constant', value: 1 } as unknown as Schedule))).toContain('number or a Schedule');
+    expect(errorOf(() => resolveSchedule({ kind: 'constant', value: 1 } as unknown as Schedule))).toContain(
+      'number or a Schedule',
+    );
   });
 });
 

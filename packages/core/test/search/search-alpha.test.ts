@@ -68,12 +68,24 @@ describe('searchAlpha', () => {
       metric: 'val_loss',
     });
     expect(result.mode).toBe('min');
-    expect(result.rows.map((r) => [r.alpha, r.temperature])).toEqual([[0.2, 1], [0.8, 1], [0.2, 3], [0.8, 3]]);
+    expect(result.rows.map((r) => [r.alpha, r.temperature])).toEqual([
+      [0.2, 1],
+      [0.8, 1],
+      [0.2, 3],
+      [0.8, 3],
+    ]);
     expect(result.best.mean).toBe(Math.min(...result.rows.map((r) => r.mean)));
   });
 
   it('rejects α outside [0, 1] before training', async () => {
-    const err = await searchAlpha({ runtime, teacher: t, data: { x: train.x, y: train.y }, validation: { x: val.x, y: val.y }, makeStudent: () => denseStudent(4, 0, 1, 0), alphas: [0.5, 2] }).catch((e: unknown) => e);
+    const err = await searchAlpha({
+      runtime,
+      teacher: t,
+      data: { x: train.x, y: train.y },
+      validation: { x: val.x, y: val.y },
+      makeStudent: () => denseStudent(4, 0, 1, 0),
+      alphas: [0.5, 2],
+    }).catch((e: unknown) => e);
     expect(isKdError(err, 'KD_ALPHA_RANGE')).toBe(true);
   });
 });

@@ -16,7 +16,15 @@ function logistic(seed: number) {
   const b = tf.variable(tf.scalar(seed), true, `b${seed}_${Math.random()}`);
   const count = tf.variable(tf.scalar(0), false, `n${seed}_${Math.random()}`);
   const variables = { w, b, count };
-  return { variables, student: customStudent({ name: 'logistic', output: 'logits', variables, forward: (x) => tf.add(tf.matMul(x, w), b) }) };
+  return {
+    variables,
+    student: customStudent({
+      name: 'logistic',
+      output: 'logits',
+      variables,
+      forward: (x) => tf.add(tf.matMul(x, w), b),
+    }),
+  };
 }
 
 describe('students', () => {
@@ -64,8 +72,12 @@ describe('students', () => {
   });
 
   it('rejects what is not a student', () => {
-    expect(() => customStudent({ name: 'x', output: 'logits', variables: {}, forward: (x) => x })).toThrow(/no variables/);
-    expect(() => customStudent({ name: 'x', output: 'logits', variables: { w: tf.zeros([1]) as never }, forward: (x) => x })).toThrow(/tf.variable/);
+    expect(() => customStudent({ name: 'x', output: 'logits', variables: {}, forward: (x) => x })).toThrow(
+      /no variables/,
+    );
+    expect(() =>
+      customStudent({ name: 'x', output: 'logits', variables: { w: tf.zeros([1]) as never }, forward: (x) => x }),
+    ).toThrow(/tf.variable/);
     expect(() => layersStudent({} as never)).toThrow(/LayersModel/);
   });
 });

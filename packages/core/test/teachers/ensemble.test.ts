@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cpuRuntime } from '../../src/cpu.js';
-import { computeTeacherOutputs, ensemble, isKdError, precomputedTeacher, teacher, type KdRuntime } from '../../src/index.js';
+import {
+  computeTeacherOutputs,
+  ensemble,
+  isKdError,
+  precomputedTeacher,
+  teacher,
+  type KdRuntime,
+} from '../../src/index.js';
 import { denseStudent, sigmoid64 } from '../helpers/fixtures.js';
 
 let runtime: KdRuntime;
@@ -17,7 +24,10 @@ const rows = [
 ];
 // Two binary teachers given as logits: a = x0 + x1, b = 2·x0 − x1; a third as probabilities.
 const a = teacher((x) => tf.sum(x, 1, true), { output: 'logits', id: 'a' });
-const b = teacher((x) => tf.sub(tf.mul(tf.slice(x, [0, 0], [-1, 1]), 2), tf.slice(x, [0, 1], [-1, 1])), { output: 'logits', id: 'b' });
+const b = teacher((x) => tf.sub(tf.mul(tf.slice(x, [0, 0], [-1, 1]), 2), tf.slice(x, [0, 1], [-1, 1])), {
+  output: 'logits',
+  id: 'b',
+});
 const logitA = (r: number[]) => r[0]! + r[1]!;
 const logitB = (r: number[]) => 2 * r[0]! - r[1]!;
 const logit64 = (p: number) => Math.log(p / (1 - p));
@@ -41,7 +51,10 @@ describe('ensemble', () => {
   });
 
   it('mean-logit averages logits (probability members converted with log(p/(1−p)))', async () => {
-    const pb = teacher((x) => tf.sigmoid(tf.sub(tf.mul(tf.slice(x, [0, 0], [-1, 1]), 2), tf.slice(x, [0, 1], [-1, 1]))), { output: 'probabilities', id: 'pb' });
+    const pb = teacher(
+      (x) => tf.sigmoid(tf.sub(tf.mul(tf.slice(x, [0, 0], [-1, 1]), 2), tf.slice(x, [0, 1], [-1, 1]))),
+      { output: 'probabilities', id: 'pb' },
+    );
     const t = ensemble([a, pb], { combine: 'mean-logit' });
     expect(t.output).toBe('logits');
     const v = await outputs(t);
@@ -54,7 +67,10 @@ describe('ensemble', () => {
   });
 
   it('uses softmax for multi-unit members', async () => {
-    const m = teacher((x) => tf.concat([x, tf.zerosLike(tf.slice(x, [0, 0], [-1, 1]))], 1), { output: 'logits', id: 'm3' });
+    const m = teacher((x) => tf.concat([x, tf.zerosLike(tf.slice(x, [0, 0], [-1, 1]))], 1), {
+      output: 'logits',
+      id: 'm3',
+    });
     const v = await outputs(ensemble([m, m]));
     rows.forEach((r, i) => {
       const z = [r[0]!, r[1]!, 0];

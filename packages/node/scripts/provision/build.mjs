@@ -13,8 +13,11 @@ import { exists, runCommand, which } from './run.mjs';
  */
 export async function findToolchain({ tfjsNodeDir, projectDir, nodedir, env = process.env }) {
   const missing = [];
-  const cxx = await which(env.CXX || 'g++', env) ?? (env.CXX ? undefined : await which('c++', env));
-  if (!cxx) missing.push(`a C++ compiler (${env.CXX ? `CXX=${env.CXX} was not found` : 'g++ or c++ on PATH'}; Debian: apt-get install g++)`);
+  const cxx = (await which(env.CXX || 'g++', env)) ?? (env.CXX ? undefined : await which('c++', env));
+  if (!cxx)
+    missing.push(
+      `a C++ compiler (${env.CXX ? `CXX=${env.CXX} was not found` : 'g++ or c++ on PATH'}; Debian: apt-get install g++)`,
+    );
   const make = await which(env.MAKE || 'make', env);
   if (!make) missing.push('make (Debian: apt-get install make)');
   const python = await which(env.npm_config_python || env.PYTHON || 'python3', env);
@@ -22,13 +25,18 @@ export async function findToolchain({ tfjsNodeDir, projectDir, nodedir, env = pr
 
   const headers = await findNodeHeaders(nodedir ?? env.npm_config_nodedir, env);
   if (!headers) {
-    missing.push(`the headers of Node ${process.version} (node_api.h). Install your distribution's Node development package (Debian: apt-get install libnode-dev), use a Node from nodejs.org (it ships include/node), or pass --nodedir <prefix holding include/node>`);
+    missing.push(
+      `the headers of Node ${process.version} (node_api.h). Install your distribution's Node development package (Debian: apt-get install libnode-dev), use a Node from nodejs.org (it ships include/node), or pass --nodedir <prefix holding include/node>`,
+    );
   }
   const nodeGyp = findNodeGyp([projectDir, tfjsNodeDir], env);
   if (!nodeGyp) missing.push('node-gyp (npm install --save-dev node-gyp, or a global npm that bundles it)');
 
   if (missing.length > 0) {
-    throw new ProvisionError(`Cannot compile the tfjs-node addon; missing:\n  - ${missing.join('\n  - ')}`, { step: 'toolchain', missing });
+    throw new ProvisionError(`Cannot compile the tfjs-node addon; missing:\n  - ${missing.join('\n  - ')}`, {
+      step: 'toolchain',
+      missing,
+    });
   }
   const cxxVersion = (await runCommand(cxx, ['--version'])).output.split('\n')[0]?.trim();
   return { cxx, cxxVersion, make, python, nodeGyp, ...headers };
@@ -36,12 +44,17 @@ export async function findToolchain({ tfjsNodeDir, projectDir, nodedir, env = pr
 
 /** `{ nodedir }` to pass to node-gyp, `{ nodedir: undefined }` when node-gyp's own cache already has them. */
 async function findNodeHeaders(explicit, env) {
-  if (explicit) return (await exists(join(explicit, 'include/node/node_api.h'))) ? { nodedir: resolve(explicit), headersAt: join(resolve(explicit), 'include/node') } : undefined;
+  if (explicit)
+    return (await exists(join(explicit, 'include/node/node_api.h')))
+      ? { nodedir: resolve(explicit), headersAt: join(resolve(explicit), 'include/node') }
+      : undefined;
   const prefix = resolve(dirname(process.execPath), '..');
-  if (await exists(join(prefix, 'include/node/node_api.h'))) return { nodedir: prefix, headersAt: join(prefix, 'include/node') };
+  if (await exists(join(prefix, 'include/node/node_api.h')))
+    return { nodedir: prefix, headersAt: join(prefix, 'include/node') };
   const devdir = env.npm_config_devdir || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'node-gyp');
   const cached = join(devdir, process.versions.node);
-  if (await exists(join(cached, 'include/node/node_api.h'))) return { nodedir: undefined, headersAt: join(cached, 'include/node') };
+  if (await exists(join(cached, 'include/node/node_api.h')))
+    return { nodedir: undefined, headersAt: join(cached, 'include/node') };
   return undefined;
 }
 
@@ -75,10 +88,18 @@ export function addonLocation(tfjsNodeDir) {
   } catch {
     const binary = JSON.parse(readFileSync(pkgPath, 'utf8')).binary;
     const napi = Math.max(...binary.napi_versions.filter((v) => v <= Number(process.versions.napi)));
-    addonPath = join(tfjsNodeDir, binary.module_path.replace('{napi_build_version}', String(napi)), `${binary.module_name}.node`);
+    addonPath = join(
+      tfjsNodeDir,
+      binary.module_path.replace('{napi_build_version}', String(napi)),
+      `${binary.module_name}.node`,
+    );
   }
   const napi = /napi-v(\d+)/.exec(addonPath)?.[1];
-  if (!napi) throw new ProvisionError(`Cannot tell the N-API version from the addon path ${addonPath}.`, { step: 'compile', addonPath });
+  if (!napi)
+    throw new ProvisionError(`Cannot tell the N-API version from the addon path ${addonPath}.`, {
+      step: 'compile',
+      addonPath,
+    });
   return { addonPath, napi: Number(napi) };
 }
 
@@ -121,10 +142,16 @@ export async function buildAddon({ tfjsNodeDir, toolchain, reporter, env = proce
       .split('\n')
       .filter((l) => !/^gyp (info|verb|http)|^gyp ERR! (stack|System|command|cwd|node -v|node-gyp -v|not ok)/.test(l))
       .join('\n');
-    throw new ProvisionError(`Compiling the tfjs-node addon failed (node-gyp exit ${result.code ?? result.error?.message}). The last lines of the build:\n${lastLines(compilerLines, 25)}`, { step: 'compile', exitCode: result.code });
+    throw new ProvisionError(
+      `Compiling the tfjs-node addon failed (node-gyp exit ${result.code ?? result.error?.message}). The last lines of the build:\n${lastLines(compilerLines, 25)}`,
+      { step: 'compile', exitCode: result.code },
+    );
   }
   if (!(await exists(addonPath))) {
-    throw new ProvisionError(`node-gyp reported success but ${addonPath} does not exist. The last lines of the build:\n${lastLines(result.output, 15)}`, { step: 'compile', addonPath });
+    throw new ProvisionError(
+      `node-gyp reported success but ${addonPath} does not exist. The last lines of the build:\n${lastLines(result.output, 15)}`,
+      { step: 'compile', addonPath },
+    );
   }
   progress.finish(`built ${addonPath}`);
   return { addonPath, napi };

@@ -63,8 +63,13 @@ export async function runCli(argv, env = process.env) {
     if (command === 'check') {
       const install = await describeInstall(values.project);
       const result = await checkTfjsNode(install.dir, { full: true, env });
-      process.stdout.write(`@tensorflow/tfjs-node ${install.version} at ${install.dir}\naddon ${install.addonPath} ${install.addonExists ? 'exists' : 'is missing'}\n`);
-      if (install.staged) process.stdout.write(`deps/ staged by kd-node provision: TensorFlow ${install.staged.version} from ${install.staged.file}\n`);
+      process.stdout.write(
+        `@tensorflow/tfjs-node ${install.version} at ${install.dir}\naddon ${install.addonPath} ${install.addonExists ? 'exists' : 'is missing'}\n`,
+      );
+      if (install.staged)
+        process.stdout.write(
+          `deps/ staged by kd-node provision: TensorFlow ${install.staged.version} from ${install.staged.file}\n`,
+        );
       if (result.ok) {
         process.stdout.write(`loads and computes on backend "${result.backend}", TensorFlow ${result.tfVersion}\n`);
         return 0;
@@ -92,7 +97,9 @@ export async function runCli(argv, env = process.env) {
     return 0;
   } catch (error) {
     const code = error?.code ? `${error.code}: ` : '';
-    process.stderr.write(`\nkd-node ${command} failed. ${code}${env.KD_DEBUG ? error?.stack : error?.message ?? error}\n`);
+    process.stderr.write(
+      `\nkd-node ${command} failed. ${code}${env.KD_DEBUG ? error?.stack : (error?.message ?? error)}\n`,
+    );
     return 1;
   }
 }

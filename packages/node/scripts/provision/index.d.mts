@@ -1,8 +1,6 @@
 /** Where provisioning takes libtensorflow from, as understood before anything is fetched. */
 export type ProvisionSource =
-  | { kind: 'pypi'; package: string; version: string }
-  | { kind: 'url'; url: string }
-  | { kind: 'path'; path: string };
+  { kind: 'pypi'; package: string; version: string } | { kind: 'url'; url: string } | { kind: 'path'; path: string };
 
 export interface ProvisionOptions {
   /** A folder, .tar.gz, .whl, or http(s) URL of libtensorflow. Default: the PyPI wheel. */
@@ -66,7 +64,12 @@ export declare class ProvisionError extends Error {
 }
 
 export declare function provisionTfjsNode(options?: ProvisionOptions): Promise<ProvisionResult>;
-export declare function checkTfjsNode(tfjsNodeDir: string, options?: { full?: boolean; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<TfjsNodeCheck>;
+export declare function checkTfjsNode(
+  tfjsNodeDir: string,
+  options?: { full?: boolean; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<TfjsNodeCheck>;
 export declare function locateTfjsNode(projectDir?: string): { dir: string; version: string };
-export declare function describeInstall(projectDir?: string): Promise<{ dir: string; version: string; addonPath: string; addonExists: boolean; staged?: Record<string, unknown> }>;
+export declare function describeInstall(
+  projectDir?: string,
+): Promise<{ dir: string; version: string; addonPath: string; addonExists: boolean; staged?: Record<string, unknown> }>;
 export declare function defaultCacheDir(env?: NodeJS.ProcessEnv): string;

@@ -20,7 +20,10 @@ export function locateTfjsNode(projectDir = process.cwd()) {
   try {
     pkgPath = createRequire(join(resolve(projectDir), 'package.json')).resolve('@tensorflow/tfjs-node/package.json');
   } catch {
-    throw new ProvisionError(`@tensorflow/tfjs-node is not installed where ${resolve(projectDir)} can require it. Install it first; its own download fails offline, so skip its install script: npm install @tensorflow/tfjs-node@4.22.0 --ignore-scripts`, { step: 'check', projectDir });
+    throw new ProvisionError(
+      `@tensorflow/tfjs-node is not installed where ${resolve(projectDir)} can require it. Install it first; its own download fails offline, so skip its install script: npm install @tensorflow/tfjs-node@4.22.0 --ignore-scripts`,
+      { step: 'check', projectDir },
+    );
   }
   return { dir: dirname(pkgPath), version: JSON.parse(readFileSync(pkgPath, 'utf8')).version };
 }
@@ -56,14 +59,27 @@ export async function provisionTfjsNode(options = {}) {
   reporter.step('check', `@tensorflow/tfjs-node ${tfjsNode.version} at ${tfjsNode.dir}`);
   const before = await timed('check', () => checkTfjsNode(tfjsNode.dir, { env }));
   if (before.ok && !options.force) {
-    reporter.info(`it loads and computes on backend "${before.backend}" (TensorFlow ${before.tfVersion}); nothing to do`);
+    reporter.info(
+      `it loads and computes on backend "${before.backend}" (TensorFlow ${before.tfVersion}); nothing to do`,
+    );
     return { status: 'already-working', tfVersion: before.tfVersion, tfjsNodeDir: tfjsNode.dir, timings };
   }
-  reporter.info(before.ok ? 'it loads; rebuilding because --force was given' : `it does not load yet: ${firstLine(before.error)}`);
+  reporter.info(
+    before.ok ? 'it loads; rebuilding because --force was given' : `it does not load yet: ${firstLine(before.error)}`,
+  );
 
-  const source = describeSource({ libtensorflow: options.libtensorflow, tfVersion: options.tfVersion, tfPackage: options.tfPackage, cwd: projectDir });
+  const source = describeSource({
+    libtensorflow: options.libtensorflow,
+    tfVersion: options.tfVersion,
+    tfPackage: options.tfPackage,
+    cwd: projectDir,
+  });
   const marker = await readStagedMarker(tfjsNode.dir);
-  const keep = !options.force && marker && JSON.stringify(marker.source) === JSON.stringify(source) && (await depsComplete(tfjsNode.dir));
+  const keep =
+    !options.force &&
+    marker &&
+    JSON.stringify(marker.source) === JSON.stringify(source) &&
+    (await depsComplete(tfjsNode.dir));
   const cacheDir = resolve(options.cacheDir ?? defaultCacheDir(env));
   let stagedVersion = marker?.version;
   if (keep) {
@@ -71,7 +87,9 @@ export async function provisionTfjsNode(options = {}) {
     reporter.step('unpack', 'skipped');
   } else {
     reporter.step('source', sourceText(source));
-    const acquired = await timed('download', () => acquireSource(source, { cacheDir, python: options.python, wheelPython: options.wheelPython, reporter, env }));
+    const acquired = await timed('download', () =>
+      acquireSource(source, { cacheDir, python: options.python, wheelPython: options.wheelPython, reporter, env }),
+    );
     reporter.info(`${acquired.note}: ${acquired.file}`);
     reporter.step('unpack', `into ${join(tfjsNode.dir, 'deps')}`);
     const staged = await timed('unpack', () => stageDeps({ tfjsNodeDir: tfjsNode.dir, acquired, source, reporter }));
@@ -86,20 +104,35 @@ export async function provisionTfjsNode(options = {}) {
   reporter.info(`Node headers ${toolchain.headersAt}; node-gyp ${toolchain.nodeGyp}`);
 
   reporter.step('compile', `tfjs_binding.node for Node ${process.version}`);
-  const { addonPath } = await timed('compile', () => buildAddon({ tfjsNodeDir: tfjsNode.dir, toolchain, reporter, env }));
+  const { addonPath } = await timed('compile', () =>
+    buildAddon({ tfjsNodeDir: tfjsNode.dir, toolchain, reporter, env }),
+  );
 
   reporter.step('verify', 'loading in a child process: matMul, gradient, a small model fit');
   const after = await timed('verify', () => checkTfjsNode(tfjsNode.dir, { full: true, env }));
   const binaries = await inspectBinaries({ tfjsNodeDir: tfjsNode.dir, addonPath });
   reportBinaries(reporter, binaries);
   if (!after.ok) {
-    throw new ProvisionError(`The addon was built but tfjs-node still fails (${after.stage ?? 'check'}): ${after.error}. TensorFlow ${stagedVersion ?? ''} may not match what tfjs-node ${tfjsNode.version} expects; try another --tf-version (2.18.1 is the tested one).`, { step: 'verify', result: after });
+    throw new ProvisionError(
+      `The addon was built but tfjs-node still fails (${after.stage ?? 'check'}): ${after.error}. TensorFlow ${stagedVersion ?? ''} may not match what tfjs-node ${tfjsNode.version} expects; try another --tf-version (2.18.1 is the tested one).`,
+      { step: 'verify', result: after },
+    );
   }
   reporter.info(`backend "${after.backend}", TensorFlow ${after.tfVersion}, tfjs-node ${after.tfjsVersion}`);
-  reporter.info(`matMul [[1,2],[3,4]]x[[5,6],[7,8]] = ${JSON.stringify(after.matMul)}; d/dx sum(x^3) at [1,2,-3] = ${JSON.stringify(after.gradient)}`);
+  reporter.info(
+    `matMul [[1,2],[3,4]]x[[5,6],[7,8]] = ${JSON.stringify(after.matMul)}; d/dx sum(x^3) at [1,2,-3] = ${JSON.stringify(after.gradient)}`,
+  );
   reporter.info(`fit: loss ${after.fit.first.toFixed(4)} -> ${after.fit.last.toFixed(4)}`);
   reporter.always(`tfjs-node is ready (TensorFlow ${after.tfVersion}) in ${reporter.elapsed().toFixed(1)}s`);
-  return { status: 'provisioned', tfVersion: after.tfVersion, tfjsNodeDir: tfjsNode.dir, addonPath, binaries, timings, check: after };
+  return {
+    status: 'provisioned',
+    tfVersion: after.tfVersion,
+    tfjsNodeDir: tfjsNode.dir,
+    addonPath,
+    binaries,
+    timings,
+    check: after,
+  };
 }
 
 /** The installed addon's location and whether it exists, for `kd-node check`. */
@@ -116,7 +149,9 @@ function reportBinaries(reporter, binaries) {
   }
   reporter.info(`addon NEEDED: ${binaries.needed.join(', ')}; RUNPATH ${binaries.runpath ?? '(none)'}`);
   for (const [lib, symbols] of Object.entries(binaries.pythonSymbols)) {
-    reporter.info(`${lib}: ${symbols.length === 0 ? 'no undefined Python symbols' : `${symbols.length} undefined Python symbols, e.g. ${symbols.slice(0, 3).join(', ')}`}`);
+    reporter.info(
+      `${lib}: ${symbols.length === 0 ? 'no undefined Python symbols' : `${symbols.length} undefined Python symbols, e.g. ${symbols.slice(0, 3).join(', ')}`}`,
+    );
   }
 }
 
@@ -129,4 +164,3 @@ function sourceText(source) {
 function firstLine(text = '') {
   return String(text).split('\n')[0];
 }
-

@@ -44,7 +44,8 @@ export function createReporter({ stream = process.stdout, quiet = false, totalSt
       const describe = (done, note) => {
         const amount = unit === 'bytes' ? formatBytes(done) + (total ? ` / ${formatBytes(total)}` : '') : '';
         const pct = total ? Math.min(100, Math.floor((done / total) * 100)) : undefined;
-        const bar = pct === undefined ? '' : `[${'#'.repeat(Math.floor(pct / 5)).padEnd(20, '.')}] ${String(pct).padStart(3)}% `;
+        const bar =
+          pct === undefined ? '' : `[${'#'.repeat(Math.floor(pct / 5)).padEnd(20, '.')}] ${String(pct).padStart(3)}% `;
         return ['         ', label, bar.trimEnd(), amount, note, `${seconds().toFixed(1)}s`].filter(Boolean).join(' ');
       };
       return {

@@ -28,7 +28,12 @@ export function defaultCacheDir(env = process.env) {
  * What the user asked for, before anything is fetched: a path, a URL, or a PyPI wheel.
  * Two equal descriptors name the same libraries, which lets a rerun keep what is staged.
  */
-export function describeSource({ libtensorflow, tfVersion = DEFAULT_TF_VERSION, tfPackage = DEFAULT_TF_PACKAGE, cwd = process.cwd() }) {
+export function describeSource({
+  libtensorflow,
+  tfVersion = DEFAULT_TF_VERSION,
+  tfPackage = DEFAULT_TF_PACKAGE,
+  cwd = process.cwd(),
+}) {
   if (libtensorflow && /^https?:\/\//i.test(libtensorflow)) return { kind: 'url', url: libtensorflow };
   if (libtensorflow) return { kind: 'path', path: resolve(cwd, libtensorflow) };
   return { kind: 'pypi', package: tfPackage, version: tfVersion };
@@ -39,14 +44,22 @@ export function describeSource({ libtensorflow, tfVersion = DEFAULT_TF_VERSION, 
  * (reusing what is there), or checks a given path.
  * @returns {Promise<{ file: string, format: 'wheel' | 'tarball' | 'directory', version?: string, note: string }>}
  */
-export async function acquireSource(source, { cacheDir, python, wheelPython = DEFAULT_WHEEL_PYTHON, reporter, env = process.env }) {
+export async function acquireSource(
+  source,
+  { cacheDir, python, wheelPython = DEFAULT_WHEEL_PYTHON, reporter, env = process.env },
+) {
   if (source.kind === 'path') return classify(source.path, 'given path');
   if (source.kind === 'url') {
     const file = await downloadUrl(source.url, cacheDir, reporter);
     return classify(file.path, file.cached ? 'cached download' : 'downloaded');
   }
   const wheel = await fetchWheel(source, { cacheDir, python, wheelPython, reporter, env });
-  return { file: wheel.path, format: 'wheel', version: source.version, note: wheel.cached ? 'cached wheel' : 'downloaded wheel' };
+  return {
+    file: wheel.path,
+    format: 'wheel',
+    version: source.version,
+    note: wheel.cached ? 'cached wheel' : 'downloaded wheel',
+  };
 }
 
 async function classify(file, note) {
@@ -54,13 +67,19 @@ async function classify(file, note) {
   try {
     info = await stat(file);
   } catch {
-    throw new ProvisionError(`The libtensorflow source ${file} does not exist. Pass --libtensorflow a directory (with lib/ and include/, or a wheel's tensorflow/ folder), a .tar.gz, a .whl, or an http(s) URL of one of these.`, { step: 'source', path: file });
+    throw new ProvisionError(
+      `The libtensorflow source ${file} does not exist. Pass --libtensorflow a directory (with lib/ and include/, or a wheel's tensorflow/ folder), a .tar.gz, a .whl, or an http(s) URL of one of these.`,
+      { step: 'source', path: file },
+    );
   }
   const version = /(\d+\.\d+\.\d+)/.exec(basename(file))?.[1];
   if (info.isDirectory()) return { file, format: 'directory', version, note };
   if (/\.(whl|zip)$/i.test(file)) return { file, format: 'wheel', version, note };
   if (/\.(tar\.gz|tgz)$/i.test(file)) return { file, format: 'tarball', version, note };
-  throw new ProvisionError(`Cannot tell what ${file} holds: expected a .whl, .zip, .tar.gz or .tgz file, or a directory.`, { step: 'source', path: file });
+  throw new ProvisionError(
+    `Cannot tell what ${file} holds: expected a .whl, .zip, .tar.gz or .tgz file, or a directory.`,
+    { step: 'source', path: file },
+  );
 }
 
 async function downloadUrl(url, cacheDir, reporter) {
@@ -73,10 +92,17 @@ async function downloadUrl(url, cacheDir, reporter) {
   try {
     response = await globalThis.fetch(url);
   } catch (cause) {
-    throw new ProvisionError(`Could not download ${url}: ${cause?.cause?.code ?? cause?.message ?? cause}. Check the URL and the network, or download the file yourself and pass its path to --libtensorflow.`, { step: 'source', url }, { cause });
+    throw new ProvisionError(
+      `Could not download ${url}: ${cause?.cause?.code ?? cause?.message ?? cause}. Check the URL and the network, or download the file yourself and pass its path to --libtensorflow.`,
+      { step: 'source', url },
+      { cause },
+    );
   }
   if (!response.ok || !response.body) {
-    throw new ProvisionError(`Downloading ${url} failed with HTTP ${response.status} ${response.statusText}. Check the URL, or download the file yourself and pass its path to --libtensorflow.`, { step: 'source', url, status: response.status });
+    throw new ProvisionError(
+      `Downloading ${url} failed with HTTP ${response.status} ${response.statusText}. Check the URL, or download the file yourself and pass its path to --libtensorflow.`,
+      { step: 'source', url, status: response.status },
+    );
   }
   const total = Number(response.headers.get('content-length')) || undefined;
   const progress = reporter.progress('download', { total });
@@ -93,7 +119,11 @@ async function downloadUrl(url, cacheDir, reporter) {
     await pipeline(Readable.fromWeb(response.body), count, createWriteStream(partial));
   } catch (cause) {
     await rm(partial, { force: true });
-    throw new ProvisionError(`Downloading ${url} broke off after ${formatBytes(done)}: ${cause?.message ?? cause}. Run provisioning again.`, { step: 'source', url }, { cause });
+    throw new ProvisionError(
+      `Downloading ${url} broke off after ${formatBytes(done)}: ${cause?.message ?? cause}. Run provisioning again.`,
+      { step: 'source', url },
+      { cause },
+    );
   }
   await rename(partial, path);
   progress.finish(`${formatBytes(done)} saved to ${path}`);
@@ -114,11 +144,17 @@ async function findCachedWheel(dir, pkg, version) {
 /** The platform tag pip is asked for: the libraries must match this machine, not Python's. */
 function platformTag() {
   if (process.platform !== 'linux') {
-    throw new ProvisionError(`Provisioning from a PyPI wheel supports Linux only (this is ${process.platform}). On this platform pass --libtensorflow a libtensorflow build for it.`, { step: 'source', platform: process.platform });
+    throw new ProvisionError(
+      `Provisioning from a PyPI wheel supports Linux only (this is ${process.platform}). On this platform pass --libtensorflow a libtensorflow build for it.`,
+      { step: 'source', platform: process.platform },
+    );
   }
   if (process.arch === 'x64') return 'manylinux2014_x86_64';
   if (process.arch === 'arm64') return 'manylinux2014_aarch64';
-  throw new ProvisionError(`No TensorFlow wheel exists for linux-${process.arch}. Pass --libtensorflow a libtensorflow build for this machine.`, { step: 'source', arch: process.arch });
+  throw new ProvisionError(
+    `No TensorFlow wheel exists for linux-${process.arch}. Pass --libtensorflow a libtensorflow build for this machine.`,
+    { step: 'source', arch: process.arch },
+  );
 }
 
 async function fetchWheel(source, { cacheDir, python, wheelPython, reporter, env }) {
@@ -130,17 +166,43 @@ async function fetchWheel(source, { cacheDir, python, wheelPython, reporter, env
   const pythonCommand = python || env.PYTHON || 'python3';
   const probe = await runCommand(pythonCommand, ['-m', 'pip', '--version'], { env });
   if (probe.error) {
-    throw new ProvisionError(`"${pythonCommand}" was not found; it is needed to run pip, which downloads the ${source.package} wheel. Install Python 3 with pip (Debian: apt-get install python3-pip), pass --python <path>, or pass --libtensorflow with libraries you already have.`, { step: 'source', python: pythonCommand });
+    throw new ProvisionError(
+      `"${pythonCommand}" was not found; it is needed to run pip, which downloads the ${source.package} wheel. Install Python 3 with pip (Debian: apt-get install python3-pip), pass --python <path>, or pass --libtensorflow with libraries you already have.`,
+      { step: 'source', python: pythonCommand },
+    );
   }
   if (probe.code !== 0) {
-    throw new ProvisionError(`pip is missing for "${pythonCommand}" (${lastLines(probe.output, 2)}). Install it (Debian: apt-get install python3-pip), pass --python <a python with pip>, or pass --libtensorflow with libraries you already have.`, { step: 'source', python: pythonCommand });
+    throw new ProvisionError(
+      `pip is missing for "${pythonCommand}" (${lastLines(probe.output, 2)}). Install it (Debian: apt-get install python3-pip), pass --python <a python with pip>, or pass --libtensorflow with libraries you already have.`,
+      { step: 'source', python: pythonCommand },
+    );
   }
 
   const incoming = join(dir, `.incoming-${process.pid}`);
   const scratch = join(incoming, 'tmp');
   await mkdir(scratch, { recursive: true });
   const abi = `cp${wheelPython.replace('.', '')}`;
-  const args = ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--progress-bar', 'off', '--no-cache-dir', '--platform', tag, '--python-version', wheelPython, '--implementation', 'cp', '--abi', abi, '-d', incoming, `${source.package}==${source.version}`];
+  const args = [
+    '-m',
+    'pip',
+    'download',
+    '--no-deps',
+    '--only-binary=:all:',
+    '--progress-bar',
+    'off',
+    '--no-cache-dir',
+    '--platform',
+    tag,
+    '--python-version',
+    wheelPython,
+    '--implementation',
+    'cp',
+    '--abi',
+    abi,
+    '-d',
+    incoming,
+    `${source.package}==${source.version}`,
+  ];
   reporter.info(`${pythonCommand} ${args.join(' ')}`);
 
   // pip prints the wheel's size, then writes it under TMPDIR: watching that folder gives progress.
@@ -160,10 +222,16 @@ async function fetchWheel(source, { cacheDir, python, wheelPython, reporter, env
   clearInterval(timer);
   try {
     if (result.code !== 0) {
-      throw new ProvisionError(`pip could not download ${source.package}==${source.version} for ${tag}, Python ${wheelPython}:\n${lastLines(result.output, 12)}\nCheck that this version exists on your package index (pip index versions ${source.package}), pick another with --tf-version (2.14 to 2.21), or pass --libtensorflow.`, { step: 'source', package: source.package, version: source.version });
+      throw new ProvisionError(
+        `pip could not download ${source.package}==${source.version} for ${tag}, Python ${wheelPython}:\n${lastLines(result.output, 12)}\nCheck that this version exists on your package index (pip index versions ${source.package}), pick another with --tf-version (2.14 to 2.21), or pass --libtensorflow.`,
+        { step: 'source', package: source.package, version: source.version },
+      );
     }
     const wheel = (await readdir(incoming)).find((n) => n.endsWith('.whl'));
-    if (!wheel) throw new ProvisionError(`pip finished but left no wheel in ${incoming}:\n${lastLines(result.output, 12)}`, { step: 'source' });
+    if (!wheel)
+      throw new ProvisionError(`pip finished but left no wheel in ${incoming}:\n${lastLines(result.output, 12)}`, {
+        step: 'source',
+      });
     const path = join(dir, wheel);
     await rename(join(incoming, wheel), path);
     progress.finish(`${wheel} (${formatBytes((await stat(path)).size)}) saved to ${dir}`);
@@ -178,7 +246,10 @@ async function folderSize(dir) {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
   for (const e of entries) {
     if (!e.isFile()) continue;
-    total += await stat(join(e.parentPath ?? e.path, e.name)).then((s) => s.size, () => 0);
+    total += await stat(join(e.parentPath ?? e.path, e.name)).then(
+      (s) => s.size,
+      () => 0,
+    );
   }
   return total;
 }

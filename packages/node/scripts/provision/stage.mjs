@@ -30,7 +30,11 @@ export async function readStagedMarker(tfjsNodeDir) {
 /** Whether `deps/` holds what the build needs (both libraries and the C API headers). */
 export async function depsComplete(tfjsNodeDir) {
   const deps = join(tfjsNodeDir, 'deps');
-  const needed = ['lib/libtensorflow.so', 'lib/libtensorflow_framework.so', ...REQUIRED_HEADERS.map((h) => `include/${h}`)];
+  const needed = [
+    'lib/libtensorflow.so',
+    'lib/libtensorflow_framework.so',
+    ...REQUIRED_HEADERS.map((h) => `include/${h}`),
+  ];
   for (const file of needed) if (!(await exists(join(deps, file)))) return false;
   return true;
 }
@@ -47,18 +51,25 @@ export async function stageDeps({ tfjsNodeDir, acquired, source, reporter }) {
   await mkdir(join(staging, 'include'), { recursive: true });
   try {
     if (acquired.format === 'wheel') await stageFromWheel(acquired.file, staging, reporter);
-    else if (acquired.format === 'tarball') await stageFromDirectory(await untar(acquired.file, staging, reporter), staging, reporter, { move: true });
+    else if (acquired.format === 'tarball')
+      await stageFromDirectory(await untar(acquired.file, staging, reporter), staging, reporter, { move: true });
     else await stageFromDirectory(acquired.file, staging, reporter);
 
     for (const header of REQUIRED_HEADERS) {
       if (!(await exists(join(staging, 'include', header)))) {
-        throw new ProvisionError(`The libtensorflow source ${acquired.file} has no ${header}. Use a TensorFlow wheel from 2.14 to 2.21 or a libtensorflow archive with include/.`, { step: 'unpack', missing: header });
+        throw new ProvisionError(
+          `The libtensorflow source ${acquired.file} has no ${header}. Use a TensorFlow wheel from 2.14 to 2.21 or a libtensorflow archive with include/.`,
+          { step: 'unpack', missing: header },
+        );
       }
     }
     const links = await linkLibraries(join(staging, 'lib'));
     const shims = await addHeaderShims(join(staging, 'include'));
     await rm(join(staging, 'unpacked'), { recursive: true, force: true });
-    await writeFile(join(staging, MARKER), `${JSON.stringify({ source, file: acquired.file, version: acquired.version ?? 'unknown', stagedAt: new Date().toISOString() }, null, 2)}\n`);
+    await writeFile(
+      join(staging, MARKER),
+      `${JSON.stringify({ source, file: acquired.file, version: acquired.version ?? 'unknown', stagedAt: new Date().toISOString() }, null, 2)}\n`,
+    );
 
     const deps = join(tfjsNodeDir, 'deps');
     const old = join(tfjsNodeDir, `deps.kd-old-${process.pid}`);
@@ -83,7 +94,10 @@ async function stageFromWheel(file, staging, reporter) {
   const libraries = WHEEL_LIBRARIES.map((name) => entries.find((e) => e.name === name));
   const missing = WHEEL_LIBRARIES.filter((_, i) => !libraries[i]);
   if (missing.length > 0) {
-    throw new ProvisionError(`The wheel ${file} has no ${missing.join(' or ')}. TensorFlow wheels before 2.14 do not carry the C library; use tensorflow-cpu 2.14 to 2.21 (--tf-version).`, { step: 'unpack', file, missing });
+    throw new ProvisionError(
+      `The wheel ${file} has no ${missing.join(' or ')}. TensorFlow wheels before 2.14 do not carry the C library; use tensorflow-cpu 2.14 to 2.21 (--tf-version).`,
+      { step: 'unpack', file, missing },
+    );
   }
   const headers = entries.filter((e) => {
     if (!e.name.startsWith('tensorflow/include/') || e.name.endsWith('/')) return false;
@@ -97,7 +111,10 @@ async function stageFromWheel(file, staging, reporter) {
   await extractZipEntries(
     file,
     chosen,
-    (name) => (name.startsWith('tensorflow/include/') ? join(staging, 'include', name.slice('tensorflow/include/'.length)) : join(staging, 'lib', name.slice('tensorflow/'.length))),
+    (name) =>
+      name.startsWith('tensorflow/include/')
+        ? join(staging, 'include', name.slice('tensorflow/include/'.length))
+        : join(staging, 'lib', name.slice('tensorflow/'.length)),
     (n) => {
       done += n;
       progress.update(done);
@@ -113,8 +130,13 @@ async function untar(file, staging, reporter) {
   const timer = setInterval(() => progress.update(0), 1000);
   const result = await runCommand('tar', ['-xzf', file, '-C', dest]);
   clearInterval(timer);
-  if (result.error) throw new ProvisionError('The `tar` command was not found; it is needed to unpack .tar.gz archives. Install tar, or unpack the archive yourself and pass the folder to --libtensorflow.', { step: 'unpack' });
-  if (result.code !== 0) throw new ProvisionError(`tar could not unpack ${file}:\n${lastLines(result.output, 8)}`, { step: 'unpack', file });
+  if (result.error)
+    throw new ProvisionError(
+      'The `tar` command was not found; it is needed to unpack .tar.gz archives. Install tar, or unpack the archive yourself and pass the folder to --libtensorflow.',
+      { step: 'unpack' },
+    );
+  if (result.code !== 0)
+    throw new ProvisionError(`tar could not unpack ${file}:\n${lastLines(result.output, 8)}`, { step: 'unpack', file });
   progress.finish(`unpacked ${file}`);
   return dest;
 }
@@ -125,7 +147,8 @@ async function untar(file, staging, reporter) {
  * (the same under `tensorflow/`).
  */
 async function stageFromDirectory(dir, staging, reporter, { move = false } = {}) {
-  if (await exists(join(dir, 'tensorflow', 'libtensorflow_cc.so.2'))) return stageFromDirectory(join(dir, 'tensorflow'), staging, reporter, { move });
+  if (await exists(join(dir, 'tensorflow', 'libtensorflow_cc.so.2')))
+    return stageFromDirectory(join(dir, 'tensorflow'), staging, reporter, { move });
   const progress = reporter.progress(move ? 'move' : 'copy', { unit: 'steps' });
   // What this run unpacked itself is moved (a rename), what the user owns is copied.
   const transfer = async (from, to, options = {}) => {
@@ -135,7 +158,11 @@ async function stageFromDirectory(dir, staging, reporter, { move = false } = {})
   };
   if (await exists(join(dir, 'libtensorflow_cc.so.2'))) {
     for (const lib of ['libtensorflow_cc.so.2', 'libtensorflow_framework.so.2']) {
-      if (!(await exists(join(dir, lib)))) throw new ProvisionError(`${dir} has libtensorflow_cc.so.2 but no ${lib}; both libraries are needed.`, { step: 'unpack', missing: lib });
+      if (!(await exists(join(dir, lib))))
+        throw new ProvisionError(`${dir} has libtensorflow_cc.so.2 but no ${lib}; both libraries are needed.`, {
+          step: 'unpack',
+          missing: lib,
+        });
       await transfer(join(dir, lib), join(staging, 'lib', lib));
     }
     for (const prefix of HEADER_PREFIXES) {
@@ -146,13 +173,24 @@ async function stageFromDirectory(dir, staging, reporter, { move = false } = {})
     }
   } else if (await exists(join(dir, 'lib'))) {
     const libs = (await readdir(join(dir, 'lib'))).filter((n) => n.startsWith('libtensorflow'));
-    if (libs.length === 0) throw new ProvisionError(`${join(dir, 'lib')} holds no libtensorflow* library.`, { step: 'unpack', dir });
-    for (const lib of libs) await transfer(join(dir, 'lib', lib), join(staging, 'lib', lib), { verbatimSymlinks: true });
-    await transfer(join(dir, 'include'), join(staging, 'include'), { recursive: true, verbatimSymlinks: true }).catch((cause) => {
-      throw new ProvisionError(`${dir} has lib/ but no readable include/ folder with the TensorFlow C headers.`, { step: 'unpack', dir }, { cause });
-    });
+    if (libs.length === 0)
+      throw new ProvisionError(`${join(dir, 'lib')} holds no libtensorflow* library.`, { step: 'unpack', dir });
+    for (const lib of libs)
+      await transfer(join(dir, 'lib', lib), join(staging, 'lib', lib), { verbatimSymlinks: true });
+    await transfer(join(dir, 'include'), join(staging, 'include'), { recursive: true, verbatimSymlinks: true }).catch(
+      (cause) => {
+        throw new ProvisionError(
+          `${dir} has lib/ but no readable include/ folder with the TensorFlow C headers.`,
+          { step: 'unpack', dir },
+          { cause },
+        );
+      },
+    );
   } else {
-    throw new ProvisionError(`${dir} does not look like libtensorflow: expected lib/ and include/ (an upstream archive), or libtensorflow_cc.so.2 with include/ (a TensorFlow wheel's tensorflow/ folder).`, { step: 'unpack', dir });
+    throw new ProvisionError(
+      `${dir} does not look like libtensorflow: expected lib/ and include/ (an upstream archive), or libtensorflow_cc.so.2 with include/ (a TensorFlow wheel's tensorflow/ folder).`,
+      { step: 'unpack', dir },
+    );
   }
   progress.finish(`${move ? 'moved' : 'copied'} from ${dir}`);
 }
@@ -167,7 +205,10 @@ async function linkLibraries(libDir) {
   const main = pick(['libtensorflow_cc.so.2', 'libtensorflow.so.2'], /^libtensorflow\.so\.2\.\d+\.\d+$/);
   const framework = pick(['libtensorflow_framework.so.2'], /^libtensorflow_framework\.so\.2\.\d+\.\d+$/);
   if (!main || !framework) {
-    throw new ProvisionError(`The staged libraries are incomplete (found: ${names.join(', ') || 'nothing'}); both libtensorflow(_cc) and libtensorflow_framework are needed.`, { step: 'unpack', found: names });
+    throw new ProvisionError(
+      `The staged libraries are incomplete (found: ${names.join(', ') || 'nothing'}); both libtensorflow(_cc) and libtensorflow_framework are needed.`,
+      { step: 'unpack', found: names },
+    );
   }
   const made = [];
   const wants = [
@@ -199,7 +240,10 @@ async function addHeaderShims(includeDir) {
     for (const m of moved) if (await exists(join(includeDir, m))) found.push(m);
     if (found.length === 0) continue;
     await mkdir(join(includeDir, 'tensorflow/core/platform'), { recursive: true });
-    await writeFile(wanted, `// Forwarding header added by kd-node provision: this TensorFlow keeps it at ${found[0]}.\n#include "${found[0]}"\n`);
+    await writeFile(
+      wanted,
+      `// Forwarding header added by kd-node provision: this TensorFlow keeps it at ${found[0]}.\n#include "${found[0]}"\n`,
+    );
     made.push(`${relative(includeDir, wanted)} -> ${found[0]}`);
   }
   return made;

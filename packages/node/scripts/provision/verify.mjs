@@ -50,9 +50,14 @@ export async function checkTfjsNode(tfjsNodeDir, { full = false, env = process.e
     env: { TF_CPP_MIN_LOG_LEVEL: '1', ...env },
     timeoutMs,
   });
-  const line = result.output.split('\n').reverse().find((l) => l.startsWith('KD_CHECK_RESULT '));
+  const line = result.output
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('KD_CHECK_RESULT '));
   if (line) return JSON.parse(line.slice('KD_CHECK_RESULT '.length));
-  const why = result.signal ? `the check process was killed by ${result.signal}` : `the check process exited with ${result.code}`;
+  const why = result.signal
+    ? `the check process was killed by ${result.signal}`
+    : `the check process exited with ${result.code}`;
   return { ok: false, stage: 'crash', error: `${why}:\n${lastLines(result.output, 10)}` };
 }
 
@@ -74,7 +79,10 @@ export async function inspectBinaries({ tfjsNodeDir, addonPath }) {
   const pythonSymbols = {};
   for (const lib of real) {
     const undefinedSymbols = (await runCommand(nm, ['-D', '--undefined-only', lib])).output;
-    const python = undefinedSymbols.split('\n').map((l) => l.trim().split(/\s+/).pop() ?? '').filter((s) => /^_?Py[A-Z_]|^_Py/.test(s));
+    const python = undefinedSymbols
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/).pop() ?? '')
+      .filter((s) => /^_?Py[A-Z_]|^_Py/.test(s));
     pythonSymbols[basename(lib)] = python;
   }
   return { needed, runpath, pythonSymbols };

@@ -98,12 +98,16 @@ export async function extractZipEntries(file, entries, target, onBytes = () => {
           done(null, chunk);
         },
       });
-      const source = entry.compressedSize === 0 ? [] : createReadStream(file, { start, end: start + entry.compressedSize - 1 });
+      const source =
+        entry.compressedSize === 0 ? [] : createReadStream(file, { start, end: start + entry.compressedSize - 1 });
       const stages = entry.method === 8 ? [zlib.createInflateRaw()] : entry.method === 0 ? [] : undefined;
       if (!stages) throw notAZip(file, `${entry.name} uses compression method ${entry.method}`);
       await pipeline(source, ...stages, counter, createWriteStream(partial));
       if (crc >>> 0 !== entry.crc >>> 0) {
-        throw new ProvisionError(`The archive ${file} is damaged: ${entry.name} fails its CRC-32 check. Delete the file and run provisioning again to fetch it anew.`, { step: 'unpack', file, entry: entry.name });
+        throw new ProvisionError(
+          `The archive ${file} is damaged: ${entry.name} fails its CRC-32 check. Delete the file and run provisioning again to fetch it anew.`,
+          { step: 'unpack', file, entry: entry.name },
+        );
       }
       await rename(partial, dest);
     }
@@ -137,7 +141,10 @@ async function readAt(fh, position, length) {
 }
 
 function notAZip(file, why) {
-  return new ProvisionError(`${file} is not a readable zip/wheel (${why}). Check the path, or delete a partly downloaded file and run provisioning again.`, { step: 'unpack', file });
+  return new ProvisionError(
+    `${file} is not a readable zip/wheel (${why}). Check the path, or delete a partly downloaded file and run provisioning again.`,
+    { step: 'unpack', file },
+  );
 }
 
 let table;

@@ -36,7 +36,11 @@ export class FileTeacherCache implements TeacherCache {
     this.dir = resolve(dir);
     this.precision = options.precision ?? 'float32';
     if (this.precision !== 'float32' && this.precision !== 'float16') {
-      throw new KdError('KD_INVALID_ARGUMENT', `Teacher cache precision must be "float32" or "float16", got "${String(this.precision)}".`, { precision: this.precision });
+      throw new KdError(
+        'KD_INVALID_ARGUMENT',
+        `Teacher cache precision must be "float32" or "float16", got "${String(this.precision)}".`,
+        { precision: this.precision },
+      );
     }
   }
 
@@ -56,15 +60,26 @@ export class FileTeacherCache implements TeacherCache {
     }
     const decoded = decodeEntry(bytes, key);
     if ('problem' in decoded) {
-      throw new KdError('KD_CACHE_CORRUPT', `The cached teacher outputs for "${key}" in ${path} are unusable: ${decoded.problem}. Delete the entry (cache.delete(key) or remove the file) and the teacher outputs will be recomputed.`, { key, path });
+      throw new KdError(
+        'KD_CACHE_CORRUPT',
+        `The cached teacher outputs for "${key}" in ${path} are unusable: ${decoded.problem}. Delete the entry (cache.delete(key) or remove the file) and the teacher outputs will be recomputed.`,
+        { key, path },
+      );
     }
     return decoded.outputs;
   }
 
   async set(key: string, outputs: CachedTeacherOutputs): Promise<void> {
     const expected = outputs.shape.reduce((a, b) => a * b, 1);
-    if (outputs.shape.some((d) => !Number.isInteger(d) || d < 0 || d > 0xffffffff) || expected !== outputs.values.length) {
-      throw new KdError('KD_SHAPE_MISMATCH', `Teacher outputs for "${key}" have ${outputs.values.length} values but shape [${outputs.shape.join(', ')}] holds ${expected}. Pass the shape of the values.`, { key, shape: outputs.shape, length: outputs.values.length });
+    if (
+      outputs.shape.some((d) => !Number.isInteger(d) || d < 0 || d > 0xffffffff) ||
+      expected !== outputs.values.length
+    ) {
+      throw new KdError(
+        'KD_SHAPE_MISMATCH',
+        `Teacher outputs for "${key}" have ${outputs.values.length} values but shape [${outputs.shape.join(', ')}] holds ${expected}. Pass the shape of the values.`,
+        { key, shape: outputs.shape, length: outputs.values.length },
+      );
     }
     await writeFileAtomic(this.pathOf(key), encodeEntry(key, outputs, this.precision));
   }
@@ -82,6 +97,10 @@ export class FileTeacherCache implements TeacherCache {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw error;
     }
-    await Promise.all(names.filter((n) => n.endsWith(EXTENSION) || (isTempName(n) && n.includes(EXTENSION))).map((n) => rm(join(this.dir, n), { force: true })));
+    await Promise.all(
+      names
+        .filter((n) => n.endsWith(EXTENSION) || (isTempName(n) && n.includes(EXTENSION)))
+        .map((n) => rm(join(this.dir, n), { force: true })),
+    );
   }
 }

@@ -56,12 +56,17 @@ export function encodeEntry(key: string, outputs: CachedTeacherOutputs, precisio
  * Decodes one cache file. Returns the outputs, or a sentence saying why the bytes are not a
  * whole, uncorrupted entry for `key`.
  */
-export function decodeEntry(bytes: Uint8Array, key: string): { outputs: CachedTeacherOutputs; precision: StoredPrecision } | { problem: string } {
-  if (bytes.length < 4 || new TextDecoder().decode(bytes.subarray(0, 4)) !== MAGIC) return { problem: 'it does not start with the KDTC signature' };
+export function decodeEntry(
+  bytes: Uint8Array,
+  key: string,
+): { outputs: CachedTeacherOutputs; precision: StoredPrecision } | { problem: string } {
+  if (bytes.length < 4 || new TextDecoder().decode(bytes.subarray(0, 4)) !== MAGIC)
+    return { problem: 'it does not start with the KDTC signature' };
   if (bytes.length < FIXED + DIGEST) return { problem: `it is ${bytes.length} bytes, shorter than any entry` };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint8(4);
-  if (version !== FORMAT_VERSION) return { problem: `it has format version ${version}, this reader knows ${FORMAT_VERSION}` };
+  if (version !== FORMAT_VERSION)
+    return { problem: `it has format version ${version}, this reader knows ${FORMAT_VERSION}` };
   const type = view.getUint8(5);
   if (type !== 1 && type !== 2) return { problem: `it has unknown value type ${type}` };
   const precision: StoredPrecision = type === 2 ? 'float16' : 'float32';
@@ -73,12 +78,15 @@ export function decodeEntry(bytes: Uint8Array, key: string): { outputs: CachedTe
   const headerLength = FIXED + 4 * rank + keyLength + DIGEST;
   const valueBytes = precision === 'float16' ? 2 : 4;
   if (bytes.length !== headerLength + count * valueBytes) {
-    return { problem: `it is ${bytes.length} bytes but its header announces ${headerLength + count * valueBytes} (truncated or overwritten)` };
+    return {
+      problem: `it is ${bytes.length} bytes but its header announces ${headerLength + count * valueBytes} (truncated or overwritten)`,
+    };
   }
   const digestAt = headerLength - DIGEST;
   const payload = bytes.subarray(headerLength);
   const digest = createHash('sha256').update(bytes.subarray(0, digestAt)).update(payload).digest();
-  if (!digest.equals(bytes.subarray(digestAt, headerLength))) return { problem: 'its SHA-256 checksum does not match its contents' };
+  if (!digest.equals(bytes.subarray(digestAt, headerLength)))
+    return { problem: 'its SHA-256 checksum does not match its contents' };
   const storedKey = new TextDecoder().decode(bytes.subarray(FIXED + 4 * rank, FIXED + 4 * rank + keyLength));
   if (storedKey !== key) return { problem: `it holds the entry for key "${storedKey}"` };
   const shape = Array.from({ length: rank }, (_, i) => view.getUint32(FIXED + 4 * i, true));
@@ -94,7 +102,9 @@ function littleEndian(values: Float32Array | Uint16Array): Uint8Array {
   if (!bigEndianHost) return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   const out = new Uint8Array(values.byteLength);
   const view = new DataView(out.buffer);
-  values.forEach((v, i) => (values instanceof Float32Array ? view.setFloat32(4 * i, v, true) : view.setUint16(2 * i, v, true)));
+  values.forEach((v, i) =>
+    values instanceof Float32Array ? view.setFloat32(4 * i, v, true) : view.setUint16(2 * i, v, true),
+  );
   return out;
 }
 

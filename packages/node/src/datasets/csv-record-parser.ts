@@ -13,7 +13,9 @@ export class CsvRecordParser {
 
   constructor(private readonly delimiter = ',') {
     if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
-      throw new RangeError(`CSV delimiter must be one character other than a quote or line break, got ${JSON.stringify(delimiter)}.`);
+      throw new RangeError(
+        `CSV delimiter must be one character other than a quote or line break, got ${JSON.stringify(delimiter)}.`,
+      );
     }
   }
 

@@ -1,7 +1,15 @@
 import { KdError } from '@kd/core';
 import { CsvRecordParser } from './csv-record-parser.js';
 import { readTextChunks } from './open-text.js';
-import { BatchCollector, collectBatches, parseLabel, parseNumber, type TabularBatch, type TabularData, type TabularOptions } from './tabular.js';
+import {
+  BatchCollector,
+  collectBatches,
+  parseLabel,
+  parseNumber,
+  type TabularBatch,
+  type TabularData,
+  type TabularOptions,
+} from './tabular.js';
 
 /** Options for {@link readCsv} and {@link csvBatches}. */
 export interface CsvOptions extends TabularOptions {
@@ -22,7 +30,10 @@ export interface CsvOptions extends TabularOptions {
  * }
  * ```
  */
-export async function* csvBatches(path: string, options: CsvOptions & { batchSize?: number }): AsyncGenerator<TabularBatch> {
+export async function* csvBatches(
+  path: string,
+  options: CsvOptions & { batchSize?: number },
+): AsyncGenerator<TabularBatch> {
   const parser = new CsvRecordParser(options.delimiter ?? ',');
   const hasHeader = options.header ?? true;
   let columns: { names: string[]; feature: number[]; label: number } | undefined;
@@ -32,13 +43,22 @@ export async function* csvBatches(path: string, options: CsvOptions & { batchSiz
     for (const { fields, line } of records) {
       if (!columns) {
         columns = chooseColumns(hasHeader ? fields : fields.map((_, i) => String(i)), options, path);
-        collector = new BatchCollector(columns.feature.map((i) => columns!.names[i] as string), options.batchSize ?? 1024);
+        collector = new BatchCollector(
+          columns.feature.map((i) => columns!.names[i] as string),
+          options.batchSize ?? 1024,
+        );
         if (hasHeader) continue;
       }
       if (fields.length !== columns.names.length) {
-        throw new KdError('KD_DATA_INVALID', `${path} line ${line} has ${fields.length} fields but the ${hasHeader ? 'header has' : 'first row has'} ${columns.names.length}. Check the delimiter and quoting.`, { path, line });
+        throw new KdError(
+          'KD_DATA_INVALID',
+          `${path} line ${line} has ${fields.length} fields but the ${hasHeader ? 'header has' : 'first row has'} ${columns.names.length}. Check the delimiter and quoting.`,
+          { path, line },
+        );
       }
-      const features = columns.feature.map((i) => parseNumber(fields[i], `${path} line ${line}, column "${columns!.names[i]}"`));
+      const features = columns.feature.map((i) =>
+        parseNumber(fields[i], `${path} line ${line}, column "${columns!.names[i]}"`),
+      );
       const label = parseLabel(fields[columns.label], options.classes, `${path} line ${line}`);
       const batch = collector!.add(features, label);
       if (batch) yield batch;
@@ -49,7 +69,8 @@ export async function* csvBatches(path: string, options: CsvOptions & { batchSiz
     for await (const text of readTextChunks(path)) yield* take(parser.push(text));
     yield* take(parser.end());
   } catch (error) {
-    if (error instanceof SyntaxError) throw new KdError('KD_DATA_INVALID', `${path}: ${error.message}`, { path }, { cause: error });
+    if (error instanceof SyntaxError)
+      throw new KdError('KD_DATA_INVALID', `${path}: ${error.message}`, { path }, { cause: error });
     throw error;
   }
   const last = collector?.flush();
@@ -70,17 +91,33 @@ export function readCsv(path: string, options: CsvOptions): Promise<TabularData>
   return collectBatches(csvBatches(path, { ...options, batchSize: 8192 }), path);
 }
 
-function chooseColumns(names: string[], options: TabularOptions, path: string): { names: string[]; feature: number[]; label: number } {
+function chooseColumns(
+  names: string[],
+  options: TabularOptions,
+  path: string,
+): { names: string[]; feature: number[]; label: number } {
   const indexOf = (column: string | number, role: string): number => {
     const index = typeof column === 'number' ? column : names.indexOf(column);
     if (index < 0 || index >= names.length) {
-      throw new KdError('KD_DATA_INVALID', `${path} has no ${role} column ${JSON.stringify(column)}; its columns are ${names.map((n) => JSON.stringify(n)).join(', ')}.`, { path, column });
+      throw new KdError(
+        'KD_DATA_INVALID',
+        `${path} has no ${role} column ${JSON.stringify(column)}; its columns are ${names.map((n) => JSON.stringify(n)).join(', ')}.`,
+        { path, column },
+      );
     }
     return index;
   };
   const label = indexOf(options.label, 'label');
-  const feature = options.features ? options.features.map((f) => indexOf(f, 'feature')) : names.map((_, i) => i).filter((i) => i !== label);
-  if (feature.length === 0) throw new KdError('KD_DATA_INVALID', `${path} has no feature columns besides the label.`, { path });
-  if (feature.includes(label)) throw new KdError('KD_DATA_INVALID', `The label column ${JSON.stringify(options.label)} is also listed as a feature.`, { path });
+  const feature = options.features
+    ? options.features.map((f) => indexOf(f, 'feature'))
+    : names.map((_, i) => i).filter((i) => i !== label);
+  if (feature.length === 0)
+    throw new KdError('KD_DATA_INVALID', `${path} has no feature columns besides the label.`, { path });
+  if (feature.includes(label))
+    throw new KdError(
+      'KD_DATA_INVALID',
+      `The label column ${JSON.stringify(options.label)} is also listed as a feature.`,
+      { path },
+    );
   return { names, feature, label };
 }

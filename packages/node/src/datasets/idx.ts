@@ -6,7 +6,10 @@ import { KdError, type LabeledData } from '@kd/core';
 /** Typed array of an IDX file's values. */
 export type IdxValues = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
-const TYPES: Record<number, { name: string; bytes: number; read: (v: DataView, at: number) => number; make: (n: number) => IdxValues }> = {
+const TYPES: Record<
+  number,
+  { name: string; bytes: number; read: (v: DataView, at: number) => number; make: (n: number) => IdxValues }
+> = {
   0x08: { name: 'uint8', bytes: 1, read: (v, at) => v.getUint8(at), make: (n) => new Uint8Array(n) },
   0x09: { name: 'int8', bytes: 1, read: (v, at) => v.getInt8(at), make: (n) => new Int8Array(n) },
   0x0b: { name: 'int16', bytes: 2, read: (v, at) => v.getInt16(at, false), make: (n) => new Int16Array(n) },
@@ -30,7 +33,12 @@ export async function readIdx(path: string): Promise<{ values: IdxValues; shape:
     bytes = await readFile(path);
     if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
   } catch (cause) {
-    throw new KdError('KD_DATA_INVALID', `Cannot read the IDX file ${path}: ${(cause as Error).message}.`, { path }, { cause });
+    throw new KdError(
+      'KD_DATA_INVALID',
+      `Cannot read the IDX file ${path}: ${(cause as Error).message}.`,
+      { path },
+      { cause },
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const bad = (why: string) => new KdError('KD_DATA_INVALID', `${path} is not an IDX file: ${why}.`, { path });
@@ -42,11 +50,16 @@ export async function readIdx(path: string): Promise<{ values: IdxValues; shape:
   const shape = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i, false));
   const count = shape.reduce((a, b) => a * b, 1);
   const start = 4 + 4 * rank;
-  if (bytes.length !== start + count * type.bytes) throw bad(`its header announces ${count} values of ${type.bytes} bytes after ${start} header bytes, but the file has ${bytes.length} bytes`);
+  if (bytes.length !== start + count * type.bytes)
+    throw bad(
+      `its header announces ${count} values of ${type.bytes} bytes after ${start} header bytes, but the file has ${bytes.length} bytes`,
+    );
   let values: IdxValues;
   if (type.bytes === 1) {
     values = type.make(count);
-    values.set(type.name === 'uint8' ? bytes.subarray(start) : new Int8Array(bytes.buffer, bytes.byteOffset + start, count));
+    values.set(
+      type.name === 'uint8' ? bytes.subarray(start) : new Int8Array(bytes.buffer, bytes.byteOffset + start, count),
+    );
   } else {
     values = type.make(count);
     for (let i = 0; i < count; i++) values[i] = type.read(view, start + i * type.bytes);
@@ -73,12 +86,23 @@ export interface IdxDatasetOptions {
  * const train = await readIdxDataset({ images: 'train-images-idx3-ubyte.gz', labels: 'train-labels-idx1-ubyte.gz' });
  * ```
  */
-export async function readIdxDataset(options: IdxDatasetOptions): Promise<LabeledData & { x: tf.Tensor; y: tf.Tensor1D }> {
+export async function readIdxDataset(
+  options: IdxDatasetOptions,
+): Promise<LabeledData & { x: tf.Tensor; y: tf.Tensor1D }> {
   const images = await readIdx(options.images);
   const labels = await readIdx(options.labels);
-  if (labels.shape.length !== 1) throw new KdError('KD_DATA_INVALID', `${options.labels} should hold one label per image ([N]); it has shape [${labels.shape.join(', ')}].`, { path: options.labels });
+  if (labels.shape.length !== 1)
+    throw new KdError(
+      'KD_DATA_INVALID',
+      `${options.labels} should hold one label per image ([N]); it has shape [${labels.shape.join(', ')}].`,
+      { path: options.labels },
+    );
   if (images.shape[0] !== labels.shape[0]) {
-    throw new KdError('KD_SHAPE_MISMATCH', `${options.images} holds ${images.shape[0]} images but ${options.labels} holds ${labels.shape[0]} labels. Pair the matching files.`, { images: images.shape, labels: labels.shape });
+    throw new KdError(
+      'KD_SHAPE_MISMATCH',
+      `${options.images} holds ${images.shape[0]} images but ${options.labels} holds ${labels.shape[0]} labels. Pair the matching files.`,
+      { images: images.shape, labels: labels.shape },
+    );
   }
   const scale = options.scale ?? (images.type === 'uint8' ? 1 / 255 : 1);
   const x = Float32Array.from(images.values, (v) => v * scale);

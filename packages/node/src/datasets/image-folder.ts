@@ -30,7 +30,10 @@ export interface ImageFolderOptions {
  * const { x, y, classes } = await readImageFolder('./photos', { size: [64, 64] });
  * ```
  */
-export async function readImageFolder(root: string, options: ImageFolderOptions): Promise<LabeledData & { x: tf.Tensor4D; y: tf.Tensor1D; classes: string[]; files: string[] }> {
+export async function readImageFolder(
+  root: string,
+  options: ImageFolderOptions,
+): Promise<LabeledData & { x: tf.Tensor4D; y: tf.Tensor1D; classes: string[]; files: string[] }> {
   const [height, width] = options.size;
   const channels = options.channels ?? 3;
   const scale = options.scale ?? 1 / 255;
@@ -38,12 +41,25 @@ export async function readImageFolder(root: string, options: ImageFolderOptions)
   let classes = options.classes;
   if (!classes) {
     try {
-      classes = (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+      classes = (await readdir(root, { withFileTypes: true }))
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort();
     } catch (cause) {
-      throw new KdError('KD_DATA_INVALID', `Cannot read the image folder ${root}: ${(cause as Error).message}.`, { root }, { cause });
+      throw new KdError(
+        'KD_DATA_INVALID',
+        `Cannot read the image folder ${root}: ${(cause as Error).message}.`,
+        { root },
+        { cause },
+      );
     }
   }
-  if (classes.length === 0) throw new KdError('KD_DATA_INVALID', `${root} has no class subfolders. Put each class's images in a folder named after it.`, { root });
+  if (classes.length === 0)
+    throw new KdError(
+      'KD_DATA_INVALID',
+      `${root} has no class subfolders. Put each class's images in a folder named after it.`,
+      { root },
+    );
 
   const files: string[] = [];
   const labels: number[] = [];
@@ -55,7 +71,12 @@ export async function readImageFolder(root: string, options: ImageFolderOptions)
       labels.push(label);
     }
   }
-  if (files.length === 0) throw new KdError('KD_DATA_INVALID', `${root} has class folders but no images (${[...IMAGE_EXTENSIONS].join(', ')}).`, { root });
+  if (files.length === 0)
+    throw new KdError(
+      'KD_DATA_INVALID',
+      `${root} has class folders but no images (${[...IMAGE_EXTENSIONS].join(', ')}).`,
+      { root },
+    );
 
   const pixels = new Float32Array(files.length * height * width * channels);
   for (const [i, file] of files.entries()) {
@@ -65,18 +86,33 @@ export async function readImageFolder(root: string, options: ImageFolderOptions)
       try {
         image = node.decodeImage(bytes, channels, 'int32', false) as tf.Tensor3D;
       } catch (cause) {
-        throw new KdError('KD_DATA_INVALID', `${file} could not be decoded as an image: ${(cause as Error).message}.`, { file }, { cause });
+        throw new KdError(
+          'KD_DATA_INVALID',
+          `${file} could not be decoded as an image: ${(cause as Error).message}.`,
+          { file },
+          { cause },
+        );
       }
-      const sized = image.shape[0] === height && image.shape[1] === width ? tf.cast(image, 'float32') : tf.image.resizeBilinear(image, [height, width]);
+      const sized =
+        image.shape[0] === height && image.shape[1] === width
+          ? tf.cast(image, 'float32')
+          : tf.image.resizeBilinear(image, [height, width]);
       return tf.mul(sized, scale);
     });
     pixels.set(await one.data(), i * height * width * channels);
     one.dispose();
   }
-  return { x: tf.tensor4d(pixels, [files.length, height, width, channels]), y: tf.tensor1d(labels, 'float32'), classes, files };
+  return {
+    x: tf.tensor4d(pixels, [files.length, height, width, channels]),
+    y: tf.tensor1d(labels, 'float32'),
+    classes,
+    files,
+  };
 }
 
-type Decoder = { decodeImage(bytes: Uint8Array, channels?: number, dtype?: string, expandAnimations?: boolean): tf.Tensor };
+type Decoder = {
+  decodeImage(bytes: Uint8Array, channels?: number, dtype?: string, expandAnimations?: boolean): tf.Tensor;
+};
 
 async function loadDecoder(): Promise<Decoder> {
   const tfn = (await loadTfjsNode()) as unknown as { node: Decoder };

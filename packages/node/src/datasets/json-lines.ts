@@ -1,6 +1,14 @@
 import { KdError } from '@kd/core';
 import { readTextChunks } from './open-text.js';
-import { BatchCollector, collectBatches, parseLabel, parseNumber, type TabularBatch, type TabularData, type TabularOptions } from './tabular.js';
+import {
+  BatchCollector,
+  collectBatches,
+  parseLabel,
+  parseNumber,
+  type TabularBatch,
+  type TabularData,
+  type TabularOptions,
+} from './tabular.js';
 
 /** Options for {@link readJsonLines}: `features` names keys; a key may hold a number or an array of numbers. */
 export interface JsonLinesOptions extends TabularOptions {
@@ -17,7 +25,10 @@ export interface JsonLinesOptions extends TabularOptions {
  * for await (const b of jsonLinesBatches('rows.jsonl', { label: 'y', features: ['x'], batchSize: 512 })) use(b);
  * ```
  */
-export async function* jsonLinesBatches(path: string, options: JsonLinesOptions & { batchSize?: number }): AsyncGenerator<TabularBatch> {
+export async function* jsonLinesBatches(
+  path: string,
+  options: JsonLinesOptions & { batchSize?: number },
+): AsyncGenerator<TabularBatch> {
   if (!Array.isArray(options.features) || options.features.length === 0) {
     throw new KdError('KD_INVALID_ARGUMENT', 'JSON lines need `features`: the keys to read, in order.', { path });
   }
@@ -33,21 +44,39 @@ export async function* jsonLinesBatches(path: string, options: JsonLinesOptions 
     try {
       row = JSON.parse(line) as Record<string, unknown>;
     } catch (cause) {
-      throw new KdError('KD_DATA_INVALID', `${path} line ${lineNumber} is not valid JSON: ${(cause as Error).message}.`, { path, line: lineNumber }, { cause });
+      throw new KdError(
+        'KD_DATA_INVALID',
+        `${path} line ${lineNumber} is not valid JSON: ${(cause as Error).message}.`,
+        { path, line: lineNumber },
+        { cause },
+      );
     }
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new KdError('KD_DATA_INVALID', `${path} line ${lineNumber} is not a JSON object.`, { path, line: lineNumber });
+    if (typeof row !== 'object' || row === null || Array.isArray(row))
+      throw new KdError('KD_DATA_INVALID', `${path} line ${lineNumber} is not a JSON object.`, {
+        path,
+        line: lineNumber,
+      });
     const where = (key: string) => `${path} line ${lineNumber}, key "${key}"`;
     const parts = options.features.map((key) => {
       const value = row[key];
-      return Array.isArray(value) ? value.map((v, i) => parseNumber(v, `${where(key)}[${i}]`)) : [parseNumber(value, where(key))];
+      return Array.isArray(value)
+        ? value.map((v, i) => parseNumber(v, `${where(key)}[${i}]`))
+        : [parseNumber(value, where(key))];
     });
     if (!widths) {
       widths = parts.map((p) => p.length);
-      const names = options.features.flatMap((key, k) => ((widths as number[])[k] === 1 && !Array.isArray(row[key]) ? [key] : parts[k]!.map((_, i) => `${key}[${i}]`)));
+      const names = options.features.flatMap((key, k) =>
+        (widths as number[])[k] === 1 && !Array.isArray(row[key]) ? [key] : parts[k]!.map((_, i) => `${key}[${i}]`),
+      );
       collector = new BatchCollector(names, options.batchSize ?? 1024);
     }
     parts.forEach((p, k) => {
-      if (p.length !== widths![k]) throw new KdError('KD_DATA_INVALID', `${where(options.features[k] as string)} has ${p.length} values; the first row had ${widths![k]}.`, { path, line: lineNumber });
+      if (p.length !== widths![k])
+        throw new KdError(
+          'KD_DATA_INVALID',
+          `${where(options.features[k] as string)} has ${p.length} values; the first row had ${widths![k]}.`,
+          { path, line: lineNumber },
+        );
     });
     const batch = collector!.add(parts.flat(), parseLabel(row[options.label], options.classes, where(options.label)));
     if (batch) yield batch;

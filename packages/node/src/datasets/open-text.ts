@@ -10,7 +10,12 @@ export async function isGzip(path: string): Promise<boolean> {
   try {
     handle = await open(path, 'r');
   } catch (cause) {
-    throw new KdError('KD_DATA_INVALID', `Cannot open the data file ${path}: ${(cause as Error).message}. Check the path.`, { path }, { cause });
+    throw new KdError(
+      'KD_DATA_INVALID',
+      `Cannot open the data file ${path}: ${(cause as Error).message}. Check the path.`,
+      { path },
+      { cause },
+    );
   }
   try {
     const head = Buffer.alloc(2);

@@ -35,7 +35,10 @@ export function csvStream(path: string, options: CsvOptions & { batchSize?: numb
  * const data = await jsonLinesStream('rows.jsonl.gz', { label: 'y', features: ['pixels'], batchSize: 512 });
  * ```
  */
-export function jsonLinesStream(path: string, options: JsonLinesOptions & { batchSize?: number }): Promise<TabularStream> {
+export function jsonLinesStream(
+  path: string,
+  options: JsonLinesOptions & { batchSize?: number },
+): Promise<TabularStream> {
   return tabularStream(path, () => jsonLinesBatches(path, options));
 }
 
@@ -54,7 +57,11 @@ async function tabularStream(path: string, open: () => AsyncGenerator<TabularBat
       for await (const batch of open()) {
         // The file changed between passes: the columns no longer match the ones training started with.
         if (batch.featureNames.join('\u0000') !== featureNames.join('\u0000')) {
-          throw new KdError('KD_DATA_INVALID', `${path} now has the feature columns [${batch.featureNames.join(', ')}], not [${featureNames.join(', ')}] as when training started.`, { path });
+          throw new KdError(
+            'KD_DATA_INVALID',
+            `${path} now has the feature columns [${batch.featureNames.join(', ')}], not [${featureNames.join(', ')}] as when training started.`,
+            { path },
+          );
         }
         yield { x: batch.x, y: batch.y };
       }

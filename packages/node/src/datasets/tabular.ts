@@ -35,7 +35,11 @@ export interface TabularBatch {
 export function parseNumber(text: unknown, where: string): number {
   const value = typeof text === 'number' ? text : typeof text === 'string' && text.trim() !== '' ? Number(text) : NaN;
   if (!Number.isFinite(value)) {
-    throw new KdError('KD_DATA_INVALID', `${where} holds ${JSON.stringify(text)}, not a finite number. Clean the file, or choose the feature columns with \`features\`.`, { where, value: text });
+    throw new KdError(
+      'KD_DATA_INVALID',
+      `${where} holds ${JSON.stringify(text)}, not a finite number. Clean the file, or choose the feature columns with \`features\`.`,
+      { where, value: text },
+    );
   }
   return value;
 }
@@ -44,11 +48,20 @@ export function parseNumber(text: unknown, where: string): number {
 export function parseLabel(text: unknown, classes: string[] | undefined, where: string): number {
   if (classes) {
     const index = classes.indexOf(String(text));
-    if (index < 0) throw new KdError('KD_LABEL_RANGE', `${where} has label ${JSON.stringify(text)}, which is not one of the classes [${classes.join(', ')}]. Add it to \`classes\` or fix the row.`, { where, label: text });
+    if (index < 0)
+      throw new KdError(
+        'KD_LABEL_RANGE',
+        `${where} has label ${JSON.stringify(text)}, which is not one of the classes [${classes.join(', ')}]. Add it to \`classes\` or fix the row.`,
+        { where, label: text },
+      );
     return index;
   }
   if (typeof text === 'string' && text.trim() !== '' && !Number.isFinite(Number(text))) {
-    throw new KdError('KD_DATA_INVALID', `${where} has the text label ${JSON.stringify(text)}. Pass \`classes\` (e.g. ['${text}', ...]) to map class names to numbers.`, { where, label: text });
+    throw new KdError(
+      'KD_DATA_INVALID',
+      `${where} has the text label ${JSON.stringify(text)}. Pass \`classes\` (e.g. ['${text}', ...]) to map class names to numbers.`,
+      { where, label: text },
+    );
   }
   return parseNumber(text, where);
 }
@@ -63,7 +76,10 @@ export class BatchCollector {
     private readonly featureNames: string[],
     private readonly batchSize: number,
   ) {
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new KdError('KD_INVALID_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}.`, { batchSize });
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new KdError('KD_INVALID_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}.`, {
+        batchSize,
+      });
   }
 
   /** Adds a row; returns a full batch when one is complete. */
@@ -77,7 +93,12 @@ export class BatchCollector {
   /** The rows collected since the last batch, if any. */
   flush(): TabularBatch | undefined {
     if (this.rows === 0) return undefined;
-    const batch = { x: Float32Array.from(this.x), y: Float32Array.from(this.y), rows: this.rows, featureNames: this.featureNames };
+    const batch = {
+      x: Float32Array.from(this.x),
+      y: Float32Array.from(this.y),
+      rows: this.rows,
+      featureNames: this.featureNames,
+    };
     this.x = [];
     this.y = [];
     this.rows = 0;

@@ -39,7 +39,11 @@ export class FileModelStore implements ModelStore {
     const path = resolve(this.root, key);
     const rel = relative(this.root, path);
     if (key.trim() === '' || rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
-      throw new KdError('KD_INVALID_ARGUMENT', `Model key "${key}" does not name a folder inside ${this.root}. Use a name such as "student" or "teachers/big", an absolute path, or a file:// URL.`, { key, root: this.root });
+      throw new KdError(
+        'KD_INVALID_ARGUMENT',
+        `Model key "${key}" does not name a folder inside ${this.root}. Use a name such as "student" or "teachers/big", an absolute path, or a file:// URL.`,
+        { key, root: this.root },
+      );
     }
     return path;
   }
@@ -49,9 +53,14 @@ export class FileModelStore implements ModelStore {
     return {
       save: async (artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> => {
         if (artifacts.modelTopology instanceof ArrayBuffer) {
-          throw new KdError('KD_INVALID_ARGUMENT', 'The file model store saves JSON model topologies only; this model has a binary (GraphDef) topology. Convert it with tensorflowjs_converter instead.', { key });
+          throw new KdError(
+            'KD_INVALID_ARGUMENT',
+            'The file model store saves JSON model topologies only; this model has a binary (GraphDef) topology. Convert it with tensorflowjs_converter instead.',
+            { key },
+          );
         }
-        const weights = artifacts.weightData === undefined ? undefined : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+        const weights =
+          artifacts.weightData === undefined ? undefined : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
         const modelJson: tf.io.ModelJSON = {
           modelTopology: artifacts.modelTopology as object,
           format: artifacts.format,
@@ -82,13 +91,23 @@ export class FileModelStore implements ModelStore {
           text = await readFile(join(dir, MODEL_JSON), 'utf8');
         } catch (cause) {
           const known = await this.list().catch(() => []);
-          throw new KdError('KD_MODEL_NOT_FOUND', `No model saved under "${key}" (${join(dir, MODEL_JSON)} cannot be read). Save one there first, or use one of: ${known.join(', ') || '(none in ' + this.root + ')'}.`, { key, path: dir }, { cause });
+          throw new KdError(
+            'KD_MODEL_NOT_FOUND',
+            `No model saved under "${key}" (${join(dir, MODEL_JSON)} cannot be read). Save one there first, or use one of: ${known.join(', ') || '(none in ' + this.root + ')'}.`,
+            { key, path: dir },
+            { cause },
+          );
         }
         let modelJson: tf.io.ModelJSON;
         try {
           modelJson = JSON.parse(text) as tf.io.ModelJSON;
         } catch (cause) {
-          throw new KdError('KD_MODEL_NOT_FOUND', `${join(dir, MODEL_JSON)} is not valid JSON, so no model can be read from "${key}". Save the model again.`, { key, path: dir }, { cause });
+          throw new KdError(
+            'KD_MODEL_NOT_FOUND',
+            `${join(dir, MODEL_JSON)} is not valid JSON, so no model can be read from "${key}". Save the model again.`,
+            { key, path: dir },
+            { cause },
+          );
         }
         return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
           const buffers: ArrayBuffer[] = [];
@@ -99,7 +118,12 @@ export class FileModelStore implements ModelStore {
                 const bytes = await readFile(join(dir, file));
                 buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
               } catch (cause) {
-                throw new KdError('KD_MODEL_NOT_FOUND', `The weights file ${join(dir, file)} of model "${key}" cannot be read. Save the model again.`, { key, path: join(dir, file) }, { cause });
+                throw new KdError(
+                  'KD_MODEL_NOT_FOUND',
+                  `The weights file ${join(dir, file)} of model "${key}" cannot be read. Save the model again.`,
+                  { key, path: join(dir, file) },
+                  { cause },
+                );
               }
             }
             specs.push(...group.weights);
@@ -120,7 +144,8 @@ export class FileModelStore implements ModelStore {
       } catch {
         return;
       }
-      if (dir !== this.root && entries.some((e) => e.isFile() && e.name === MODEL_JSON)) keys.push(relative(this.root, dir).split(sep).join('/'));
+      if (dir !== this.root && entries.some((e) => e.isFile() && e.name === MODEL_JSON))
+        keys.push(relative(this.root, dir).split(sep).join('/'));
       for (const e of entries) if (e.isDirectory() && !isTempName(e.name)) await walk(join(dir, e.name));
     };
     await walk(this.root);

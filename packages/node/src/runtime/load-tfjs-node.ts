@@ -20,7 +20,12 @@ export async function loadTfjsNode(): Promise<TfjsNodeModule> {
     return typeof mod.backend === 'function' ? mod : (mod.default as TfjsNodeModule);
   } catch (cause) {
     const why = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
-    throw new KdError('KD_BACKEND_UNAVAILABLE', `@tensorflow/tfjs-node could not be loaded (${why}). ${PROVISION_HINT}`, { backend: 'tensorflow', package: '@tensorflow/tfjs-node' }, { cause });
+    throw new KdError(
+      'KD_BACKEND_UNAVAILABLE',
+      `@tensorflow/tfjs-node could not be loaded (${why}). ${PROVISION_HINT}`,
+      { backend: 'tensorflow', package: '@tensorflow/tfjs-node' },
+      { cause },
+    );
   }
 }
 

@@ -48,7 +48,11 @@ export function nodeRuntime(options: NodeRuntimeOptions = {}): KdRuntime {
     name: 'node',
     backend: 'tensorflow',
     models: options.models ?? new FileModelStore(options.modelDir ?? 'kd-models'),
-    cache: options.cache ?? new FileTeacherCache(options.cacheDir ?? defaultCacheRoot('teacher-outputs'), { precision: options.cachePrecision }),
+    cache:
+      options.cache ??
+      new FileTeacherCache(options.cacheDir ?? defaultCacheRoot('teacher-outputs'), {
+        precision: options.cachePrecision,
+      }),
     unavailableHint: 'Run `npx kd-node check` to see why, and `npx kd-node provision` to build the native addon.',
     async setup() {
       if (options.threads !== undefined) process.env.TF_NUM_INTRAOP_THREADS = String(options.threads);

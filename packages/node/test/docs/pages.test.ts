@@ -38,7 +38,10 @@ beforeAll(async () => {
   await writeFile(join(dir, 'validation.csv'), csv(16, 5));
   const images = Uint8Array.from({ length: 8 * 28 * 28 }, (_, i) => (i * 31) % 256);
   await writeFile(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(idx([8, 28, 28], images)));
-  await writeFile(join(dir, 'train-labels-idx1-ubyte.gz'), gzipSync(idx([8], Uint8Array.from([0, 1, 2, 3, 4, 5, 6, 7]))));
+  await writeFile(
+    join(dir, 'train-labels-idx1-ubyte.gz'),
+    gzipSync(idx([8], Uint8Array.from([0, 1, 2, 3, 4, 5, 6, 7]))),
+  );
   process.chdir(dir);
 });
 

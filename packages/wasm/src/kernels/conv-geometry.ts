@@ -29,7 +29,11 @@ export function exactWindowPadding(info: backend_util.Conv2DInfo): NhwcPadding {
 export function assertFloat32(kernelName: string, tensors: Record<string, TensorInfo>): void {
   for (const [name, t] of Object.entries(tensors)) {
     if (t.dtype !== 'float32') {
-      throw new KdError('KD_INVALID_ARGUMENT', `${kernelName} on wasm takes float32 tensors, but "${name}" is ${t.dtype}. Cast it with tf.cast(x, 'float32') first.`, { kernelName, input: name, dtype: t.dtype });
+      throw new KdError(
+        'KD_INVALID_ARGUMENT',
+        `${kernelName} on wasm takes float32 tensors, but "${name}" is ${t.dtype}. Cast it with tf.cast(x, 'float32') first.`,
+        { kernelName, input: name, dtype: t.dtype },
+      );
     }
   }
 }

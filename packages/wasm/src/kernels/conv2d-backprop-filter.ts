@@ -1,4 +1,11 @@
-import { backend_util, Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  backend_util,
+  Conv2DBackpropFilter,
+  type Conv2DBackpropFilterAttrs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { assertFloat32, exactWindowPadding } from './conv-geometry.js';
 import { withWasmScope } from './kernel-scope.js';
@@ -26,14 +33,30 @@ export function conv2DBackpropFilterWasm(args: Conv2DBackpropFilterArgs): Tensor
   const { inputs, backend, attrs } = args;
   assertFloat32(Conv2DBackpropFilter, inputs);
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
-  const info = backend_util.computeConv2DInfo(inputs.x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, backend_util.convertConv2DDataFormat(dataFormat));
+  const info = backend_util.computeConv2DInfo(
+    inputs.x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    backend_util.convertConv2DDataFormat(dataFormat),
+  );
   return withWasmScope(backend, (scope) => {
     const channelsFirst = info.dataFormat === 'channelsFirst';
     // Padding is worked out on NHWC; dy goes from either layout straight to the filter layout.
-    const windows = scope.padOrCrop(channelsFirst ? scope.transpose(inputs.x, [0, 2, 3, 1]) : inputs.x, exactWindowPadding(info));
+    const windows = scope.padOrCrop(
+      channelsFirst ? scope.transpose(inputs.x, [0, 2, 3, 1]) : inputs.x,
+      exactWindowPadding(info),
+    );
     const channelsAsBatch = scope.transpose(windows, [3, 1, 2, 0]);
     const dyAsFilter = scope.transpose(inputs.dy, channelsFirst ? [2, 3, 0, 1] : [1, 2, 0, 3]);
-    const dw = scope.run('Conv2D', { x: channelsAsBatch, filter: dyAsFilter }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [info.strideHeight, info.strideWidth] });
+    const dw = scope.run(
+      'Conv2D',
+      { x: channelsAsBatch, filter: dyAsFilter },
+      { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [info.strideHeight, info.strideWidth] },
+    );
     return scope.transpose(dw, [1, 2, 0, 3]);
   });
 }

@@ -1,4 +1,11 @@
-import { backend_util, DepthwiseConv2dNativeBackpropFilter, type DepthwiseConv2dNativeBackpropFilterAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  backend_util,
+  DepthwiseConv2dNativeBackpropFilter,
+  type DepthwiseConv2dNativeBackpropFilterAttrs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { assertFloat32, exactWindowPadding } from './conv-geometry.js';
 import { withWasmScope } from './kernel-scope.js';
@@ -23,7 +30,15 @@ export function depthwiseConv2dNativeBackpropFilterWasm(args: DepthwiseBackpropF
   const { inputs, backend, attrs } = args;
   assertFloat32(DepthwiseConv2dNativeBackpropFilter, inputs);
   const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs;
-  const info = backend_util.computeConv2DInfo(inputs.x.shape as [number, number, number, number], filterShape, strides, dilations, pad, dimRoundingMode, true);
+  const info = backend_util.computeConv2DInfo(
+    inputs.x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+    true,
+  );
   const { batchSize: b, inChannels: c, outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw } = info;
   const m = filterShape[3];
   return withWasmScope(backend, (scope) => {
@@ -32,7 +47,15 @@ export function depthwiseConv2dNativeBackpropFilterWasm(args: DepthwiseBackpropF
     const image = scope.reshape(scope.transpose(windows, [1, 2, 3, 0]), [1, rows, cols, c * b]);
     const dy5 = scope.reshape(inputs.dy, [b, oh, ow, c, m]);
     const dyAsFilter = scope.reshape(scope.transpose(dy5, [1, 2, 3, 0, 4]), [oh, ow, c * b, m]);
-    const perPair = scope.run('DepthwiseConv2dNative', { x: image, filter: dyAsFilter }, { strides: [info.dilationHeight, info.dilationWidth], dilations: [info.strideHeight, info.strideWidth], pad: 'valid' });
+    const perPair = scope.run(
+      'DepthwiseConv2dNative',
+      { x: image, filter: dyAsFilter },
+      {
+        strides: [info.dilationHeight, info.dilationWidth],
+        dilations: [info.strideHeight, info.strideWidth],
+        pad: 'valid',
+      },
+    );
     const byBatch = scope.reshape(perPair, [kh, kw, c, b, m]);
     return b === 1 ? scope.reshape(byBatch, [kh, kw, c, m]) : scope.sum(byBatch, 3);
   });

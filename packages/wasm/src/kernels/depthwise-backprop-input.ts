@@ -1,4 +1,11 @@
-import { backend_util, DepthwiseConv2dNativeBackpropInput, type DepthwiseConv2dNativeBackpropInputAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  backend_util,
+  DepthwiseConv2dNativeBackpropInput,
+  type DepthwiseConv2dNativeBackpropInputAttrs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { assertFloat32 } from './conv-geometry.js';
 import { withWasmScope } from './kernel-scope.js';
@@ -21,7 +28,15 @@ export function depthwiseConv2dNativeBackpropInputWasm(args: DepthwiseBackpropIn
   assertFloat32(DepthwiseConv2dNativeBackpropInput, inputs);
   const { strides, dilations, pad, dimRoundingMode, inputShape } = attrs;
   const { dy, filter } = inputs;
-  const info = backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode, true);
+  const info = backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as [number, number, number, number],
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+    true,
+  );
   const { batchSize: b, inHeight: h, inWidth: w, inChannels: c, filterHeight: kh, filterWidth: kw } = info;
   const m = filter.shape[3] as number;
   return withWasmScope(backend, (scope) => {
@@ -32,9 +47,18 @@ export function depthwiseConv2dNativeBackpropInputWasm(args: DepthwiseBackpropIn
     // 'valid' sweep of the dilated filter must yield exactly h × w outputs.
     const bottom = h + info.effectiveFilterHeight - 1 - top - rows;
     const right = w + info.effectiveFilterWidth - 1 - left - cols;
-    const padded = scope.padOrCrop(spread, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+    const padded = scope.padOrCrop(spread, [
+      [0, 0],
+      [top, bottom],
+      [left, right],
+      [0, 0],
+    ]);
     const flipped = scope.reshape(scope.run('Reverse', { x: filter }, { dims: [0, 1] }), [kh, kw, c * m, 1]);
-    const perOutputChannel = scope.run('DepthwiseConv2dNative', { x: padded, filter: flipped }, { strides: [1, 1], dilations: [info.dilationHeight, info.dilationWidth], pad: 'valid' });
+    const perOutputChannel = scope.run(
+      'DepthwiseConv2dNative',
+      { x: padded, filter: flipped },
+      { strides: [1, 1], dilations: [info.dilationHeight, info.dilationWidth], pad: 'valid' },
+    );
     return m === 1 ? perOutputChannel : scope.sum(scope.reshape(perOutputChannel, [b, h, w, c, m]), 4);
   });
 }

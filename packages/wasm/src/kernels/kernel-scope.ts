@@ -1,4 +1,11 @@
-import { getKernel, util, type DataType, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  getKernel,
+  util,
+  type DataType,
+  type NamedAttrMap,
+  type NamedTensorInfoMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { KdError } from '@kd/core';
 
@@ -22,7 +29,11 @@ export class WasmKernelScope {
   run(kernelName: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
     const config = getKernel(kernelName, 'wasm');
     if (config === undefined) {
-      throw new KdError('KD_KERNEL_MISSING', `The wasm backend has no "${kernelName}" kernel, which @kd/wasm builds its training kernels from. Use @tensorflow/tfjs-backend-wasm 4.22.0, the version @kd/wasm supports.`, { kernelName });
+      throw new KdError(
+        'KD_KERNEL_MISSING',
+        `The wasm backend has no "${kernelName}" kernel, which @kd/wasm builds its training kernels from. Use @tensorflow/tfjs-backend-wasm 4.22.0, the version @kd/wasm supports.`,
+        { kernelName },
+      );
     }
     const out = config.kernelFunc({ inputs, backend: this.backend, attrs });
     const outputs = Array.isArray(out) ? out : [out];
@@ -60,7 +71,11 @@ export class WasmKernelScope {
       const begin = amounts.map(([b]) => Math.max(0, -b));
       const size = amounts.map(([b, a], i) => (t.shape[i] as number) - Math.max(0, -b) - Math.max(0, -a));
       if (size.some((s) => s <= 0)) {
-        throw new KdError('KD_SHAPE_MISMATCH', `Cannot crop a tensor of shape [${x.shape.join(', ')}] by [${amounts.map((p) => `[${p.join(', ')}]`).join(', ')}]: nothing would be left.`, { shape: x.shape });
+        throw new KdError(
+          'KD_SHAPE_MISMATCH',
+          `Cannot crop a tensor of shape [${x.shape.join(', ')}] by [${amounts.map((p) => `[${p.join(', ')}]`).join(', ')}]: nothing would be left.`,
+          { shape: x.shape },
+        );
       }
       t = this.run('Slice', { x: t }, { begin, size });
     }
@@ -81,7 +96,21 @@ export class WasmKernelScope {
     if (strideHeight === 1 && strideWidth === 1) return x;
     const [b, h, w, c] = x.shape as [number, number, number, number];
     const gaps = this.reshape(x, [b, h, 1, w, 1, c]);
-    const padded = this.run('PadV2', { x: gaps }, { paddings: [[0, 0], [0, 0], [0, strideHeight - 1], [0, 0], [0, strideWidth - 1], [0, 0]], constantValue: 0 });
+    const padded = this.run(
+      'PadV2',
+      { x: gaps },
+      {
+        paddings: [
+          [0, 0],
+          [0, 0],
+          [0, strideHeight - 1],
+          [0, 0],
+          [0, strideWidth - 1],
+          [0, 0],
+        ],
+        constantValue: 0,
+      },
+    );
     return this.reshape(padded, [b, h * strideHeight, w * strideWidth, c]);
   }
 

@@ -39,12 +39,29 @@ export function maxPoolGradWasm(args: MaxPoolGradArgs): TensorInfo {
   const { inputs, backend, attrs } = args;
   assertFloat32(MaxPoolGrad, inputs);
   const { filterSize, strides, pad, dimRoundingMode } = attrs;
-  const info = backend_util.computePool2DInfo(inputs.input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
-  const { batchSize: b, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw } = info;
+  const info = backend_util.computePool2DInfo(
+    inputs.input.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  const {
+    batchSize: b,
+    inHeight: h,
+    inWidth: w,
+    inChannels: c,
+    outHeight: oh,
+    outWidth: ow,
+    filterHeight: kh,
+    filterWidth: kw,
+  } = info;
   const taps = kh * kw;
   const tiles = info.strideHeight === kh && info.strideWidth === kw;
   return withWasmScope(backend, (scope) => {
-    const perChannel = (t: TensorInfo, rows: number, cols: number) => scope.reshape(scope.transpose(t, [0, 3, 1, 2]), [b * c, rows, cols, 1]);
+    const perChannel = (t: TensorInfo, rows: number, cols: number) =>
+      scope.reshape(scope.transpose(t, [0, 3, 1, 2]), [b * c, rows, cols, 1]);
     const windowsPadding = exactWindowPadding(info);
     const images = scope.padOrCrop(perChannel(inputs.input, h, w), windowsPadding);
     const patches = tiles ? tile(scope, images, info) : windowsAlongChannels(scope, images, info);
@@ -54,13 +71,18 @@ export function maxPoolGradWasm(args: MaxPoolGradArgs): TensorInfo {
     const windowMax = scope.run('Max', { x: masked }, { reductionIndices: [3], keepDims: true });
     const belowMax = scope.run('Step', { x: scope.run('Sub', { a: windowMax, b: masked }) }, { alpha: 0 });
     // inside − belowMax is 1 for in-image maxima and 0 or −1 elsewhere; Relu keeps the 1s.
-    const candidates = scope.run('Relu', { x: scope.run('Sub', { a: scope.constant([1, oh, ow, taps], 'float32', inside), b: belowMax }) });
+    const candidates = scope.run('Relu', {
+      x: scope.run('Sub', { a: scope.constant([1, oh, ow, taps], 'float32', inside), b: belowMax }),
+    });
     // Likewise candidate − (candidates before it) is 1 only for the first one.
     const earlier = scope.run('Cumsum', { x: candidates }, { axis: 3, exclusive: true, reverse: false });
     const first = scope.run('Relu', { x: scope.run('Sub', { a: candidates, b: earlier }) });
     const routed = scope.multiply(first, perChannel(inputs.dy, oh, ow));
     const spreadBack = tiles ? untile(scope, routed, info) : overlapAdd(scope, routed, info);
-    const unpadded = scope.padOrCrop(spreadBack, windowsPadding.map(([before, after]) => [-before, -after] as const));
+    const unpadded = scope.padOrCrop(
+      spreadBack,
+      windowsPadding.map(([before, after]) => [-before, -after] as const),
+    );
     return scope.transpose(scope.reshape(unpadded, [b, c, h, w]), [0, 2, 3, 1]);
   });
 }
@@ -77,7 +99,11 @@ function tile(scope: WasmKernelScope, images: TensorInfo, info: backend_util.Con
 function windowsAlongChannels(scope: WasmKernelScope, images: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
   const taps = info.filterHeight * info.filterWidth;
   const oneHot = scope.constant([info.filterHeight, info.filterWidth, 1, taps], 'float32', oneHotTaps(taps));
-  return scope.run('Conv2D', { x: images, filter: oneHot }, { strides: [info.strideHeight, info.strideWidth], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
+  return scope.run(
+    'Conv2D',
+    { x: images, filter: oneHot },
+    { strides: [info.strideHeight, info.strideWidth], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] },
+  );
 }
 
 /** [n, oh, ow, kh·kw] → [n, oh·kh, ow·kw, 1]: tap (a, b) of window (i, j) lands on pixel (i·kh + a, j·kw + b). */
@@ -93,9 +119,18 @@ function overlapAdd(scope: WasmKernelScope, routed: TensorInfo, info: backend_ut
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const taps = kh * kw;
   // spread() leaves stride − 1 zero rows at the end; 'valid' needs kh − 1 of padding there.
-  const spread = scope.padOrCrop(scope.spread(routed, sh, sw), [[0, 0], [kh - 1, kh - sh], [kw - 1, kw - sw], [0, 0]]);
+  const spread = scope.padOrCrop(scope.spread(routed, sh, sw), [
+    [0, 0],
+    [kh - 1, kh - sh],
+    [kw - 1, kw - sw],
+    [0, 0],
+  ]);
   const flippedOneHot = scope.constant([kh, kw, taps, 1], 'float32', flippedOneHotTaps(taps));
-  return scope.run('Conv2D', { x: spread, filter: flippedOneHot }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
+  return scope.run(
+    'Conv2D',
+    { x: spread, filter: flippedOneHot },
+    { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] },
+  );
 }
 
 /** Largest finite float32. */
@@ -116,7 +151,16 @@ function flippedOneHotTaps(taps: number): Float32Array {
 
 /** 1 where window tap (a, b) of output (i, j) lies inside the unpadded image, else 0. */
 function insideImage(info: backend_util.Conv2DInfo): Float32Array {
-  const { outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inHeight: h, inWidth: w } = info;
+  const {
+    outHeight: oh,
+    outWidth: ow,
+    filterHeight: kh,
+    filterWidth: kw,
+    strideHeight: sh,
+    strideWidth: sw,
+    inHeight: h,
+    inWidth: w,
+  } = info;
   const { top, left } = info.padInfo;
   const mask = new Float32Array(oh * ow * kh * kw);
   let k = 0;

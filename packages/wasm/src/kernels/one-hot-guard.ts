@@ -15,7 +15,8 @@ interface OneHotArgs {
  */
 export function oneHotFloatSafeConfig(stock: KernelConfig): KernelConfig {
   const kernelFunc = (args: OneHotArgs): TensorInfo => {
-    const run = (attrs: OneHotAttrs) => stock.kernelFunc({ ...args, attrs } as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
+    const run = (attrs: OneHotAttrs) =>
+      stock.kernelFunc({ ...args, attrs } as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
     if (args.attrs.dtype === 'int32') return run(args.attrs);
     const asInt = run({ ...args.attrs, dtype: 'int32' });
     try {

@@ -1,4 +1,11 @@
-import { getKernel, MaxPoolGrad, OneHot, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import {
+  getKernel,
+  MaxPoolGrad,
+  OneHot,
+  registerKernel,
+  unregisterKernel,
+  type KernelConfig,
+} from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-backprop-input.js';
@@ -7,7 +14,12 @@ import { oneHotFloatSafeConfig } from './one-hot-guard.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 /** Kernels stock tfjs-backend-wasm 4.22.0 lacks and that training a student needs. */
-export const FILLED_KERNELS = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum'] as const;
+export const FILLED_KERNELS = [
+  'Conv2DBackpropFilter',
+  'DepthwiseConv2dNativeBackpropFilter',
+  'DepthwiseConv2dNativeBackpropInput',
+  'UnsortedSegmentSum',
+] as const;
 
 /** Kernels tfjs-backend-wasm has but that @kd/wasm checks and replaces where they are wrong. */
 export const GUARDED_KERNELS = ['MaxPoolGrad', 'OneHot'] as const;
@@ -52,7 +64,12 @@ function marked(config: KernelConfig): KernelConfig {
  */
 export function registerWasmTrainingKernels(): TrainingKernelReport {
   const report: TrainingKernelReport = { filled: [], kept: [], guarded: [] };
-  for (const config of [conv2DBackpropFilterConfig, depthwiseConv2dNativeBackpropFilterConfig, depthwiseConv2dNativeBackpropInputConfig, unsortedSegmentSumConfig]) {
+  for (const config of [
+    conv2DBackpropFilterConfig,
+    depthwiseConv2dNativeBackpropFilterConfig,
+    depthwiseConv2dNativeBackpropInputConfig,
+    unsortedSegmentSumConfig,
+  ]) {
     const existing = getKernel(config.kernelName, 'wasm');
     if (existing === undefined) registerKernel(marked(config));
     (existing === undefined || isOurs(existing) ? report.filled : report.kept).push(config.kernelName);

@@ -1,4 +1,11 @@
-import { UnsortedSegmentSum, util, type KernelConfig, type KernelFunc, type TensorInfo, type UnsortedSegmentSumAttrs } from '@tensorflow/tfjs-core';
+import {
+  UnsortedSegmentSum,
+  util,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+  type UnsortedSegmentSumAttrs,
+} from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { KdError } from '@kd/core';
 import { withWasmScope } from './kernel-scope.js';
@@ -25,18 +32,32 @@ export function unsortedSegmentSumWasm(args: UnsortedSegmentSumArgs): TensorInfo
   const { numSegments } = attrs;
   const idRank = segmentIds.shape.length;
   if (x.dtype !== 'float32' && x.dtype !== 'int32') {
-    throw new KdError('KD_INVALID_ARGUMENT', `UnsortedSegmentSum on wasm sums float32 or int32 tensors, but x is ${x.dtype}. Cast it first.`, { dtype: x.dtype });
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      `UnsortedSegmentSum on wasm sums float32 or int32 tensors, but x is ${x.dtype}. Cast it first.`,
+      { dtype: x.dtype },
+    );
   }
   if (!util.arraysEqual(segmentIds.shape, x.shape.slice(0, idRank))) {
-    throw new KdError('KD_SHAPE_MISMATCH', `UnsortedSegmentSum: segmentIds of shape [${segmentIds.shape.join(', ')}] must be a prefix of x's shape [${x.shape.join(', ')}].`, { x: x.shape, segmentIds: segmentIds.shape });
+    throw new KdError(
+      'KD_SHAPE_MISMATCH',
+      `UnsortedSegmentSum: segmentIds of shape [${segmentIds.shape.join(', ')}] must be a prefix of x's shape [${x.shape.join(', ')}].`,
+      { x: x.shape, segmentIds: segmentIds.shape },
+    );
   }
   const n = util.sizeFromShape(segmentIds.shape);
   const rest = x.shape.slice(idRank);
   return withWasmScope(backend, (scope) => {
-    const ids = scope.reshape(segmentIds.dtype === 'int32' ? segmentIds : scope.run('Cast', { x: segmentIds }, { dtype: 'int32' }), [n]);
+    const ids = scope.reshape(
+      segmentIds.dtype === 'int32' ? segmentIds : scope.run('Cast', { x: segmentIds }, { dtype: 'int32' }),
+      [n],
+    );
     const zero = scope.constant([], 'int32', new Int32Array([0]));
     const limit = scope.constant([], 'int32', new Int32Array([numSegments]));
-    const inRange = scope.run('LogicalAnd', { a: scope.run('GreaterEqual', { a: ids, b: zero }), b: scope.run('Less', { a: ids, b: limit }) });
+    const inRange = scope.run('LogicalAnd', {
+      a: scope.run('GreaterEqual', { a: ids, b: zero }),
+      b: scope.run('Less', { a: ids, b: limit }),
+    });
     const overflowRow = scope.run('Fill', {}, { shape: [n], value: numSegments, dtype: 'int32' });
     const safeIds = scope.run('Select', { condition: inRange, t: ids, e: overflowRow });
     const indices = scope.reshape(safeIds, [n, 1]);

@@ -1,7 +1,11 @@
 import { KdError } from '@kd/core';
 
 /** The three binaries tfjs-backend-wasm chooses from (plain, SIMD, SIMD + threads). */
-export const WASM_BINARY_NAMES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'] as const;
+export const WASM_BINARY_NAMES = [
+  'tfjs-backend-wasm.wasm',
+  'tfjs-backend-wasm-simd.wasm',
+  'tfjs-backend-wasm-threaded-simd.wasm',
+] as const;
 
 /** One of {@link WASM_BINARY_NAMES}. */
 export type WasmBinaryName = (typeof WASM_BINARY_NAMES)[number];
@@ -20,12 +24,20 @@ export type WasmPaths = string | Record<WasmBinaryName, string>;
 export function normalizeWasmPaths(paths: WasmPaths): WasmPaths {
   if (typeof paths === 'string') {
     if (paths.trim() === '') {
-      throw new KdError('KD_INVALID_ARGUMENT', 'wasmPaths is an empty string. Pass the folder URL the .wasm files are served from (e.g. "/assets/tfjs-wasm/") or leave it out in Node.', {});
+      throw new KdError(
+        'KD_INVALID_ARGUMENT',
+        'wasmPaths is an empty string. Pass the folder URL the .wasm files are served from (e.g. "/assets/tfjs-wasm/") or leave it out in Node.',
+        {},
+      );
     }
     return paths.endsWith('/') ? paths : `${paths}/`;
   }
   if (typeof paths !== 'object' || paths === null) {
-    throw new KdError('KD_INVALID_ARGUMENT', `wasmPaths must be a folder URL or a map from binary name to URL, got ${typeof paths}.`, {});
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      `wasmPaths must be a folder URL or a map from binary name to URL, got ${typeof paths}.`,
+      {},
+    );
   }
   const missing = WASM_BINARY_NAMES.filter((name) => typeof paths[name] !== 'string' || paths[name].trim() === '');
   const unknown = Object.keys(paths).filter((k) => !(WASM_BINARY_NAMES as readonly string[]).includes(k));

@@ -32,7 +32,12 @@ export function configureWasmBackend(config: WasmStartConfig): void {
   try {
     if (config.wasmPaths !== undefined) setWasmPaths(config.wasmPaths, config.usePlatformFetch);
   } catch (cause) {
-    throw new KdError('KD_BACKEND_UNAVAILABLE', `tfjs-backend-wasm refused the wasm paths: ${cause instanceof Error ? cause.message : String(cause)}. It takes paths only before its first start attempt; reload the page (or restart the process) and pass wasmPaths to the first runtime.`, { wasmPaths: config.wasmPaths }, { cause });
+    throw new KdError(
+      'KD_BACKEND_UNAVAILABLE',
+      `tfjs-backend-wasm refused the wasm paths: ${cause instanceof Error ? cause.message : String(cause)}. It takes paths only before its first start attempt; reload the page (or restart the process) and pass wasmPaths to the first runtime.`,
+      { wasmPaths: config.wasmPaths },
+      { cause },
+    );
   }
   if (!config.simd) tf.env().set('WASM_HAS_SIMD_SUPPORT', false);
   if (!config.threaded) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);

@@ -7,7 +7,9 @@ export function runtimePlatform(): 'node' | 'browser' {
 
 /** Whether the page may use SharedArrayBuffer threads (COOP + COEP headers); false in Node. */
 export function isCrossOriginIsolated(): boolean {
-  return runtimePlatform() === 'browser' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  return (
+    runtimePlatform() === 'browser' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true
+  );
 }
 
 /**

@@ -47,10 +47,18 @@ export function resolveStartConfig(options: WasmRuntimeOptions): WasmStartConfig
     throw new KdError('KD_INVALID_ARGUMENT', `simd must be true or false, got ${String(simd)}.`, { simd });
   }
   if (typeof usePlatformFetch !== 'boolean') {
-    throw new KdError('KD_INVALID_ARGUMENT', `usePlatformFetch must be true or false, got ${String(usePlatformFetch)}.`, { usePlatformFetch });
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      `usePlatformFetch must be true or false, got ${String(usePlatformFetch)}.`,
+      { usePlatformFetch },
+    );
   }
   if (typeof threads !== 'boolean' && !(Number.isInteger(threads) && threads >= 1)) {
-    throw new KdError('KD_INVALID_ARGUMENT', `threads must be true, false or a whole number >= 1, got ${String(threads)}.`, { threads });
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      `threads must be true, false or a whole number >= 1, got ${String(threads)}.`,
+      { threads },
+    );
   }
   const threaded = threads === true || (typeof threads === 'number' && threads > 1);
   return {
@@ -64,5 +72,11 @@ export function resolveStartConfig(options: WasmRuntimeOptions): WasmStartConfig
 
 /** Whether a config asks for anything beyond tfjs's defaults (which only apply before start). */
 export function isCustomStartConfig(config: WasmStartConfig): boolean {
-  return config.wasmPaths !== undefined || config.usePlatformFetch || !config.simd || !config.threaded || config.threadCount !== undefined;
+  return (
+    config.wasmPaths !== undefined ||
+    config.usePlatformFetch ||
+    !config.simd ||
+    !config.threaded ||
+    config.threadCount !== undefined
+  );
 }

@@ -17,10 +17,15 @@ export function wasmDataIds(): number {
 }
 
 /** Runs `kernelName` on the active backend with tensors built from plain arrays; returns plain arrays. */
-export function runKernel(kernelName: string, inputs: Record<string, { values: ArrayLike<number>; shape: number[]; dtype?: 'float32' | 'int32' }>, attrs: Record<string, unknown>): { values: Float64Array; shape: number[]; dtype: string } {
+export function runKernel(
+  kernelName: string,
+  inputs: Record<string, { values: ArrayLike<number>; shape: number[]; dtype?: 'float32' | 'int32' }>,
+  attrs: Record<string, unknown>,
+): { values: Float64Array; shape: number[]; dtype: string } {
   const out = tf.tidy(() => {
     const ins: tf.NamedTensorMap = {};
-    for (const [k, v] of Object.entries(inputs)) ins[k] = tf.tensor(Array.from(v.values), v.shape, v.dtype ?? 'float32');
+    for (const [k, v] of Object.entries(inputs))
+      ins[k] = tf.tensor(Array.from(v.values), v.shape, v.dtype ?? 'float32');
     return tf.engine().runKernel(kernelName, ins, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
   });
   return readAndDispose(out);

@@ -26,12 +26,17 @@ export interface Reference {
  * 2e-6 of it is a generous bound for the sizes tested (k ≤ a few hundred), and tight enough that a
  * wrong index or a dropped term (an error of a whole term) fails.
  */
-export function expectMatchesReference(got: { values: ArrayLike<number>; shape: number[] }, ref: Reference, label = ''): void {
+export function expectMatchesReference(
+  got: { values: ArrayLike<number>; shape: number[] },
+  ref: Reference,
+  label = '',
+): void {
   expect(got.shape, `${label} shape`).toEqual(ref.shape);
   let worst = 0;
   let at = -1;
   for (let i = 0; i < ref.values.length; i++) {
-    const excess = Math.abs((got.values[i] as number) - (ref.values[i] as number)) - (2e-6 * (ref.magnitude[i] as number) + 1e-7);
+    const excess =
+      Math.abs((got.values[i] as number) - (ref.values[i] as number)) - (2e-6 * (ref.magnitude[i] as number) + 1e-7);
     if (excess > worst) {
       worst = excess;
       at = i;

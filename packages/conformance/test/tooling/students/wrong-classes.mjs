@@ -4,5 +4,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 export const classes = 4;
 
 export function createStudent(seed) {
-  return tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [3], units: 3, kernelInitializer: tfl.initializers.glorotUniform({ seed }) })] });
+  return tfl.sequential({
+    layers: [
+      tfl.layers.dense({ inputShape: [3], units: 3, kernelInitializer: tfl.initializers.glorotUniform({ seed }) }),
+    ],
+  });
 }
