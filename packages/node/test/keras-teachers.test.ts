@@ -87,7 +87,8 @@ describe('Keras teachers converted by the tensorflowjs converter', () => {
   const teachers: Record<'layers' | 'graph', () => Promise<Teacher>> = {
     // A layers model says it ends in a sigmoid; a graph model does not, so it is told.
     layers: async () => teacher(await tfl.loadLayersModel(modelUrl('layers'))),
-    graph: async () => teacher(await loadGraphModel(modelUrl('graph')), { output: 'probabilities', name: 'keras graph' }),
+    graph: async () =>
+      teacher(await loadGraphModel(modelUrl('graph')), { output: 'probabilities', name: 'keras graph' }),
   };
 
   for (const format of ['layers', 'graph'] as const) {
