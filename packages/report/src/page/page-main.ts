@@ -297,7 +297,8 @@ export function pageMain(input: ReportInput, Chart: ChartConstructor): void {
       },
     });
     const quality = m.models.flatMap((x) => [x.test.accuracy, x.test.auc]).filter(isNumber);
-    const floor = Math.max(0, Math.floor((Math.min(...quality) - 0.05) * 20) / 20);
+    // Start the axis a little below the worst model, so differences of a point or two are visible.
+    const floor = quality.length ? Math.max(0, Math.floor((Math.min(...quality) - 0.05) * 20) / 20) : 0;
     draw('chart-quality', {
       type: 'bar',
       data: {
@@ -331,7 +332,11 @@ export function pageMain(input: ReportInput, Chart: ChartConstructor): void {
   }
 
   const historyByModel = new Map<string, HistoryRow[]>();
-  for (const r of history) historyByModel.set(r.model, [...(historyByModel.get(r.model) ?? []), r]);
+  for (const r of history) {
+    const rows = historyByModel.get(r.model);
+    if (rows) rows.push(r);
+    else historyByModel.set(r.model, [r]);
+  }
   const seedCount = new Set(history.map((r) => r.seed)).size;
   const seedNote = seedCount > 1 ? ` (mean over ${seedCount} seeds)` : '';
 
