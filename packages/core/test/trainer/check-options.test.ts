@@ -8,9 +8,11 @@ import {
   evaluateTeacher,
   isKdError,
   layersStudent,
+  streamingData,
   teacher,
   type DistillOptions,
   type KdRuntime,
+  type TrainingData,
 } from '../../src/index.js';
 import { MAX_EPOCHS } from '../../src/values/index.js';
 import { denseStudent, toyBinary } from '../helpers/fixtures.js';
@@ -39,7 +41,7 @@ beforeAll(async () => {
 });
 afterAll(() => tf.dispose([data.x, data.y]));
 
-async function failure(options: Partial<DistillOptions>): Promise<{ error: unknown; batches: number }> {
+async function failure(options: Partial<DistillOptions<TrainingData>>): Promise<{ error: unknown; batches: number }> {
   let batches = 0;
   const model = denseStudent(4, 0, 1, 2);
   const error = await distill({
@@ -84,6 +86,24 @@ describe('training options are checked at the entry point', () => {
     expectCode(error, 'KD_SHAPE_MISMATCH', 'validation.x');
     expect(batches).toBe(0);
     tf.dispose([narrow, labels]);
+  });
+
+  it('refuses validation rows of another width next to a stream, before its pass', async () => {
+    let passes = 0;
+    const stream = streamingData(
+      function* () {
+        passes++;
+        yield { x: Float32Array.from(data.xs.flat()), y: data.ys };
+      },
+      { featureShape: [4] },
+    );
+    const wide = tf.zeros([10, 5]);
+    const labels = tf.zeros([10]);
+    const { error, batches } = await failure({ data: stream, validation: { x: wide, y: labels } });
+    expectCode(error, 'KD_SHAPE_MISMATCH', '[4]');
+    expect(batches).toBe(0);
+    expect(passes).toBe(0);
+    tf.dispose([wide, labels]);
   });
 
   it('refuses a student ending in a one-unit softmax, as the softmax loss does', async () => {
