@@ -18,6 +18,7 @@ import { consoleProgress } from './progress.js';
 import { streamSource } from './stream-source.js';
 import { checkFeatureShape, isStreamingData } from './streaming-data.js';
 import { checkTeacherUnits, type BatchSource } from './train-batch.js';
+import { checkTrainOptions } from './check-options.js';
 import { stepLoss, trainStep, type StepSetup } from './train-step.js';
 import type {
   DistillCallbacks,
@@ -88,28 +89,7 @@ async function runTraining(
   teacherSource: DistillOptions['teacher'] | undefined,
 ): Promise<DistillResult> {
   // Cheap argument checks first, before the runtime starts or any data is read.
-  const epochs = options.epochs ?? 10;
-  if (!(Number.isInteger(epochs) && epochs >= 1))
-    throw new KdError('KD_INVALID_ARGUMENT', `epochs must be an integer ≥ 1; got ${epochs}.`);
-  if (isStreamingData(options.data)) checkStreamOptions(options);
-  const batchSize = options.batchSize ?? 32;
-  if (!(Number.isInteger(batchSize) && batchSize >= 1))
-    throw new KdError('KD_INVALID_ARGUMENT', `batchSize must be an integer ≥ 1; got ${batchSize}.`);
-  if (options.optimizer && options.learningRate !== undefined) {
-    throw new KdError(
-      'KD_INVALID_ARGUMENT',
-      'Pass either optimizer or learningRate, not both: learningRate configures the default Adam optimizer.',
-    );
-  }
-  const learningRate = options.learningRate ?? 1e-3;
-  if (!(learningRate > 0 && Number.isFinite(learningRate)))
-    throw new KdError('KD_INVALID_ARGUMENT', `learningRate must be a positive number; got ${learningRate}.`);
-  if (!options.runtime || typeof options.runtime.init !== 'function') {
-    throw new KdError(
-      'KD_INVALID_ARGUMENT',
-      "Pass a runtime, e.g. runtime: cpuRuntime() from '@kd/core/cpu' or nodeRuntime() from '@kd/node'.",
-    );
-  }
+  const { epochs, batchSize, learningRate } = checkTrainOptions(options);
   const runtimeInfo = await options.runtime.init();
   assertActiveBackend(runtimeInfo);
 
@@ -336,29 +316,6 @@ async function inMemorySource(
     ...(options.shuffle !== undefined ? { shuffle: options.shuffle } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
   });
-}
-
-/** Rejects options that have no meaning for a stream, rather than ignoring them. */
-function checkStreamOptions(options: TrainOptions<TrainingData>): void {
-  if (options.batchSize !== undefined) {
-    throw new KdError(
-      'KD_INVALID_ARGUMENT',
-      `batchSize (${options.batchSize}) does not apply to a stream: each batch the stream yields is one step. Choose the batch size in the source (e.g. csvBatches(path, { batchSize })) and leave batchSize out.`,
-      { batchSize: options.batchSize },
-    );
-  }
-  if (options.shuffle === true) {
-    throw new KdError(
-      'KD_INVALID_ARGUMENT',
-      'shuffle: true cannot reorder a stream: kd trains on its batches in the order they come. Shuffle in the source (e.g. shuffle shard order or rows within a buffer) and leave shuffle out.',
-    );
-  }
-  if (options.validation && 'split' in options.validation) {
-    throw new KdError(
-      'KD_INVALID_ARGUMENT',
-      'validation: { split } needs in-memory training data; with a stream, pass held-out data as validation: { x, y }.',
-    );
-  }
 }
 
 function batchCountChanged(epoch: number, expected: number, got: string): KdError {
