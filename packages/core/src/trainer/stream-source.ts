@@ -3,6 +3,7 @@ import { KdError } from '../errors/kd-error.js';
 import type { KdRuntime } from '../runtime/types.js';
 import type { Teacher } from '../teachers/teacher.js';
 import { cachedTeacherOutputs, computeTeacherOutputs, teacherOutputsKey } from '../teachers/teacher-outputs.js';
+import { throwIfAborted } from './abort.js';
 import { checkLabeledShapes, labeledTargets, prepareLabeled } from './prepare-data.js';
 import { streamBatchTensors, type StreamBatch, type StreamingData } from './streaming-data.js';
 import { batchTensors, checkTeacherUnits, type BatchSource, type TrainBatch } from './train-batch.js';
@@ -17,6 +18,8 @@ export interface StreamSourceOptions {
   units: number;
   teacher?: Teacher;
   teacherBatchSize: number;
+  /** Checked before each batch of the pass before training: the pass stops when it fires. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -46,6 +49,7 @@ export async function streamSource(options: StreamSourceOptions): Promise<BatchS
       const t = streamBatchTensors(raw, featureShape, what);
       const owned = [...t.owned];
       try {
+        throwIfAborted(options.signal);
         const prepared = await prepareLabeled(t, units, what, { fingerprint: teacher !== undefined });
         owned.push(...prepared.owned);
         const out = teacher ? await compute(t.x, prepared.fingerprint) : undefined;
@@ -85,11 +89,16 @@ export async function streamSource(options: StreamSourceOptions): Promise<BatchS
     batchSize: largest,
     ...(teacher ? { teacherKind: teacher.output } : {}),
     probeBatch: probe,
-    async *epoch() {
+    async *epoch(skipBatches = 0) {
       let index = 0;
       for await (const raw of startPass(data)) {
         const what = `data batch ${index++}`;
         const t = streamBatchTensors(raw, featureShape, what);
+        if (index <= skipBatches) {
+          // Trained on before the checkpoint this run resumed from: read past it.
+          tf.dispose(t.owned);
+          continue;
+        }
         const owned = [...t.owned];
         try {
           checkLabeledShapes(t, units, what);
