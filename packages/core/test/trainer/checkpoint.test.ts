@@ -118,6 +118,21 @@ describe('checkpoints and resume', () => {
     resumed.student.dispose();
   });
 
+  it('resuming a run that already finished trains nothing and returns its history and best weights', async () => {
+    const store = memoryCheckpointStore();
+    const done = await distill(options(store, { epochs: 2 }));
+    let steps = 0;
+    const again = await distill(
+      options(store, { epochs: 2, resume: true, callbacks: { onBatchEnd: () => void steps++ } }),
+    );
+    expect(steps).toBe(0);
+    expect(again.history).toEqual(done.history);
+    expect(again.bestEpoch).toBe(done.bestEpoch);
+    expect(weightsOf(again)).toEqual(weightsOf(done));
+    done.student.dispose();
+    again.student.dispose();
+  });
+
   it('starts afresh with resume: true when the store holds no checkpoint', async () => {
     const r = await distill(options(memoryCheckpointStore(), { resume: true, epochs: 1 }));
     expect(r.history).toHaveLength(1);
