@@ -10,7 +10,7 @@ import type { EpochLog } from './types.js';
 
 /**
  * Trains one epoch (from `progress.batch` when resuming mid-epoch) and returns its log, or
- * undefined when the run's signal fired at a batch boundary. Reads from the device only at the
+ * undefined when the run's signal fired at a batch boundary (after saving a checkpoint there). Reads from the device only at the
  * epoch end and at checkpoints; fails there if the loss stopped being finite.
  */
 export async function runEpoch(
@@ -23,7 +23,11 @@ export async function runEpoch(
   delete progress.totals;
   let read;
   try {
-    if (!(await trainBatches(run, progress, totals, checkpointer))) return undefined;
+    if (!(await trainBatches(run, progress, totals, checkpointer))) {
+      // An abort keeps the work done so far: resume continues from this very step.
+      if (checkpointer) await saveWithinEpoch(run, progress, totals, checkpointer);
+      return undefined;
+    }
     read = await totals.read();
   } finally {
     totals.dispose();

@@ -132,6 +132,7 @@ export interface TrainOptions<D extends TrainingData = LabeledData> {
    * Aborting never throws: `distill` resolves with `aborted: true` and the epochs finished in
    * `history`. It is checked before each step, between the batches of the pass over a stream, and
    * between the stages of preparation; an abort before the first step leaves the student untouched.
+   * With `checkpoint`, an abort during training saves a checkpoint at the step it stopped.
    */
   signal?: AbortSignal;
   /**

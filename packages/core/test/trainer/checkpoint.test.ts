@@ -90,6 +90,28 @@ describe('checkpoints and resume', () => {
     whole.student.dispose();
   });
 
+  it('an aborted run saves a checkpoint at the step it stopped, and resuming it ends like an uninterrupted run', async () => {
+    const whole = await distill(options(memoryCheckpointStore()));
+    const store = memoryCheckpointStore();
+    const controller = new AbortController();
+    const aborted = await distill(
+      options(store, {
+        signal: controller.signal,
+        callbacks: { onBatchEnd: (log) => void (log.step === 10 && controller.abort()) },
+      }),
+    );
+    expect(aborted.aborted).toBe(true);
+    aborted.student.dispose();
+    let resumedAt: number | undefined;
+    const resumed = await distill(
+      options(store, { resume: true, callbacks: { onTrainBegin: (log) => void (resumedAt = log.resumedAtStep) } }),
+    );
+    expect(resumedAt).toBe(11);
+    expect(weightsOf(resumed)).toEqual(weightsOf(whole));
+    whole.student.dispose();
+    resumed.student.dispose();
+  });
+
   it('resumes a stream mid-epoch by reading past the batches already trained on', async () => {
     const stream = () =>
       streamingData(
