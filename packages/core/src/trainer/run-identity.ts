@@ -26,7 +26,7 @@ export async function runIdentity(run: Run, train: PreparedData | undefined): Pr
     rows: source.rows,
     stepsPerEpoch: run.stepsPerEpoch,
     batchSize: source.batchSize,
-    validationRows: run.val?.rows ?? 0,
+    validation: run.val ? `${run.val.rows}:${new ContentHash().update(run.val.labels).digest()}` : null,
     epochs: run.epochs,
     alphas: hash(run.alphas),
     temperatures: hash(run.temperatures),
