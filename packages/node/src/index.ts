@@ -8,3 +8,4 @@ export {
 export { defaultCacheRoot } from './cache/cache-dir.js';
 export * from './provision/provision.js';
 export * from './datasets/index.js';
+export { fileCheckpointStore } from './checkpoint/file-checkpoint-store.js';
