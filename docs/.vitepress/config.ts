@@ -9,6 +9,8 @@ export default defineConfig({
   cleanUrls: false,
   lastUpdated: false,
   markdown: { config: (md) => md.use(repoLinks) },
+  // The local search index covers the API reference too (~750 kB, loaded only when searching).
+  vite: { build: { chunkSizeWarningLimit: 1024 } },
   themeConfig: {
     nav: [
       { text: 'Guide', link: '/getting-started' },
