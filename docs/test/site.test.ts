@@ -31,6 +31,24 @@ describe('navigation', () => {
   });
 });
 
+describe('examples', () => {
+  // The doc-block runners live in the packages' tests (packages/*/test), each naming the pages it reads.
+  const runnerSources = filesUnder(join(docsDir, '..', 'packages'), '.ts', (path) =>
+    /(^|\/)(node_modules|dist|src)(\/|$)/.test(path),
+  ).map((file) => readFileSync(join(docsDir, '..', 'packages', file), 'utf8'));
+
+  it('every page with ```ts examples is read by a doc-block runner', () => {
+    const withExamples = guidePages.filter((page) => /^```ts\s*$/m.test(readFileSync(join(docsDir, page), 'utf8')));
+    expect(withExamples.length).toBeGreaterThan(5);
+    const named = (page: string) =>
+      runnerSources.some((source) => new RegExp(`['/]${page.replace(/\./g, '\\.')}['\`]`).test(source));
+    expect(
+      withExamples.filter((page) => !named(page)),
+      'add these pages to a runner in packages/*/test/docs/',
+    ).toEqual([]);
+  });
+});
+
 describe('links in the built pages', () => {
   const pages = () => filesUnder(distDir, '.html');
 
