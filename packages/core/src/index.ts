@@ -12,4 +12,5 @@ export * from './teachers/index.js';
 export * from './students/index.js';
 export * from './trainer/index.js';
 export * from './search/index.js';
+export * from './io/index.js';
 export { mulberry32, permutation } from './util/random.js';
