@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { KdError, parseModelJson, weightBytes, type ModelStore } from '@kd/core';
 import { isTempName, siblingTempPath, syncDir, writeFileSynced } from './atomic-write.js';
 import { withFolderLock } from './folder-lock.js';
-import { recoverLegacyLeftovers } from './legacy-leftovers.js';
+import { hasLegacyOrphan, recoverLegacyLeftovers } from './legacy-leftovers.js';
 import { inspectFolder, isKdWeightsName, MODEL_JSON, type FolderState } from './model-folder.js';
 
 /** Options for {@link FileModelStore}. */
@@ -206,6 +206,7 @@ export class FileModelStore implements ModelStore {
           { cause },
         );
       }
+      if (await this.restoreOrphan(dir, key)) return this.readModelJson(dir, key);
       const known = await this.list().catch(() => []);
       throw new KdError(
         'KD_MODEL_NOT_FOUND',
@@ -214,6 +215,19 @@ export class FileModelStore implements ModelStore {
         { cause },
       );
     }
+  }
+
+  /** Puts back a previous model the earlier save orphaned next to an absent key; true if it did. */
+  private async restoreOrphan(dir: string, key: string): Promise<boolean> {
+    if (!(await hasLegacyOrphan(dir))) return false;
+    const state = await inspectFolder(dir, key).catch(() => undefined);
+    if (!state || state.kind === 'model') return false;
+    await mkdir(dir, { recursive: true });
+    const restored = await withFolderLock(dir, this.lockTimeoutMs, async () =>
+      recoverLegacyLeftovers(dir, false, leftoversOf(await inspectFolder(dir, key))),
+    );
+    if (!restored) await rmdir(dir).catch(() => undefined);
+    return restored;
   }
 
   /** Refuses a key that reaches outside the root through a symbolic link on the way. */

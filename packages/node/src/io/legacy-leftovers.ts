@@ -5,6 +5,25 @@ import { basename, dirname, join } from 'node:path';
 // `.name.old-…` (the previous model, orphaned when a crash fell between the renames).
 const LEGACY_FILES = new Set(['model.json', 'weights.bin']);
 
+/** Whether an orphaned previous model (`.name.old-…` holding a model.json) sits next to `dir`. */
+export async function hasLegacyOrphan(dir: string): Promise<boolean> {
+  const pattern = legacyPattern(dir);
+  const entries = await readdir(dirname(dir)).catch(() => [] as string[]);
+  for (const name of entries) {
+    if (
+      pattern.test(name) &&
+      name.includes('.old-') &&
+      (await readdir(join(dirname(dir), name)).catch(() => [] as string[])).includes('model.json')
+    )
+      return true;
+  }
+  return false;
+}
+
+function legacyPattern(dir: string): RegExp {
+  return new RegExp(`^\\.${escapeRegExp(basename(dir))}\\.(tmp|old)-\\d+-[0-9a-f]{12}$`);
+}
+
 /**
  * Tidies the hidden folders the earlier save left next to `dir`. When the key itself holds no model
  * and an orphaned previous model is there, that model is put back first, so it is not lost; folders
@@ -16,7 +35,7 @@ export async function recoverLegacyLeftovers(
   leftovers: string[],
 ): Promise<boolean> {
   const parent = dirname(dir);
-  const pattern = new RegExp(`^\\.${escapeRegExp(basename(dir))}\\.(tmp|old)-\\d+-[0-9a-f]{12}$`);
+  const pattern = legacyPattern(dir);
   let entries;
   try {
     entries = (await readdir(parent, { withFileTypes: true })).filter((e) => e.isDirectory() && pattern.test(e.name));
