@@ -71,6 +71,10 @@ describe('FileModelStore keeps what it was not given', () => {
       expect.objectContaining({ code: 'KD_INVALID_ARGUMENT' }),
     );
     expect(await codeOf(store.remove(store.root))).toBe('KD_INVALID_ARGUMENT');
+    for (const key of ['', '   ', 'a\u0000b', '.', 'student/..'])
+      expect(() => store.saveHandler(key), JSON.stringify(key)).toThrow(
+        expect.objectContaining({ code: 'KD_INVALID_ARGUMENT' }),
+      );
     expect(await store.list()).toEqual(['student']);
   });
 

@@ -52,10 +52,14 @@ export class FileModelStore implements ModelStore {
 
   /** The folder a key names. */
   pathOf(key: string): string {
-    if (typeof key !== 'string' || key.trim() === '')
-      throw new KdError('KD_INVALID_ARGUMENT', `A model key must be a non-empty string, got ${JSON.stringify(key)}.`, {
-        key,
-      });
+    if (typeof key !== 'string' || key.trim() === '' || key.includes('\u0000'))
+      throw new KdError(
+        'KD_INVALID_ARGUMENT',
+        `A model key must be a non-empty string without NUL characters, got ${JSON.stringify(key)?.slice(0, 80)}.`,
+        {
+          key,
+        },
+      );
     const explicit = key.startsWith('file://') || isAbsolute(key);
     let path: string;
     try {
