@@ -1,4 +1,4 @@
-import { link, readFile, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KdError } from '@kd/core';
 import { siblingTempPath } from './atomic-write.js';
@@ -41,19 +41,44 @@ async function acquire(dir: string, timeoutMs: number): Promise<() => Promise<vo
   for (;;) {
     // The pid goes in before the lock appears (link is atomic), so no one sees a lock without an owner.
     const claim = siblingTempPath(path);
+    // A remove running meanwhile may have deleted the folder.
+    await mkdir(dir, { recursive: true });
     await writeFile(claim, String(process.pid));
     try {
       await link(claim, path);
       return () => unlink(path).catch(() => undefined);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      // The holder's clean-up removed our claim file before the link: just try again.
+      if (code === 'ENOENT') continue;
+      // A file system without hard links: exclusive create, with a moment where the lock is empty.
+      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') {
+        const lock = await open(path, 'wx').catch((e: NodeJS.ErrnoException) => {
+          if (e.code === 'EEXIST') return undefined;
+          throw e;
+        });
+        if (lock) {
+          await lock.writeFile(String(process.pid));
+          await lock.close();
+          return () => unlink(path).catch(() => undefined);
+        }
+      } else if (code !== 'EEXIST') throw error;
     } finally {
       await unlink(claim).catch(() => undefined);
     }
-    const owner = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
+    const held = await readLock(path);
+    if (!held) continue; // released meanwhile
+    // An empty lock is one being created without hard links: its owner is alive.
+    if (Number.isNaN(held.pid) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      continue;
+    }
+    const owner = held.pid;
     if (!isAlive(owner)) {
-      // The owner died holding it (or had not written its pid yet and died): take it over.
-      await unlink(path).catch(() => undefined);
+      // The owner died holding it: take it over, unless another process did so first (then the
+      // file at the path is a new one, with another inode).
+      const now = await stat(path).catch(() => undefined);
+      if (now && now.ino === held.ino) await unlink(path).catch(() => undefined);
       continue;
     }
     if (Date.now() >= deadline) {
@@ -64,6 +89,21 @@ async function acquire(dir: string, timeoutMs: number): Promise<() => Promise<vo
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function readLock(path: string): Promise<{ pid: number; ino: number } | undefined> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const [text, info] = await Promise.all([handle.readFile('utf8'), handle.stat()]);
+    return { pid: Number.parseInt(text, 10), ino: info.ino };
+  } finally {
+    await handle.close();
   }
 }
 
