@@ -214,6 +214,19 @@ image('class-without-images', { 'cat/note.txt': 'no images' }, 'KD_DATA_INVALID'
 image('garbage-png', { 'cat/a.png': 'this is not a PNG' }, 'KD_DATA_INVALID', 'text named .png');
 image('truncated-png', { 'cat/a.png': png(4, 4).subarray(0, 40) }, 'KD_DATA_INVALID', 'a PNG cut inside its data');
 image('huge-png', { 'cat/a.png': png(8000, 8000).subarray(0, 33) }, 'KD_INPUT_TOO_LARGE', 'an 8000×8000 header');
+const jpegHeader = Buffer.from([
+  0xff, 0xd8, 0xff, 0xe0, 0x00, 0x04, 0x00, 0x00, 0xff, 0xc0, 0x00, 0x11, 0x08, 0x23, 0x28, 0x23, 0x28, 0x03, 0x01,
+  0x22, 0x00,
+]);
+image('huge-jpeg', { 'cat/a.jpg': jpegHeader }, 'KD_INPUT_TOO_LARGE', 'a 9000×9000 JPEG frame header');
+const gifHeader = Buffer.from('GIF89a\u00ff\u00ff\u00ff\u00ff\u0000\u0000\u0000', 'latin1');
+image('huge-gif', { 'cat/a.gif': gifHeader }, 'KD_INPUT_TOO_LARGE', 'a 65535×65535 GIF screen');
+const bmpHeader = Buffer.alloc(54);
+bmpHeader.write('BM', 0, 'latin1');
+bmpHeader.writeInt32LE(40, 14);
+bmpHeader.writeInt32LE(6000, 18);
+bmpHeader.writeInt32LE(-6000, 22);
+image('huge-bmp', { 'cat/a.bmp': bmpHeader }, 'KD_INPUT_TOO_LARGE', 'a 6000×6000 top-down BMP header');
 image('missing-class', { 'cat/a.png': png(4, 4) }, 'KD_DATA_INVALID', 'classes names a folder that is not there', {
   classes: ['cat', 'dog'],
 });
