@@ -12,6 +12,7 @@ export * from './teachers/index.js';
 export * from './students/index.js';
 export * from './trainer/index.js';
 export * from './search/index.js';
+export * from './io/index.js';
 export { mulberry32, permutation } from './util/random.js';
 export { MAX_EPOCHS, MAX_TOTAL_STEPS, PROBABILITY_ROW_SUM_TOLERANCE } from './values/index.js';
 export type { EvaluateOptions } from './trainer/evaluate.js';

@@ -1,5 +1,5 @@
 export { nodeRuntime, type NodeRuntimeOptions } from './runtime/node-runtime.js';
-export { FileModelStore } from './io/file-model-store.js';
+export { FileModelStore, type FileModelStoreOptions } from './io/file-model-store.js';
 export {
   FileTeacherCache,
   type FileTeacherCacheOptions,
