@@ -26,8 +26,11 @@ describe('wasmRuntime', () => {
     const runtime = wasmRuntime();
     const info = await runtime.init();
     expect(tf.getBackend()).toBe('wasm');
-    expect(info).toMatchObject({ backend: 'wasm', floatPrecision: 32, simd: true, threads: 1 });
-    expect(info.extra).toEqual({
+    expect(info).toEqual({
+      backend: 'wasm',
+      floatPrecision: 32,
+      simd: true,
+      threads: 1,
       platform: 'node',
       crossOriginIsolated: false,
       binary: 'tfjs-backend-wasm-simd.wasm',
@@ -52,12 +55,22 @@ describe('wasmRuntime', () => {
     expect((err as KdError).message).toContain('already started');
   });
 
-  it('yields to the event loop between steps', async () => {
-    const order: string[] = [];
-    const tick = wasmRuntime().nextTick!().then(() => order.push('tick'));
-    await Promise.resolve().then(() => order.push('microtask'));
-    await tick;
-    expect(order).toEqual(['microtask', 'tick']);
+  it('yields to the event loop once ~10 ms of work have passed since its last yield', async () => {
+    const runtime = wasmRuntime();
+    const busy = (ms: number) => {
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+    };
+    let immediates = 0;
+    const count = () => void setImmediate(() => (immediates += 1));
+    busy(15);
+    count();
+    await runtime.nextTick(); // 15 ms of work: a trip through the event loop
+    expect(immediates).toBe(1);
+    count();
+    await runtime.nextTick(); // right after a yield: no trip
+    expect(immediates).toBe(1);
+    await new Promise((r) => setImmediate(r));
   });
 });
 
@@ -65,6 +78,9 @@ describe('wasmRuntime options are checked when the runtime is created', () => {
   it.each([
     [{ threads: 0 }, 'threads'],
     [{ threads: 2.5 }, 'threads'],
+    [{ threads: 'abc' as unknown as number }, 'threads'],
+    [{ cache: {} as never }, 'cache'],
+    [{ modelDir: './m' } as never, 'modelDir'],
     [{ simd: 'yes' as unknown as boolean }, 'simd'],
     [{ usePlatformFetch: 1 as unknown as boolean }, 'usePlatformFetch'],
     [{ wasmPaths: '' }, 'wasmPaths'],

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { KdError } from '../errors/kd-error.js';
-import type { KdRuntime } from '../runtime/types.js';
+import { isKdError, KdError } from '../errors/kd-error.js';
+import { cachedOutputsProblem } from '../runtime/cached-outputs-check.js';
+import type { CachedTeacherOutputs, KdRuntime } from '../runtime/types.js';
 import { ContentHash } from '../util/hash.js';
 import type { OutputKind, Teacher } from './teacher.js';
 
@@ -51,15 +52,34 @@ export async function teacherOutputsKey(
   return `${teacherKey ?? (await t.cacheKey())}|${dataKey ?? (await fingerprintData(x))}`;
 }
 
-/** The outputs stored under `key` in `runtime.cache`, if they fit the teacher and `rows`; else undefined. */
+/**
+ * The outputs stored under `key` in `runtime.cache`, if they fit the teacher and `rows`; else
+ * undefined. A hit is checked like a fresh teacher output (well-formed, finite, probabilities in
+ * [0, 1]); an entry that fails is deleted and reported as a miss, so the caller recomputes it:
+ * the cache holds derived data and never stops a run.
+ */
 export async function cachedTeacherOutputs(
   runtime: KdRuntime,
   t: Teacher,
   key: string,
   rows: number,
 ): Promise<TeacherOutputs | undefined> {
-  const cached = await runtime.cache.get(key);
-  if (!cached || cached.kind !== t.output || cached.shape[0] !== rows) return undefined;
+  let cached: CachedTeacherOutputs | undefined;
+  try {
+    cached = await runtime.cache.get(key);
+  } catch (e) {
+    // Caches written before the miss rule (or outside kd) may still throw for a corrupt entry.
+    if (!isKdError(e, 'KD_CACHE_CORRUPT')) throw e;
+    await runtime.cache.delete(key);
+    return undefined;
+  }
+  if (!cached) return undefined;
+  if (cachedOutputsProblem(cached) !== undefined || cached.shape.length !== 2 || outputProblem(cached.values, t)) {
+    await runtime.cache.delete(key);
+    return undefined;
+  }
+  // Another teacher kind or row count under the same key: a miss, and the recomputed outputs replace it.
+  if (cached.kind !== t.output || cached.shape[0] !== rows) return undefined;
   return {
     values: tf.tensor2d(cached.values, cached.shape as [number, number]),
     kind: cached.kind,
@@ -90,7 +110,7 @@ export async function computeTeacherOutputs(
   if (cached) return cached;
   const values = await t.predictDataset(x, {
     batchSize: options.batchSize ?? 256,
-    ...(runtime.nextTick ? { nextTick: () => runtime.nextTick!() } : {}),
+    nextTick: () => runtime.nextTick(),
   });
   const data = (await values.data()) as Float32Array;
   try {
@@ -104,20 +124,28 @@ export async function computeTeacherOutputs(
 }
 
 function checkOutputs(data: ArrayLike<number>, t: Teacher): void {
+  const problem = outputProblem(data, t);
+  if (!problem) return;
+  const { index, value } = problem;
+  if (!Number.isFinite(value))
+    throw new KdError(
+      'KD_NON_FINITE',
+      `Teacher "${t.name}" produced a non-finite output (${value}) at flat index ${index}. Check the teacher and its input scaling.`,
+      { index },
+    );
+  throw new KdError(
+    'KD_PROBABILITY_RANGE',
+    `Teacher "${t.name}" is declared to output probabilities but produced ${value} at flat index ${index}. If it outputs logits, declare { output: 'logits' }.`,
+    { index, value },
+  );
+}
+
+/** The first value training cannot use (non-finite, or a probability outside [0, 1]), if any. */
+function outputProblem(data: ArrayLike<number>, t: Teacher): { index: number; value: number } | undefined {
+  const probabilities = t.output === 'probabilities';
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
-    if (!Number.isFinite(v))
-      throw new KdError(
-        'KD_NON_FINITE',
-        `Teacher "${t.name}" produced a non-finite output (${v}) at flat index ${i}. Check the teacher and its input scaling.`,
-        { index: i },
-      );
-    if (t.output === 'probabilities' && (v < 0 || v > 1)) {
-      throw new KdError(
-        'KD_PROBABILITY_RANGE',
-        `Teacher "${t.name}" is declared to output probabilities but produced ${v} at flat index ${i}. If it outputs logits, declare { output: 'logits' }.`,
-        { index: i, value: v },
-      );
-    }
+    if (!Number.isFinite(v) || (probabilities && (v < 0 || v > 1))) return { index: i, value: v };
   }
+  return undefined;
 }
