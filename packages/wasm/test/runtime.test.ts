@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { isKdError, type KdError } from '@kd/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FILLED_KERNELS, WASM_BINARY_NAMES, wasmRuntime } from '../src/index.js';
 import { normalizeWasmPaths } from '../src/paths/wasm-paths.js';
 
@@ -56,21 +56,27 @@ describe('wasmRuntime', () => {
   });
 
   it('yields to the event loop once ~10 ms of work have passed since its last yield', async () => {
-    const runtime = wasmRuntime();
-    const busy = (ms: number) => {
-      const end = performance.now() + ms;
-      while (performance.now() < end);
-    };
-    let immediates = 0;
-    const count = () => void setImmediate(() => (immediates += 1));
-    busy(15);
-    count();
-    await runtime.nextTick(); // 15 ms of work: a trip through the event loop
-    expect(immediates).toBe(1);
-    count();
-    await runtime.nextTick(); // right after a yield: no trip
-    expect(immediates).toBe(1);
-    await new Promise((r) => setImmediate(r));
+    // A clock the test moves, so the machine's load cannot add time between two calls.
+    let clock = 0;
+    const now = vi.spyOn(performance, 'now').mockImplementation(() => clock);
+    try {
+      const runtime = wasmRuntime();
+      let immediates = 0;
+      const count = () => void setImmediate(() => (immediates += 1));
+      clock += 15;
+      count();
+      await runtime.nextTick(); // 15 ms of work: a trip through the event loop
+      expect(immediates).toBe(1);
+      clock += 5;
+      count();
+      await runtime.nextTick(); // 5 ms after that trip: none
+      expect(immediates).toBe(1);
+      clock += 5;
+      await runtime.nextTick(); // 10 ms: a trip again
+      expect(immediates).toBe(2);
+    } finally {
+      now.mockRestore();
+    }
   });
 });
 
