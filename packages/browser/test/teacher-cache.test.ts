@@ -97,6 +97,31 @@ describe('IndexedDbTeacherCache', () => {
     });
   }
 
+  it('acts as an empty cache, reporting once, when IndexedDB refuses the database', async () => {
+    // A newer database of the same name: opening it at the cache's version fails with VersionError.
+    const name = 'kd-test-newer-database';
+    await new Promise<void>((resolve, reject) => {
+      const open = indexedDB.open(name, 5);
+      open.onsuccess = () => {
+        open.result.close();
+        resolve();
+      };
+      open.onerror = () => reject(open.error);
+    });
+    const reports: unknown[] = [];
+    const cache = new IndexedDbTeacherCache({ databaseName: name, onUnavailable: (e) => reports.push(e) });
+    try {
+      await expect(cache.set('k', { values, shape: [3, 2], kind: 'logits' })).resolves.toBeUndefined();
+      expect(await cache.get('k')).toBeUndefined();
+      await cache.set('k', { values, shape: [3, 2], kind: 'logits' });
+      expect(reports).toHaveLength(1);
+      expect((reports[0] as DOMException).name).toBe('VersionError');
+    } finally {
+      await cache.close();
+      indexedDB.deleteDatabase(name);
+    }
+  });
+
   it('lets a new runtime object reuse teacher outputs computed before (no second teacher run)', async () => {
     let calls = 0;
     const t = teacher(

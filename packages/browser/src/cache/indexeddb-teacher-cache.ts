@@ -1,5 +1,6 @@
 import {
   assertStorableOutputs,
+  isKdError,
   cachedOutputsProblem,
   memoPromise,
   type CachedTeacherOutputs,
@@ -12,6 +13,12 @@ import { committed, openDatabase, request } from './idb.js';
 export interface IndexedDbTeacherCacheOptions {
   /** IndexedDB database name (default `kd-teacher-outputs`); one per origin is enough. */
   databaseName?: string;
+  /**
+   * Called once when IndexedDB cannot serve as a cache (not available, blocked, over quota, a
+   * newer database of the same name); the cache then acts as empty and training goes on.
+   * Default: one `console.warn`.
+   */
+  onUnavailable?: (error: unknown) => void;
 }
 
 /** The record layout; `version` changes when it does. */
@@ -30,7 +37,8 @@ const STORE = 'outputs';
  * A {@link TeacherCache} in IndexedDB, so a page reload (or a worker) reuses teacher outputs
  * instead of running the teacher again. Each entry keeps the float32 values, shape, kind and a
  * CRC-32 over all of them; an entry that fails the check is deleted and read as a miss, so core
- * recomputes the outputs.
+ * recomputes the outputs. Where IndexedDB cannot be used (not available, blocked, over quota), the
+ * cache acts as empty and says so once through `onUnavailable`, instead of stopping training.
  *
  * @example
  * ```ts
@@ -41,16 +49,31 @@ const STORE = 'outputs';
  */
 export class IndexedDbTeacherCache implements TeacherCache {
   readonly databaseName: string;
+  private readonly onUnavailable: (error: unknown) => void;
+  private warned = false;
   // A failed open (blocked, private mode) is retried on the next call.
   private readonly db = memoPromise(() => openDatabase(this.databaseName, STORE));
 
   constructor(options: IndexedDbTeacherCacheOptions = {}) {
     this.databaseName = options.databaseName ?? 'kd-teacher-outputs';
+    this.onUnavailable =
+      options.onUnavailable ??
+      ((error) =>
+        console.warn(
+          `kd: the IndexedDB teacher cache "${this.databaseName}" is unusable (${error instanceof Error ? error.message : String(error)}); training goes on without caching teacher outputs.`,
+        ));
   }
 
+  /** The entry of `key`; `undefined` when there is none, when it was corrupt (then deleted) or IndexedDB is unusable. */
   async get(key: string): Promise<CachedTeacherOutputs | undefined> {
-    const db = await this.open();
-    const raw: unknown = await request(db.transaction(STORE, 'readonly').objectStore(STORE).get(key));
+    let raw: unknown;
+    try {
+      const db = await this.open();
+      raw = await request(db.transaction(STORE, 'readonly').objectStore(STORE).get(key));
+    } catch (error) {
+      if (this.unusable(error)) return undefined;
+      throw error;
+    }
     if (raw === undefined) return undefined;
     if (checkEntry(raw, key) !== undefined) {
       // Derived data: a damaged record is recomputed, never handed to training nor kept to fail again.
@@ -73,10 +96,14 @@ export class IndexedDbTeacherCache implements TeacherCache {
       values,
       checksum: checksumOf(key, outputs.kind, shape, values),
     };
-    const db = await this.open();
-    const tx = db.transaction(STORE, 'readwrite');
-    tx.objectStore(STORE).put(entry, key);
-    await committed(tx);
+    try {
+      const db = await this.open();
+      const tx = db.transaction(STORE, 'readwrite');
+      tx.objectStore(STORE).put(entry, key);
+      await committed(tx);
+    } catch (error) {
+      if (!this.unusable(error)) throw error;
+    }
   }
 
   async delete(key: string): Promise<void> {
@@ -110,6 +137,16 @@ export class IndexedDbTeacherCache implements TeacherCache {
 
   private open(): Promise<IDBDatabase> {
     return this.db();
+  }
+
+  /** Whether `error` means IndexedDB cannot hold this cache (rather than a bug); reports it the first time. */
+  private unusable(error: unknown): boolean {
+    const storage = error instanceof DOMException || isKdError(error, 'KD_INVALID_ARGUMENT');
+    if (storage && !this.warned) {
+      this.warned = true;
+      this.onUnavailable(error);
+    }
+    return storage;
   }
 }
 
