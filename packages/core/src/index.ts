@@ -5,6 +5,22 @@ export * from './runtime/types.js';
 export * from './runtime/backend-runtime.js';
 export * from './runtime/memory-model-store.js';
 export * from './runtime/memory-teacher-cache.js';
+export {
+  yieldToEventLoop,
+  timeSlicedYield,
+  noYield,
+  DEFAULT_YIELD_BUDGET_MS,
+  type TimeSlicedYieldOptions,
+} from './runtime/event-loop-yield.js';
+export {
+  validateRuntimeOptions,
+  optionRules,
+  RUNTIME_OPTION_RULES,
+  type RuntimeOptions,
+  type OptionRule,
+} from './runtime/runtime-options.js';
+export { cachedOutputsProblem, assertStorableOutputs } from './runtime/cached-outputs-check.js';
+export { memoPromise, type MemoPromise } from './util/memo-promise.js';
 export * from './losses/index.js';
 export * from './schedules/index.js';
 export * from './metrics/index.js';

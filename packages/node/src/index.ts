@@ -1,4 +1,4 @@
-export { nodeRuntime, type NodeRuntimeOptions } from './runtime/node-runtime.js';
+export { nodeRuntime, type NodeRuntimeOptions, type NodeRuntimeInfo } from './runtime/node-runtime.js';
 export { FileModelStore, type FileModelStoreOptions } from './io/file-model-store.js';
 export {
   FileTeacherCache,
