@@ -1,0 +1,20 @@
+import { main } from './commands/program.js';
+
+// Ctrl-C stops training at the next batch (the run keeps what it wrote); a second one exits at once.
+const controller = new AbortController();
+process.on('SIGINT', () => {
+  if (controller.signal.aborted) process.exit(130);
+  process.stderr.write('\nkd: stopping at the next batch (Ctrl-C again to quit now)\n');
+  controller.abort();
+});
+
+const code = await main(process.argv.slice(2), {
+  io: {
+    out: (text) => process.stdout.write(text + '\n'),
+    err: (text) => process.stderr.write(text + '\n'),
+    isTty: Boolean(process.stderr.isTTY),
+  },
+  cwd: process.cwd(),
+  signal: controller.signal,
+});
+process.exitCode = code;
