@@ -1,4 +1,9 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { main } from './commands/program.js';
+
+// tfjs's cpu kernels (also loaded under wasm) print a "use tfjs-node" banner on first use; the
+// command chooses its runtime with --runtime and prints only what it was asked for.
+tf.env().set('PROD', true);
 
 // Ctrl-C stops training at the next batch (the run keeps what it wrote); a second one exits at once.
 const controller = new AbortController();

@@ -3,8 +3,8 @@ interface LayerLike {
   getClassName(): string;
   getConfig(): Record<string, unknown>;
   outputShape: unknown;
-  // Layer.inputShape throws for layers with several inbound nodes; read through a guard.
-  readonly inputShape?: unknown;
+  // Layer.input throws for layers with several inbound nodes; read through a guard.
+  readonly input?: unknown;
 }
 
 const FREE = new Set([
@@ -60,7 +60,8 @@ function layerFlops(layer: LayerLike): number | null {
   const outElements = count(out);
   let input: number[];
   try {
-    input = shapeOf(layer.inputShape);
+    const symbolic = layer.input as { shape?: unknown } | Array<{ shape?: unknown }>;
+    input = shapeOf(Array.isArray(symbolic) ? symbolic[0]?.shape : symbolic.shape);
   } catch {
     return null;
   }
