@@ -266,4 +266,33 @@ describe('kd train-teacher → distill → evaluate → inspect → export', () 
     expect(result.chosen.alpha).toBe(best.alpha);
     expect(result.validationRows).toBeGreaterThan(90);
   });
+
+  it('distill --search-alpha chooses α on validation and records the search; --no-scratch reports no gain', async () => {
+    const run = await kd(
+      [
+        'distill',
+        ...base,
+        '--teacher',
+        'teachers',
+        '--student',
+        'logistic',
+        '--search-alpha',
+        '0,1',
+        '--no-scratch',
+        '--runtime',
+        'wasm',
+        '--out',
+        'run-search',
+      ],
+      { cwd: dir },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, 'run-search', 'metrics.json'), 'utf8')) as RunMetrics;
+    expect(m.search!.rows.map((r) => r.alpha)).toEqual([0, 1]);
+    const best = m.search!.rows.reduce((a, b) => (b.mean < a.mean ? b : a));
+    expect(m.search!.chosen.alpha).toBe(best.alpha);
+    expect(m.settings).toMatchObject({ alpha: best.alpha, alphaSource: 'search' });
+    expect(m.models.map((e) => e.role)).toEqual(['teacher', 'teacher', 'ensemble', 'distilled']);
+    expect(m.gapClosed).toEqual({ accuracy: null, logLoss: null });
+  });
 });
