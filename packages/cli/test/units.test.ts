@@ -68,3 +68,23 @@ describe('teacherInputMap', () => {
     expect(teacherInputMap(pre(null), pre(null))).toBeNull();
   });
 });
+
+describe('flopsPerSample', () => {
+  it('counts cnn-tiny on 28×28×1 images as a hand count of its layers gives', async () => {
+    const tf = await import('@tensorflow/tfjs-core');
+    await import('@tensorflow/tfjs-backend-cpu');
+    await tf.setBackend('cpu');
+    const { buildModel } = await import('../src/models/model-spec.js');
+    const { flopsPerSample } = await import('../src/models/model-flops.js');
+    const model = await buildModel('cnn-tiny', { inputShape: [28, 28, 1], units: 1, seed: 0, name: 'cnn' });
+    const conv1 = 26 * 26 * 8; // valid 3×3 conv outputs
+    const pool1 = 13 * 13 * 8;
+    const conv2 = 11 * 11 * 16;
+    const pool2 = 5 * 5 * 16;
+    const expected =
+      2 * 9 * 1 * conv1 + conv1 + conv1 + 4 * pool1 + (2 * 9 * 8 * conv2 + conv2 + conv2) + 4 * pool2 + (2 * pool2 + 1);
+    expect(flopsPerSample(model.layers as never)).toBe(expected);
+    expect(expected).toBe(398625);
+    model.dispose();
+  });
+});
