@@ -235,6 +235,28 @@ describe('kd train-teacher → distill → evaluate → inspect → export', () 
     expect(existsSync(join(dir, 'web', 'preprocessing.json'))).toBe(true);
   });
 
+  it('export --quantize float16 halves the bytes and reloads within half-precision rounding', async () => {
+    const run = await kd(
+      ['export', '--model', 'run/student', '--out', 'web16', '--quantize', 'float16', '--runtime', 'cpu'],
+      { cwd: dir },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(statSync(join(dir, 'web16', 'weights.bin')).size).toBe(196 / 2);
+    const original = await loadLayersFolder(join(dir, 'run', 'student'));
+    const reloaded = await loadLayersFolder(join(dir, 'web16'));
+    original.getWeights().forEach((w, i) => {
+      const a = w.dataSync();
+      const b = reloaded.getWeights()[i]!.dataSync();
+      // float16 keeps 11 significant bits: relative error at most 2^-11 (these weights are normal numbers).
+      for (let j = 0; j < a.length; j++)
+        expect(Math.abs(a[j]! - b[j]!)).toBeLessThanOrEqual(Math.abs(a[j]!) * 2 ** -11 + 1e-7);
+    });
+    original.dispose();
+    reloaded.dispose();
+    const m = JSON.parse(readFileSync(join(dir, 'run', 'metrics.json'), 'utf8')) as RunMetrics;
+    expect(m.quantization).toMatchObject({ dtype: 'float16', bytesBefore: 196, bytesAfter: 98 });
+  });
+
   it('search-alpha prints the table and the chosen α, from validation data only', async () => {
     const run = await kd(
       [
