@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { distill, fingerprintData, teacher, type KdRuntime } from '@kd/core';
+import { distill, teacher, type KdRuntime } from '@kd/core';
+import { fingerprintData } from '@kd/core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvStream, FileTeacherCache, jsonLinesStream, nodeRuntime } from '../src/index.js';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { mulberry32 as seeded } from '@kd/core';
+import { mulberry32 as seeded } from '@kd/core/internal';
 
 /** A small seeded generator (kd's mulberry32), so test data is the same bits on every backend. */
 export { seeded };

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { KdError } from '../errors/kd-error.js';
 import type { KdRuntime } from '../runtime/types.js';
 import { ContentHash } from '../util/hash.js';
-import type { OutputKind, Teacher } from './teacher.js';
+import type { OutputKind } from '../outputs/output-kind.js';
+import type { Teacher } from './teacher.js';
 
 /** A teacher's outputs for a whole data set, computed once and reused. */
 export interface TeacherOutputs {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { computeMetrics, type MetricName } from '../metrics/index.js';
 import type { Student } from '../students/student.js';
 import type { KdRuntime } from '../runtime/types.js';
-import { toSpace } from '../teachers/ensemble.js';
+import { toSpace } from '../outputs/to-space.js';
 import { predictInBatches, teacher as asTeacher, type Teacher, type TeacherSource } from '../teachers/teacher.js';
 import { computeTeacherOutputs } from '../teachers/teacher-outputs.js';
 
