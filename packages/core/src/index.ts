@@ -135,11 +135,16 @@ export {
   distill,
   evaluateStudent,
   evaluateTeacher,
+  memoryCheckpointStore,
   streamingData,
   trainFromScratch,
 } from './trainer/index.js';
 export type {
   BatchLog,
+  Checkpoint,
+  CheckpointOptions,
+  CheckpointStore,
+  CheckpointTensor,
   DistillCallbacks,
   DistillOptions,
   DistillResult,
@@ -154,7 +159,14 @@ export type {
   TrainingData,
   ValidationOption,
 } from './trainer/index.js';
+export type { EvaluateOptions } from './trainer/evaluate.js';
 
 /* alpha search */
 export { searchAlpha } from './search/index.js';
-export type { SearchAlphaOptions, SearchAlphaResult, SearchRow, SearchRun } from './search/index.js';
+export type { SearchAlphaOptions, SearchAlphaResult, SearchFailure, SearchRow, SearchRun } from './search/index.js';
+
+/* limits and tolerances every entry point applies */
+export { MAX_EPOCHS, MAX_TOTAL_STEPS, PROBABILITY_ROW_SUM_TOLERANCE } from './values/index.js';
+
+/* saved models: reading model.json and its weight paths safely (shared by the node and browser stores) */
+export { checkModelJson, checkWeightPath, checkWeightPaths, parseModelJson, weightBytes } from './io/index.js';

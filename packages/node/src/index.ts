@@ -3,14 +3,15 @@
 /* the runtime */
 export { nodeRuntime, type NodeRuntimeOptions } from './runtime/node-runtime.js';
 
-/* storage: models and teacher outputs on disk */
-export { FileModelStore } from './io/file-model-store.js';
+/* storage: models, teacher outputs and checkpoints on disk */
+export { FileModelStore, type FileModelStoreOptions } from './io/file-model-store.js';
 export {
   FileTeacherCache,
   type FileTeacherCacheOptions,
   type TeacherCachePrecision,
 } from './cache/file-teacher-cache.js';
 export { defaultCacheRoot } from './cache/cache-dir.js';
+export { fileCheckpointStore } from './checkpoint/file-checkpoint-store.js';
 
 /* provisioning tfjs-node's native addon (also `npx kd-node provision`) */
 export {
@@ -26,10 +27,15 @@ export {
   type TfjsNodeCheck,
 } from './provision/provision.js';
 
-/* datasets: files read into tensors, or streamed batch by batch */
+/* datasets: files read into tensors, or streamed batch by batch, with bounded memory */
 export {
   csvBatches,
   csvStream,
+  DEFAULT_IDX_MAX_BYTES,
+  DEFAULT_MAX_FIELD_LENGTH,
+  DEFAULT_MAX_LINE_LENGTH,
+  DEFAULT_MAX_PIXELS,
+  DEFAULT_MAX_RECORD_LENGTH,
   jsonLinesBatches,
   jsonLinesStream,
   readCsv,
@@ -39,6 +45,7 @@ export {
   readJsonLines,
   type CsvOptions,
   type IdxDatasetOptions,
+  type IdxOptions,
   type IdxValues,
   type ImageFolderOptions,
   type JsonLinesOptions,

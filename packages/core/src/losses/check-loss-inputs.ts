@@ -25,10 +25,10 @@ export interface CheckLossInputsArgs {
  * Checks the values of loss inputs, reading them asynchronously (`await tensor.data()`), so that
  * a data set can be validated once before training instead of at every step:
  * - labels: 0/1 for the binary losses (`KD_LABEL_RANGE`); integers in [0, K) or one-hot rows for
- *   the softmax loss (`KD_LABEL_RANGE`);
- * - probabilities in [0, 1], and softmax probability rows summing to 1 ± 1e-3
+ *   the softmax loss (`KD_LABEL_RANGE`; soft label rows are refused: pass soft targets as the teacher);
+ * - probabilities in [0, 1], and softmax probability rows summing to 1 ± 1e-2
  *   (`KD_PROBABILITY_RANGE`);
- * - every value finite (`KD_NON_FINITE`); sample weights ≥ 0 (`KD_INVALID_ARGUMENT`).
+ * - every value finite (`KD_NON_FINITE`); sample weights ≥ 0 (`KD_DATA_INVALID`).
  *
  * Shapes of the given tensors are checked first, as the loss would (`KD_SHAPE_MISMATCH`,
  * `KD_SINGLE_UNIT_SOFTMAX`). The losses run the same checks synchronously with

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { KdError } from '../errors/kd-error.js';
+import { assertAlpha, assertTemperature, describe } from '../values/ranges.js';
 import { DISTILLATION_LOSS_NAMES, type DistillationLossName } from './loss-names.js';
 import type { LossReduction, OutputKind } from './types.js';
 
@@ -45,26 +46,6 @@ export function assertOptionalTensor(value: unknown, argument: string): asserts 
   if (value !== undefined) assertTensor(value, argument);
 }
 
-export function assertAlpha(alpha: unknown): asserts alpha is number {
-  if (typeof alpha !== 'number' || Number.isNaN(alpha) || alpha < 0 || alpha > 1) {
-    throw new KdError(
-      'KD_ALPHA_RANGE',
-      `alpha must be a number in [0, 1], got ${describe(alpha)}. alpha weighs the ground-truth part: 1 ignores the teacher, 0 ignores the labels.`,
-      { alpha },
-    );
-  }
-}
-
-export function assertTemperature(temperature: unknown): asserts temperature is number {
-  if (typeof temperature !== 'number' || !Number.isFinite(temperature) || temperature <= 0) {
-    throw new KdError(
-      'KD_TEMPERATURE_RANGE',
-      `temperature must be a finite number > 0, got ${describe(temperature)}. Use 1 for no softening; values of 2 to 5 are common.`,
-      { temperature },
-    );
-  }
-}
-
 export function assertOutputKind(kind: unknown, argument: string): asserts kind is OutputKind {
   if (!OUTPUT_KINDS.includes(kind as OutputKind)) {
     throw new KdError(
@@ -93,13 +74,6 @@ export function assertLossName(loss: unknown): asserts loss is DistillationLossN
       },
     );
   }
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null)
-    return String(value);
-  return Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`;
 }
 
 /** The arguments every distillation loss takes. */

@@ -16,6 +16,16 @@ import { checkBinaryInputs, weightAt } from './check-inputs.js';
  */
 export function aucRoc(yTrue: ArrayLike<number>, p: ArrayLike<number>, weights?: ArrayLike<number>): number {
   const n = checkBinaryInputs('aucRoc', yTrue, p, weights);
+  return aucRocUnchecked(n, yTrue, p, weights);
+}
+
+/** {@link aucRoc} on inputs already checked. */
+export function aucRocUnchecked(
+  n: number,
+  yTrue: ArrayLike<number>,
+  p: ArrayLike<number>,
+  weights: ArrayLike<number> | undefined,
+): number {
   return aucOfScores(
     n,
     (i) => yTrue[i] === 1,

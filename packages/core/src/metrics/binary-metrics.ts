@@ -18,6 +18,17 @@ export function accuracy(
 ): number {
   const n = checkBinaryInputs('accuracy', yTrue, p, weights);
   checkOption('accuracy', 'threshold', threshold, 0, 1);
+  return accuracyUnchecked(n, yTrue, p, threshold, weights);
+}
+
+/** {@link accuracy} on inputs already checked (see metrics/unchecked.ts). */
+export function accuracyUnchecked(
+  n: number,
+  yTrue: ArrayLike<number>,
+  p: ArrayLike<number>,
+  threshold: number,
+  weights: ArrayLike<number> | undefined,
+): number {
   return weightedMean(n, weights, (i) => ((p[i]! > threshold ? 1 : 0) === yTrue[i] ? 1 : 0));
 }
 
@@ -38,6 +49,17 @@ export function logLoss(
 ): number {
   const n = checkBinaryInputs('logLoss', yTrue, p, weights);
   checkOption('logLoss', 'eps', eps, 0, 0.5);
+  return logLossUnchecked(n, yTrue, p, eps, weights);
+}
+
+/** {@link logLoss} on inputs already checked. */
+export function logLossUnchecked(
+  n: number,
+  yTrue: ArrayLike<number>,
+  p: ArrayLike<number>,
+  eps: number,
+  weights: ArrayLike<number> | undefined,
+): number {
   return weightedMean(n, weights, (i) => {
     const q = Math.min(Math.max(p[i]!, eps), 1 - eps);
     return -(yTrue[i] === 1 ? Math.log(q) : Math.log(1 - q));
@@ -55,5 +77,15 @@ export function logLoss(
  */
 export function brierScore(yTrue: ArrayLike<number>, p: ArrayLike<number>, weights?: ArrayLike<number>): number {
   const n = checkBinaryInputs('brierScore', yTrue, p, weights);
+  return brierScoreUnchecked(n, yTrue, p, weights);
+}
+
+/** {@link brierScore} on inputs already checked. */
+export function brierScoreUnchecked(
+  n: number,
+  yTrue: ArrayLike<number>,
+  p: ArrayLike<number>,
+  weights: ArrayLike<number> | undefined,
+): number {
   return weightedMean(n, weights, (i) => (p[i]! - yTrue[i]!) ** 2);
 }

@@ -61,6 +61,17 @@ export function expectedCalibrationError(
   const { bins = 10, weights } = options;
   const n = checkBinaryInputs('expectedCalibrationError', yTrue, p, weights);
   checkOption('expectedCalibrationError', 'bins', bins, 1, Number.MAX_SAFE_INTEGER, true);
+  return expectedCalibrationErrorUnchecked(n, yTrue, p, bins, weights);
+}
+
+/** {@link expectedCalibrationError} on inputs already checked. */
+export function expectedCalibrationErrorUnchecked(
+  n: number,
+  yTrue: ArrayLike<number>,
+  p: ArrayLike<number>,
+  bins: number,
+  weights: ArrayLike<number> | undefined,
+): number {
   return binnedCalibrationError(
     n,
     (i) => p[i]!,

@@ -1,4 +1,13 @@
 import { KdError } from '../errors/kd-error.js';
+import {
+  findBinaryLabelProblem,
+  findClassIndexProblem,
+  findNonFinite,
+  findProbabilityProblem,
+  findProbabilityRowProblem,
+  findSampleWeightProblem,
+  findZeroWeightTotal,
+} from '../values/index.js';
 
 /** Throws KD_DATA_INVALID for no rows, KD_SHAPE_MISMATCH when `other` has a different length. */
 function checkRows(
@@ -31,26 +40,11 @@ function checkRows(
   return n;
 }
 
-function checkProbability(where: string, name: string, values: ArrayLike<number>, i: number): void {
-  const v = values[i]!;
-  if (!Number.isFinite(v)) {
-    throw new KdError(
-      'KD_NON_FINITE',
-      `${where}: \`${name}\`[${i}] is ${v}. Probabilities must be finite; check the model for divergence.`,
-      {
-        index: i,
-        value: v,
-      },
-    );
-  }
-  if (v < 0 || v > 1) {
-    throw new KdError(
-      'KD_PROBABILITY_RANGE',
-      `${where}: \`${name}\`[${i}] is ${v}, outside [0, 1]. Pass probabilities (after sigmoid/softmax), not logits.`,
-      { index: i, value: v },
-    );
-  }
+function fail(problem: KdError | undefined): void {
+  if (problem !== undefined) throw problem;
 }
+
+const PROBABILITY_HINT = 'check the model for divergence or pass its sigmoid/softmax output.';
 
 /** Checks sample weights: one per example, finite, ≥ 0, not all 0. */
 export function checkWeights(where: string, n: number, weights: ArrayLike<number> | undefined): void {
@@ -65,24 +59,9 @@ export function checkWeights(where: string, n: number, weights: ArrayLike<number
       },
     );
   }
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const w = weights[i]!;
-    if (!Number.isFinite(w) || w < 0) {
-      throw new KdError(
-        'KD_DATA_INVALID',
-        `${where}: \`weights\`[${i}] is ${w}; sample weights must be finite and ≥ 0.`,
-        { index: i, value: w },
-      );
-    }
-    total += w;
-  }
-  if (total === 0) {
-    throw new KdError(
-      'KD_DATA_INVALID',
-      `${where}: all sample weights are 0, so there is nothing to average. Give some examples a positive weight.`,
-    );
-  }
+  const source = { where, name: '`weights`', argument: 'weights' };
+  fail(findSampleWeightProblem(weights, source));
+  fail(findZeroWeightTotal(weights, source));
 }
 
 /** Checks binary inputs (labels 0/1, probabilities in [0, 1], optional weights); returns N. */
@@ -93,26 +72,15 @@ export function checkBinaryInputs(
   weights?: ArrayLike<number>,
 ): number {
   const n = checkRows(where, yTrue, 'p', p, 1);
-  for (let i = 0; i < n; i++) {
-    const y = yTrue[i];
-    if (y !== 0 && y !== 1) {
-      throw new KdError(
-        'KD_LABEL_RANGE',
-        `${where}: binary labels must be 0 or 1; yTrue[${i}] is ${y}. Map your classes to 0/1 first.`,
-        {
-          index: i,
-          value: y,
-        },
-      );
-    }
-    checkProbability(where, 'p', p, i);
-  }
+  const labels = { where, name: 'yTrue' };
+  fail(findNonFinite(yTrue, labels));
+  fail(findBinaryLabelProblem(yTrue, labels));
+  const probs = { where, name: '`p`', argument: 'p' };
+  fail(findNonFinite(p, probs, `Probabilities must be finite: ${PROBABILITY_HINT}`));
+  fail(findProbabilityProblem(p, probs));
   checkWeights(where, n, weights);
   return n;
 }
-
-/** How far a row of probabilities may sum from 1 (float32 softmax, reduced-precision backends). */
-const ROW_SUM_TOLERANCE = 1e-2;
 
 /** Checks multi-class inputs (integer labels in [0, K), rows of probabilities summing to 1); returns N. */
 export function checkMulticlassInputs(
@@ -132,31 +100,13 @@ export function checkMulticlassInputs(
     );
   }
   const n = checkRows(where, yTrue, 'probs', probs, numClasses);
-  for (let i = 0; i < n; i++) {
-    const y = yTrue[i]!;
-    if (!Number.isInteger(y) || y < 0 || y >= numClasses) {
-      throw new KdError(
-        'KD_LABEL_RANGE',
-        `${where}: class labels must be integers in [0, ${numClasses - 1}]; yTrue[${i}] is ${y}.`,
-        {
-          index: i,
-          value: y,
-        },
-      );
-    }
-    let sum = 0;
-    for (let k = 0; k < numClasses; k++) {
-      checkProbability(where, 'probs', probs, i * numClasses + k);
-      sum += probs[i * numClasses + k]!;
-    }
-    if (Math.abs(sum - 1) > ROW_SUM_TOLERANCE) {
-      throw new KdError(
-        'KD_PROBABILITY_RANGE',
-        `${where}: row ${i} of \`probs\` sums to ${sum}, not 1. Pass softmax probabilities in row-major [N, ${numClasses}] order.`,
-        { row: i, sum },
-      );
-    }
-  }
+  const labels = { where, name: 'yTrue' };
+  fail(findNonFinite(yTrue, labels));
+  fail(findClassIndexProblem(yTrue, numClasses, labels));
+  const source = { where, name: '`probs`', argument: 'probs' };
+  fail(findNonFinite(probs, source, `Probabilities must be finite: ${PROBABILITY_HINT}`));
+  fail(findProbabilityProblem(probs, source));
+  fail(findProbabilityRowProblem(probs, numClasses, source));
   checkWeights(where, n, weights);
   return n;
 }

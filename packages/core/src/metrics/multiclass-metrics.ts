@@ -32,6 +32,17 @@ export function multiclassAccuracy(
   weights?: ArrayLike<number>,
 ): number {
   const n = checkMulticlassInputs('multiclassAccuracy', yTrue, probs, numClasses, weights);
+  return multiclassAccuracyUnchecked(n, yTrue, probs, numClasses, weights);
+}
+
+/** {@link multiclassAccuracy} on inputs already checked. */
+export function multiclassAccuracyUnchecked(
+  n: number,
+  yTrue: ArrayLike<number>,
+  probs: ArrayLike<number>,
+  numClasses: number,
+  weights: ArrayLike<number> | undefined,
+): number {
   return weightedMean(n, weights, (i) => (argmaxRow(probs, i, numClasses) === yTrue[i] ? 1 : 0));
 }
 
@@ -53,6 +64,18 @@ export function multiclassLogLoss(
 ): number {
   const n = checkMulticlassInputs('multiclassLogLoss', yTrue, probs, numClasses, weights);
   checkOption('multiclassLogLoss', 'eps', eps, 0, 0.5);
+  return multiclassLogLossUnchecked(n, yTrue, probs, numClasses, eps, weights);
+}
+
+/** {@link multiclassLogLoss} on inputs already checked. */
+export function multiclassLogLossUnchecked(
+  n: number,
+  yTrue: ArrayLike<number>,
+  probs: ArrayLike<number>,
+  numClasses: number,
+  eps: number,
+  weights: ArrayLike<number> | undefined,
+): number {
   return weightedMean(
     n,
     weights,
@@ -76,6 +99,17 @@ export function multiclassBrierScore(
   weights?: ArrayLike<number>,
 ): number {
   const n = checkMulticlassInputs('multiclassBrierScore', yTrue, probs, numClasses, weights);
+  return multiclassBrierScoreUnchecked(n, yTrue, probs, numClasses, weights);
+}
+
+/** {@link multiclassBrierScore} on inputs already checked. */
+export function multiclassBrierScoreUnchecked(
+  n: number,
+  yTrue: ArrayLike<number>,
+  probs: ArrayLike<number>,
+  numClasses: number,
+  weights: ArrayLike<number> | undefined,
+): number {
   return weightedMean(n, weights, (i) => {
     let row = 0;
     for (let c = 0; c < numClasses; c++) row += (probs[i * numClasses + c]! - (c === yTrue[i] ? 1 : 0)) ** 2;
@@ -104,6 +138,18 @@ export function multiclassExpectedCalibrationError(
   const where = 'multiclassExpectedCalibrationError';
   const n = checkMulticlassInputs(where, yTrue, probs, numClasses, weights);
   checkOption(where, 'bins', bins, 1, Number.MAX_SAFE_INTEGER, true);
+  return multiclassExpectedCalibrationErrorUnchecked(n, yTrue, probs, numClasses, bins, weights);
+}
+
+/** {@link multiclassExpectedCalibrationError} on inputs already checked. */
+export function multiclassExpectedCalibrationErrorUnchecked(
+  n: number,
+  yTrue: ArrayLike<number>,
+  probs: ArrayLike<number>,
+  numClasses: number,
+  bins: number,
+  weights: ArrayLike<number> | undefined,
+): number {
   const top = Int32Array.from({ length: n }, (_, i) => argmaxRow(probs, i, numClasses));
   return binnedCalibrationError(
     n,
@@ -131,6 +177,17 @@ export function multiclassAucRoc(
   weights?: ArrayLike<number>,
 ): number {
   const n = checkMulticlassInputs('multiclassAucRoc', yTrue, probs, numClasses, weights);
+  return multiclassAucRocUnchecked(n, yTrue, probs, numClasses, weights);
+}
+
+/** {@link multiclassAucRoc} on inputs already checked. */
+export function multiclassAucRocUnchecked(
+  n: number,
+  yTrue: ArrayLike<number>,
+  probs: ArrayLike<number>,
+  numClasses: number,
+  weights: ArrayLike<number> | undefined,
+): number {
   let sum = 0;
   let defined = 0;
   for (let c = 0; c < numClasses; c++) {

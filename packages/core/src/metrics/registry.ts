@@ -1,15 +1,6 @@
 import { KdError } from '../errors/kd-error.js';
-import { aucRoc } from './auc-roc.js';
-import { accuracy, brierScore, logLoss } from './binary-metrics.js';
-import { expectedCalibrationError } from './calibration.js';
-import { checkMulticlassInputs } from './check-inputs.js';
-import {
-  multiclassAccuracy,
-  multiclassAucRoc,
-  multiclassBrierScore,
-  multiclassExpectedCalibrationError,
-  multiclassLogLoss,
-} from './multiclass-metrics.js';
+import { checkBinaryInputs, checkMulticlassInputs, checkOption } from './check-inputs.js';
+import { computeMetricsUnchecked, secondColumn } from './unchecked.js';
 
 /** Every metric {@link computeMetrics} knows, in a stable order. */
 export const METRIC_NAMES = Object.freeze(['accuracy', 'auc', 'logLoss', 'brier', 'ece'] as const);
@@ -47,6 +38,17 @@ function requireMetricName(name: unknown): MetricName {
     );
   }
   return name;
+}
+
+/** Throws KD_METRIC_UNKNOWN unless `names` is an array of {@link MetricName}s. */
+export function requireMetricNames(where: string, names: unknown): MetricName[] {
+  if (!Array.isArray(names)) {
+    throw new KdError(
+      'KD_METRIC_UNKNOWN',
+      `${where}: \`names\` must be an array of metric names (${METRIC_NAMES.join(', ')}).`,
+    );
+  }
+  return names.map(requireMetricName);
 }
 
 /**
@@ -120,12 +122,6 @@ function inferClasses(inputs: MetricInputs): number {
   return k;
 }
 
-/** The positive-class column of a two-column softmax output, after checking the rows. */
-function secondColumn(inputs: MetricInputs): Float64Array {
-  const n = checkMulticlassInputs('computeMetrics', inputs.yTrue, inputs.probs, 2, inputs.weights);
-  return Float64Array.from({ length: n }, (_, i) => inputs.probs[2 * i + 1]!);
-}
-
 /**
  * Computes the named metrics on CPU arrays and returns them keyed by name.
  *
@@ -145,37 +141,26 @@ function secondColumn(inputs: MetricInputs): Float64Array {
  * ```
  */
 export function computeMetrics(names: readonly MetricName[], inputs: MetricInputs): Record<string, number> {
-  if (!Array.isArray(names)) {
-    throw new KdError(
-      'KD_METRIC_UNKNOWN',
-      `computeMetrics: \`names\` must be an array of metric names (${METRIC_NAMES.join(', ')}).`,
-    );
-  }
-  const valid = names.map(requireMetricName);
+  const valid = requireMetricNames('computeMetrics', names);
   if (typeof inputs !== 'object' || inputs === null) {
     throw new KdError('KD_DATA_INVALID', 'computeMetrics: pass { yTrue, probs, numClasses? } as the second argument.');
   }
-  const { yTrue, weights, threshold = 0.5, bins = 10, eps = 1e-7 } = inputs;
+  const { yTrue, probs, weights, threshold = 0.5, bins = 10, eps = 1e-7 } = inputs;
   const k = inferClasses(inputs);
-  const out: Record<string, number> = {};
-  if (k <= 2) {
-    const p = k === 2 && inputs.probs.length !== yTrue.length ? secondColumn(inputs) : inputs.probs;
-    for (const name of valid) {
-      if (name === 'accuracy') out[name] = accuracy(yTrue, p, threshold, weights);
-      else if (name === 'auc') out[name] = aucRoc(yTrue, p, weights);
-      else if (name === 'logLoss') out[name] = logLoss(yTrue, p, eps, weights);
-      else if (name === 'brier') out[name] = brierScore(yTrue, p, weights);
-      else out[name] = expectedCalibrationError(yTrue, p, { bins, weights });
-    }
-    return out;
+  checkOption('computeMetrics', 'threshold', threshold, 0, 1);
+  checkOption('computeMetrics', 'eps', eps, 0, 0.5);
+  checkOption('computeMetrics', 'bins', bins, 1, Number.MAX_SAFE_INTEGER, true);
+  // Checked once here; the metrics below then read the values without checking them again.
+  if (k === 1 || (k === 2 && probs?.length === yTrue?.length)) {
+    const n = checkBinaryInputs('computeMetrics', yTrue, probs, weights);
+    return computeMetricsUnchecked(valid, { n, yTrue, probs, numClasses: 1, weights, threshold, bins, eps });
   }
-  const { probs } = inputs;
-  for (const name of valid) {
-    if (name === 'accuracy') out[name] = multiclassAccuracy(yTrue, probs, k, weights);
-    else if (name === 'auc') out[name] = multiclassAucRoc(yTrue, probs, k, weights);
-    else if (name === 'logLoss') out[name] = multiclassLogLoss(yTrue, probs, k, eps, weights);
-    else if (name === 'brier') out[name] = multiclassBrierScore(yTrue, probs, k, weights);
-    else out[name] = multiclassExpectedCalibrationError(yTrue, probs, k, { bins, weights });
+  if (k === 2) {
+    // A two-column softmax is scored as binary on its second column.
+    const n = checkMulticlassInputs('computeMetrics', yTrue, probs, 2, weights);
+    const p = secondColumn(probs, n);
+    return computeMetricsUnchecked(valid, { n, yTrue, probs: p, numClasses: 2, weights, threshold, bins, eps });
   }
-  return out;
+  const n = checkMulticlassInputs('computeMetrics', yTrue, probs, k, weights);
+  return computeMetricsUnchecked(valid, { n, yTrue, probs, numClasses: k, weights, threshold, bins, eps });
 }

@@ -1,5 +1,5 @@
+import { defineSchedule } from './define-schedule.js';
 import { requireFinite } from './schedule-error.js';
-import { checkContext } from './context.js';
 import type { Schedule } from './types.js';
 
 /**
@@ -13,12 +13,9 @@ import type { Schedule } from './types.js';
  */
 export function constant(value: number): Schedule {
   const v = requireFinite('constant schedule', 'value', value);
-  return Object.freeze({
+  return defineSchedule({
     kind: 'constant' as const,
-    valueAt: (ctx) => {
-      checkContext(ctx);
-      return v;
-    },
+    valueAt: () => v,
     toJSON: () => ({ kind: 'constant' as const, value: v }),
-  } satisfies Schedule);
+  });
 }

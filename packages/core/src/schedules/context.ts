@@ -26,9 +26,8 @@ export function checkContext(ctx: ScheduleContext): void {
   requireWhole('stepsPerEpoch', ctx.stepsPerEpoch, 1);
 }
 
-/** Position of `ctx` counted in `unit`. */
+/** Position of `ctx` counted in `unit`; `ctx` is already checked (see define-schedule.ts). */
 export function positionOf(ctx: ScheduleContext, unit: ScheduleUnit): number {
-  checkContext(ctx);
   return unit === 'step' ? ctx.step : ctx.epoch;
 }
 

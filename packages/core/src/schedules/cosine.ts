@@ -1,3 +1,4 @@
+import { defineSchedule } from './define-schedule.js';
 import type { RampScheduleOptions } from './linear.js';
 import { rampProgress, readRampWindow, windowJSON } from './ramp-window.js';
 import { requireFinite } from './schedule-error.js';
@@ -18,7 +19,7 @@ export function cosine(options: RampScheduleOptions): Schedule {
   const from = requireFinite(where, 'from', options?.from);
   const to = requireFinite(where, 'to', options.to);
   const w = readRampWindow(where, options);
-  return Object.freeze({
+  return defineSchedule({
     kind: 'cosine' as const,
     valueAt: (ctx) => {
       const p = rampProgress(ctx, w);
@@ -28,5 +29,5 @@ export function cosine(options: RampScheduleOptions): Schedule {
       return to + ((from - to) * (1 + Math.cos(Math.PI * p))) / 2;
     },
     toJSON: () => ({ kind: 'cosine' as const, from, to, ...windowJSON(w) }),
-  } satisfies Schedule);
+  });
 }

@@ -1,3 +1,4 @@
+import { defineSchedule } from './define-schedule.js';
 import { positionOf } from './context.js';
 import { rampProgress, readRampWindow, windowJSON } from './ramp-window.js';
 import { requireFinite, requirePositive, scheduleError } from './schedule-error.js';
@@ -72,7 +73,7 @@ export function exponential(options: ExponentialScheduleOptions): Schedule {
       );
     }
     const json: ExponentialScheduleJSON = { kind: 'exponential', from, to, ...windowJSON(w) };
-    return Object.freeze({
+    return defineSchedule({
       kind: 'exponential' as const,
       valueAt: (ctx) => {
         const p = rampProgress(ctx, w);
@@ -81,18 +82,18 @@ export function exponential(options: ExponentialScheduleOptions): Schedule {
         return from * Math.pow(to / from, p);
       },
       toJSON: () => ({ ...json }),
-    } satisfies Schedule);
+    });
   }
   const rate = requirePositive(where, 'rate', options.rate);
   const start = w.start ?? 0;
   const end = w.end ?? Number.POSITIVE_INFINITY;
   const json: ExponentialScheduleJSON = { kind: 'exponential', from, rate, ...windowJSON(w) };
-  return Object.freeze({
+  return defineSchedule({
     kind: 'exponential' as const,
     valueAt: (ctx) => {
       const t = Math.min(Math.max(positionOf(ctx, w.unit), start), end);
       return from * Math.pow(rate, t - start);
     },
     toJSON: () => ({ ...json }),
-  } satisfies Schedule);
+  });
 }

@@ -1,4 +1,4 @@
-import { checkContext } from './context.js';
+import { defineSchedule } from './define-schedule.js';
 import { describe, scheduleError } from './schedule-error.js';
 import type { Schedule, ScheduleContext } from './types.js';
 
@@ -26,10 +26,9 @@ export function fromFunction(name: string, fn: ScheduleFunction): Schedule {
   if (typeof fn !== 'function') {
     throw scheduleError(`fromFunction('${name}'): \`fn\` must be a function (ctx) => number, got ${describe(fn)}.`);
   }
-  return Object.freeze({
+  return defineSchedule({
     kind: 'function' as const,
     valueAt: (ctx) => {
-      checkContext(ctx);
       const v: unknown = fn({ ...ctx });
       if (typeof v !== 'number' || !Number.isFinite(v)) {
         throw scheduleError(
@@ -41,5 +40,5 @@ export function fromFunction(name: string, fn: ScheduleFunction): Schedule {
       return v;
     },
     toJSON: () => ({ kind: 'function' as const, name }),
-  } satisfies Schedule);
+  });
 }

@@ -41,7 +41,21 @@ function asObject(value: unknown, path: string): JsonObject {
   return value as JsonObject;
 }
 
-function restore(value: unknown, path: string, functions: Record<string, ScheduleFunction>): Schedule {
+/**
+ * How deeply schedules may nest in JSON (warmup in piecewise in warmup …). Real schedules nest two
+ * or three levels; the bound turns a hostile or runaway document into KD_SCHEDULE_INVALID instead
+ * of a stack overflow here or in every `valueAt` later.
+ */
+export const MAX_SCHEDULE_DEPTH = 32;
+
+function restore(value: unknown, path: string, functions: Record<string, ScheduleFunction>, depth = 0): Schedule {
+  if (depth >= MAX_SCHEDULE_DEPTH) {
+    throw scheduleError(
+      `Schedule JSON at ${path.length > 60 ? `${path.slice(0, 60)}…` : path} nests schedules more than ${MAX_SCHEDULE_DEPTH} deep. ` +
+        'Real schedules nest a few levels; flatten it (piecewise takes many segments at one level).',
+      { depth, max: MAX_SCHEDULE_DEPTH },
+    );
+  }
   const json = asObject(value, path);
   const kind = json.kind;
   const build = (): Schedule => {
@@ -61,7 +75,7 @@ function restore(value: unknown, path: string, functions: Record<string, Schedul
           length: json.length as number,
           from: json.from as number,
           unit: json.unit as ScheduleUnit,
-          then: restore(json.then, `${path}.then`, functions),
+          then: restore(json.then, `${path}.then`, functions, depth + 1),
         });
       case 'piecewise': {
         if (!Array.isArray(json.segments)) {
@@ -71,10 +85,12 @@ function restore(value: unknown, path: string, functions: Record<string, Schedul
           const seg = asObject(s, `${path}.segments[${i}]`);
           return {
             until: seg.until as number,
-            schedule: restore(seg.schedule, `${path}.segments[${i}].schedule`, functions),
+            schedule: restore(seg.schedule, `${path}.segments[${i}].schedule`, functions, depth + 1),
           };
         });
-        return piecewise(segments, restore(json.last, `${path}.last`, functions), { unit: json.unit as ScheduleUnit });
+        return piecewise(segments, restore(json.last, `${path}.last`, functions, depth + 1), {
+          unit: json.unit as ScheduleUnit,
+        });
       }
       case 'function': {
         const name = json.name;
@@ -115,7 +131,8 @@ function restore(value: unknown, path: string, functions: Record<string, Schedul
  * Restores a schedule from its {@link ScheduleJSON} form, nested ones included.
  *
  * Throws KdError `KD_SCHEDULE_INVALID` for an unknown `kind`, invalid numbers, or a
- * `{ kind: 'function', name }` whose function is missing from `options.functions`; the message
+ * `{ kind: 'function', name }` whose function is missing from `options.functions`, or schedules
+ * nested more than {@link MAX_SCHEDULE_DEPTH} deep; the message
  * names the place in the JSON (e.g. `$.then.segments[1].schedule`).
  *
  * @example

@@ -12,6 +12,6 @@ export { stepDecay, type StepDecayScheduleOptions } from './step-decay.js';
 export { warmup, type WarmupScheduleOptions } from './warmup.js';
 export { piecewise, type PiecewiseSegment, type PiecewiseScheduleOptions } from './piecewise.js';
 export { fromFunction, type ScheduleFunction } from './from-function.js';
-export { scheduleFromJSON, SCHEDULE_KINDS, type ScheduleFromJSONOptions } from './from-json.js';
+export { scheduleFromJSON, SCHEDULE_KINDS, MAX_SCHEDULE_DEPTH, type ScheduleFromJSONOptions } from './from-json.js';
 export { resolveSchedule, isSchedule } from './resolve.js';
 export { scheduleValues, type ScheduleRun } from './schedule-values.js';

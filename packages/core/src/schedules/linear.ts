@@ -1,3 +1,4 @@
+import { defineSchedule } from './define-schedule.js';
 import { rampProgress, readRampWindow, windowJSON } from './ramp-window.js';
 import { requireFinite } from './schedule-error.js';
 import type { Schedule, ScheduleUnit } from './types.js';
@@ -31,7 +32,7 @@ export function linear(options: RampScheduleOptions): Schedule {
   const from = requireFinite(where, 'from', options?.from);
   const to = requireFinite(where, 'to', options.to);
   const w = readRampWindow(where, options);
-  return Object.freeze({
+  return defineSchedule({
     kind: 'linear' as const,
     valueAt: (ctx) => {
       const p = rampProgress(ctx, w);
@@ -39,5 +40,5 @@ export function linear(options: RampScheduleOptions): Schedule {
       return p === 1 ? to : from + (to - from) * p;
     },
     toJSON: () => ({ kind: 'linear' as const, from, to, ...windowJSON(w) }),
-  } satisfies Schedule);
+  });
 }

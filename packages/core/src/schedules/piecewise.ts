@@ -1,3 +1,4 @@
+import { defineSchedule, valueAtUnchecked } from './define-schedule.js';
 import { localContext, positionOf } from './context.js';
 import { resolveSchedule } from './resolve.js';
 import { describe, requirePositiveInteger, requireUnit, scheduleError } from './schedule-error.js';
@@ -61,13 +62,13 @@ export function piecewise(
   });
   const lastStart = previous;
   const lastSchedule = resolveSchedule(last);
-  return Object.freeze({
+  return defineSchedule({
     kind: 'piecewise' as const,
     valueAt: (ctx) => {
       const t = positionOf(ctx, unit);
       const part = parts.find((p) => t < p.until);
-      if (part) return part.schedule.valueAt(localContext(ctx, part.start, part.until - part.start, unit));
-      return lastSchedule.valueAt(localContext(ctx, lastStart, undefined, unit));
+      if (part) return valueAtUnchecked(part.schedule, localContext(ctx, part.start, part.until - part.start, unit));
+      return valueAtUnchecked(lastSchedule, localContext(ctx, lastStart, undefined, unit));
     },
     toJSON: () => ({
       kind: 'piecewise' as const,
@@ -75,5 +76,5 @@ export function piecewise(
       segments: parts.map((p) => ({ until: p.until, schedule: p.schedule.toJSON() })),
       last: lastSchedule.toJSON(),
     }),
-  } satisfies Schedule);
+  });
 }

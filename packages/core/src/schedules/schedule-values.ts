@@ -1,4 +1,6 @@
 import { KdError } from '../errors/kd-error.js';
+import { MAX_TOTAL_STEPS } from '../values/sizes.js';
+import { valueAtUnchecked } from './define-schedule.js';
 import type { Schedule } from './types.js';
 
 /** The length of a run, for {@link scheduleValues}. */
@@ -36,9 +38,23 @@ export function scheduleValues(schedule: Schedule, run: ScheduleRun): number[] {
       );
     }
   }
+  if (totalSteps > MAX_TOTAL_STEPS) {
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      `scheduleValues: a run of ${totalSteps} steps is more than the ${MAX_TOTAL_STEPS} kd plans for ` +
+        '(α and T are computed for every step before training). Use fewer epochs or larger batches, or split the run.',
+      { field: 'totalSteps', value: totalSteps, max: MAX_TOTAL_STEPS },
+    );
+  }
   const values = new Array<number>(totalSteps);
   for (let step = 0; step < totalSteps; step++) {
-    values[step] = schedule.valueAt({ step, epoch: Math.floor(step / stepsPerEpoch), totalSteps, stepsPerEpoch });
+    // Contexts built here are valid by construction: checked once above, not at every step.
+    values[step] = valueAtUnchecked(schedule, {
+      step,
+      epoch: Math.floor(step / stepsPerEpoch),
+      totalSteps,
+      stepsPerEpoch,
+    });
   }
   return values;
 }

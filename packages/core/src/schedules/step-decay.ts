@@ -1,3 +1,4 @@
+import { defineSchedule } from './define-schedule.js';
 import { positionOf } from './context.js';
 import { requireFinite, requirePositive, requirePositiveInteger, requireUnit } from './schedule-error.js';
 import type { Schedule, ScheduleUnit } from './types.js';
@@ -30,9 +31,9 @@ export function stepDecay(options: StepDecayScheduleOptions): Schedule {
   const factor = requirePositive(where, 'factor', options.factor);
   const every = requirePositiveInteger(where, 'every', options.every);
   const unit = requireUnit(where, options.unit);
-  return Object.freeze({
+  return defineSchedule({
     kind: 'stepDecay' as const,
     valueAt: (ctx) => initial * Math.pow(factor, Math.floor(positionOf(ctx, unit) / every)),
     toJSON: () => ({ kind: 'stepDecay' as const, initial, factor, every, unit }),
-  } satisfies Schedule);
+  });
 }

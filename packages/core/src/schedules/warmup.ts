@@ -1,3 +1,4 @@
+import { defineSchedule, valueAtUnchecked } from './define-schedule.js';
 import { localContext, localStart, positionOf } from './context.js';
 import { resolveSchedule } from './resolve.js';
 import { requireFinite, requirePositiveInteger, requireUnit } from './schedule-error.js';
@@ -34,14 +35,14 @@ export function warmup(options: WarmupScheduleOptions): Schedule {
   const from = requireFinite(where, 'from', options.from);
   const unit = requireUnit(where, options.unit);
   const then = resolveSchedule(options.then);
-  return Object.freeze({
+  return defineSchedule({
     kind: 'warmup' as const,
     valueAt: (ctx) => {
       const t = positionOf(ctx, unit);
-      if (t >= length) return then.valueAt(localContext(ctx, length, undefined, unit));
-      const first = then.valueAt(localStart(ctx, length, unit));
+      if (t >= length) return valueAtUnchecked(then, localContext(ctx, length, undefined, unit));
+      const first = valueAtUnchecked(then, localStart(ctx, length, unit));
       return from + ((first - from) * t) / length;
     },
     toJSON: () => ({ kind: 'warmup' as const, length, from, unit, then: then.toJSON() }),
-  } satisfies Schedule);
+  });
 }

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { KdError } from '../errors/kd-error.js';
+import { assertAlpha, assertTemperature, requireWholeNumber } from '../values/index.js';
 import type { MetricName } from '../metrics/index.js';
 import type { Student } from '../students/student.js';
 import type { TrainableLayersModel } from '../students/layers-student.js';
@@ -46,12 +47,23 @@ export interface SearchRun {
   epochs: number;
 }
 
+/** A run of the search that failed; the search goes on with the others. */
+export interface SearchFailure {
+  alpha: number;
+  temperature: number;
+  seed: number;
+  /** What the run threw (a {@link KdError} such as `KD_TRAINING_DIVERGED`, or the error as thrown). */
+  error: unknown;
+}
+
 /** One row of the result table: a setting with mean ± std over its seeds. */
 export interface SearchRow {
   alpha: number;
   temperature: number;
+  /** Mean over the seeds whose run finished with a finite metric; NaN when none did. */
   mean: number;
   std: number;
+  /** The metric of each finished run of this setting. */
   values: number[];
 }
 
@@ -60,8 +72,12 @@ export interface SearchAlphaResult {
   metric: string;
   mode: 'min' | 'max';
   rows: SearchRow[];
+  /** The row with the best finite mean; never a NaN one. */
   best: SearchRow;
+  /** Every run that finished. */
   runs: SearchRun[];
+  /** Every run that threw, with its error; the search kept going. Empty when all finished. */
+  failed: SearchFailure[];
 }
 
 /**
@@ -87,19 +103,19 @@ export async function searchAlpha(options: SearchAlphaOptions): Promise<SearchAl
   if (alphas.length === 0 || seeds.length === 0 || temperatures.length === 0) {
     throw new KdError('KD_INVALID_ARGUMENT', 'searchAlpha needs at least one alpha, one temperature and one seed.');
   }
-  for (const a of alphas)
-    if (!(a >= 0 && a <= 1))
-      throw new KdError('KD_ALPHA_RANGE', `Every alpha to search must be in [0, 1]; got ${a}.`, { value: a });
-  for (const t of temperatures)
-    if (!(t > 0 && Number.isFinite(t)))
-      throw new KdError('KD_TEMPERATURE_RANGE', `Every temperature to search must be > 0; got ${t}.`, { value: t });
+  for (const a of alphas) assertAlpha(a, { what: 'Every alpha to search' });
+  for (const t of temperatures) assertTemperature(t, { what: 'Every temperature to search' });
+  const teacherBatchSize = requireWholeNumber('teacherBatchSize', options.teacherBatchSize ?? 256, {
+    min: 1,
+    where: 'searchAlpha',
+  });
   if (!options.validation)
     throw new KdError('KD_INVALID_ARGUMENT', 'searchAlpha needs validation data ({ x, y }) to select on.');
   const mode = monitorMode(metric);
 
   await options.runtime.init();
   const outputs = await computeTeacherOutputs(options.runtime, asTeacher(options.teacher), options.data.x, {
-    batchSize: options.teacherBatchSize ?? 256,
+    batchSize: teacherBatchSize,
   });
   const values = (await outputs.values.data()) as Float32Array;
   const cached = precomputedTeacher(values, {
@@ -110,49 +126,90 @@ export async function searchAlpha(options: SearchAlphaOptions): Promise<SearchAl
   outputs.values.dispose();
 
   const runs: SearchRun[] = [];
+  const failed: SearchFailure[] = [];
   const total = alphas.length * temperatures.length * seeds.length;
   for (const temperature of temperatures) {
     for (const alpha of alphas) {
       for (const seed of seeds) {
-        const student = options.makeStudent(seed);
-        const optimizer = options.makeOptimizer?.();
         let result: DistillResult;
         try {
-          result = await distill({
-            ...options,
-            teacher: cached,
-            student,
-            validation: options.validation,
-            alpha,
-            temperature,
-            seed,
-            ...(optimizer ? { optimizer } : {}),
-          });
-        } finally {
-          optimizer?.dispose();
-          (student as { dispose?: () => void }).dispose?.();
+          result = await trainOne(options, cached, alpha, temperature, seed);
+        } catch (error) {
+          // One failed run (a diverging α, say) must not cost the runs that finished.
+          failed.push({ alpha, temperature, seed, error });
+          continue;
         }
-        const values = result.history.map((h) => h.val[metric]).filter((v): v is number => v !== undefined);
-        if (values.length === 0)
-          throw new KdError(
-            'KD_INVALID_ARGUMENT',
-            `Metric "${metric}" was not logged; add it to metrics (e.g. metrics: ['${metric.slice(4)}']).`,
-          );
-        const value =
-          options.select === 'last'
-            ? values[values.length - 1]!
-            : mode === 'max'
-              ? Math.max(...values)
-              : Math.min(...values);
-        const run = { alpha, temperature, seed, value, epochs: result.history.length };
+        const run = {
+          alpha,
+          temperature,
+          seed,
+          value: selectValue(result, metric, mode, options.select),
+          epochs: result.history.length,
+        };
         runs.push(run);
-        await options.onRun?.(run, runs.length, total);
+        await options.onRun?.(run, runs.length + failed.length, total);
       }
     }
   }
+  if (runs.length === 0) throw failed[0]!.error;
   const rows = summarise(runs, alphas, temperatures);
-  const best = rows.reduce((a, b) => (better(b.mean, a.mean, mode) ? b : a));
-  return { metric, mode, rows, best, runs };
+  const finite = rows.filter((r) => Number.isFinite(r.mean));
+  if (finite.length === 0) {
+    throw new KdError(
+      'KD_DATA_INVALID',
+      `searchAlpha: ${metric} was not a finite number in any run, so no setting can be chosen. ` +
+        (metric.endsWith('auc') ? 'AUC is undefined when the validation labels hold one class only; ' : '') +
+        'check the validation data or select on val_loss.',
+      { metric, runs },
+    );
+  }
+  const best = finite.reduce((a, b) => (better(b.mean, a.mean, mode) ? b : a));
+  return { metric, mode, rows, best, runs, failed };
+}
+
+async function trainOne(
+  options: SearchAlphaOptions,
+  cached: Teacher,
+  alpha: number,
+  temperature: number,
+  seed: number,
+): Promise<DistillResult> {
+  const student = options.makeStudent(seed);
+  const optimizer = options.makeOptimizer?.();
+  try {
+    return await distill({
+      ...options,
+      teacher: cached,
+      student,
+      validation: options.validation,
+      alpha,
+      temperature,
+      seed,
+      ...(optimizer ? { optimizer } : {}),
+    });
+  } finally {
+    optimizer?.dispose();
+    (student as { dispose?: () => void }).dispose?.();
+  }
+}
+
+/** The run's value of `metric`: its last epoch's, or its best epoch's. */
+function selectValue(
+  result: DistillResult,
+  metric: string,
+  mode: 'min' | 'max',
+  select: SearchAlphaOptions['select'],
+): number {
+  const values = result.history.map((h) => h.val[metric]).filter((v): v is number => v !== undefined);
+  if (values.length === 0)
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      `Metric "${metric}" was not logged; add it to metrics (e.g. metrics: ['${metric.slice(4)}']).`,
+    );
+  if (select === 'last') return values[values.length - 1]!;
+  const finite = values.filter((v) => Number.isFinite(v));
+  if (finite.length === 0) return Number.NaN;
+  return mode === 'max' ? Math.max(...finite) : Math.min(...finite);
 }
 
 function better(a: number, b: number, mode: 'min' | 'max'): boolean {
@@ -164,7 +221,9 @@ function summarise(runs: SearchRun[], alphas: number[], temperatures: number[]):
   const rows: SearchRow[] = [];
   for (const temperature of temperatures) {
     for (const alpha of alphas) {
-      const values = runs.filter((r) => r.alpha === alpha && r.temperature === temperature).map((r) => r.value);
+      const values = runs
+        .filter((r) => r.alpha === alpha && r.temperature === temperature && Number.isFinite(r.value))
+        .map((r) => r.value);
       const mean = values.reduce((a, b) => a + b, 0) / values.length;
       // Sample standard deviation (n − 1); 0 for a single seed.
       const std =

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { KdError } from '../errors/kd-error.js';
 import type { OutputKind } from '../outputs/output-kind.js';
 import { inferLayersOutput, isLayersModel } from '../teachers/teacher.js';
+import { findSingleUnitSoftmax } from '../values/single-unit-softmax.js';
 import { kernelsForLayers } from './required-kernels.js';
 import { bytesOf, type Student } from './student.js';
 
@@ -47,6 +48,8 @@ export function layersStudent(model: TrainableLayersModel, options: LayersStuden
       'layersStudent needs a tfjs-layers LayersModel (tf.sequential or tf.model).',
     );
   }
+  const singleUnitSoftmax = findSingleUnitSoftmax(model);
+  if (singleUnitSoftmax !== undefined) throw singleUnitSoftmax;
   const output = options.output ?? inferLayersOutput(model);
   if (!output) {
     throw new KdError(

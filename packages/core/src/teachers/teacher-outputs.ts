@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { KdError } from '../errors/kd-error.js';
+import { findNonFinite, findProbabilityProblem } from '../values/index.js';
 import type { KdRuntime } from '../runtime/types.js';
 import { ContentHash } from '../util/hash.js';
 import type { OutputKind } from '../outputs/output-kind.js';
@@ -105,20 +105,11 @@ export async function computeTeacherOutputs(
 }
 
 function checkOutputs(data: ArrayLike<number>, t: Teacher): void {
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
-    if (!Number.isFinite(v))
-      throw new KdError(
-        'KD_NON_FINITE',
-        `Teacher "${t.name}" produced a non-finite output (${v}) at flat index ${i}. Check the teacher and its input scaling.`,
-        { index: i },
-      );
-    if (t.output === 'probabilities' && (v < 0 || v > 1)) {
-      throw new KdError(
-        'KD_PROBABILITY_RANGE',
-        `Teacher "${t.name}" is declared to output probabilities but produced ${v} at flat index ${i}. If it outputs logits, declare { output: 'logits' }.`,
-        { index: i, value: v },
-      );
-    }
-  }
+  const source = { name: `Teacher "${t.name}" outputs`, argument: 'teacher' };
+  const problem =
+    findNonFinite(data, source, 'Check the teacher and its input scaling.') ??
+    (t.output === 'probabilities'
+      ? findProbabilityProblem(data, source, "if the teacher outputs logits, declare { output: 'logits' }.")
+      : undefined);
+  if (problem !== undefined) throw problem;
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { KdError } from '../errors/kd-error.js';
+import { requireWholeNumber } from '../values/sizes.js';
 import { ContentHash } from '../util/hash.js';
 
 /** Whether a model's outputs are raw logits or probabilities (sigmoid / softmax applied). */
@@ -173,6 +174,8 @@ export async function predictInBatches(
   predictBatch: (batch: tf.Tensor) => tf.Tensor | Promise<tf.Tensor>,
   nextTick?: () => Promise<void>,
 ): Promise<tf.Tensor2D> {
+  // A zero batch never advances and a fractional one misaligns rows: refuse both before slicing.
+  requireWholeNumber('batchSize', batchSize, { min: 1 });
   const n = x.shape[0]!;
   const parts: tf.Tensor2D[] = [];
   try {

@@ -1,10 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { computeMetrics, type MetricName } from '../metrics/index.js';
+import { KdError } from '../errors/kd-error.js';
+import { requireMetricNames, type MetricName } from '../metrics/registry.js';
+import { computeMetricsUnchecked, secondColumn } from '../metrics/unchecked.js';
 import type { Student } from '../students/student.js';
 import type { KdRuntime } from '../runtime/types.js';
 import { toSpace } from '../outputs/to-space.js';
 import { predictInBatches, teacher as asTeacher, type Teacher, type TeacherSource } from '../teachers/teacher.js';
 import { computeTeacherOutputs } from '../teachers/teacher-outputs.js';
+import { findBinaryLabelProblem, findClassIndexProblem, findNonFinite, requireWholeNumber } from '../values/index.js';
 
 /**
  * Student probabilities for every row of `x` ([N, units]), computed in batches with
@@ -35,9 +38,21 @@ export async function predictProbabilities(
   return { probs, units };
 }
 
+/** Options of {@link evaluateStudent} and {@link evaluateTeacher}. */
+export interface EvaluateOptions {
+  /** Rows per forward pass, a whole number ≥ 1; default 256. */
+  batchSize?: number;
+  /** Yields to the event loop between batches (a runtime's `nextTick`). */
+  nextTick?: () => Promise<void>;
+}
+
 /**
  * Evaluates a student on labelled data: every requested metric, plus `loss` (the log-loss against
  * the labels, i.e. the hard loss at α = 1).
+ *
+ * The labels and options are checked once, before anything runs; the student's own outputs are
+ * probabilities by construction (sigmoid/softmax), so they are only checked to be finite, once,
+ * and the metrics then run without re-checking them.
  *
  * @example
  * ```ts
@@ -50,19 +65,19 @@ export async function evaluateStudent(
   x: tf.Tensor,
   labels: ArrayLike<number>,
   metrics: MetricName[],
-  options: { batchSize?: number; nextTick?: () => Promise<void> } = {},
+  options: EvaluateOptions = {},
 ): Promise<Record<string, number>> {
-  const { probs, units } = await predictProbabilities(student, x, options.batchSize ?? 256, options.nextTick);
-  const numClasses = units === 1 ? 2 : units;
-  const names = Array.from(new Set<MetricName>([...metrics, 'logLoss']));
-  const values = computeMetrics(names, { yTrue: labels, probs, numClasses });
-  return { ...values, loss: values.logLoss! };
+  const where = 'evaluateStudent';
+  const batchSize = checkEvaluateArguments(where, x, labels, metrics, options);
+  const { probs, units } = await predictProbabilities(student, x, batchSize, options.nextTick);
+  fail(findNonFinite(probs, { where, name: `student "${student.name}" outputs`, argument: 'student' }));
+  return scoreChecked(where, labels, probs, units, metrics);
 }
 
 /**
  * Evaluates a teacher (or ensemble) on labelled data with the same metrics as
  * {@link evaluateStudent}, so teachers and students can be compared in one table. The outputs
- * go through the runtime's teacher cache.
+ * go through the runtime's teacher cache (and are checked there, as for training).
  *
  * @example
  * ```ts
@@ -75,15 +90,70 @@ export async function evaluateTeacher(
   x: tf.Tensor,
   labels: ArrayLike<number>,
   metrics: MetricName[],
-  options: { batchSize?: number } = {},
+  options: Omit<EvaluateOptions, 'nextTick'> = {},
 ): Promise<Record<string, number>> {
-  const out = await computeTeacherOutputs(runtime, asTeacher(source), x, { batchSize: options.batchSize ?? 256 });
+  const where = 'evaluateTeacher';
+  const batchSize = checkEvaluateArguments(where, x, labels, metrics, options);
+  const out = await computeTeacherOutputs(runtime, asTeacher(source), x, { batchSize });
   const probsTensor = tf.tidy(() => toSpace(out.values, out.kind, 'probabilities'));
   out.values.dispose();
   const units = probsTensor.shape[1];
   const probs = (await probsTensor.data()) as Float32Array;
   probsTensor.dispose();
+  return scoreChecked(where, labels, probs, units, metrics);
+}
+
+/** The checks both evaluations make before running a model; returns the batch size. */
+function checkEvaluateArguments(
+  where: string,
+  x: tf.Tensor,
+  labels: ArrayLike<number>,
+  metrics: MetricName[],
+  options: EvaluateOptions,
+): number {
+  const batchSize = requireWholeNumber('batchSize', options.batchSize ?? 256, { min: 1, where });
+  requireMetricNames(where, metrics);
+  if (!(x instanceof tf.Tensor) || x.rank < 2 || x.shape[0] === 0) {
+    throw new KdError('KD_DATA_INVALID', `${where}: x must be a tensor [N, ...features] with N ≥ 1.`, {
+      shape: x instanceof tf.Tensor ? x.shape : undefined,
+    });
+  }
+  if (labels == null || typeof labels.length !== 'number' || labels.length !== x.shape[0]) {
+    throw new KdError(
+      'KD_SHAPE_MISMATCH',
+      `${where}: x has ${x.shape[0]} rows but ${labels?.length} labels were given. Give one label per row.`,
+      { rows: x.shape[0], labels: labels?.length },
+    );
+  }
+  const source = { where, name: 'labels' };
+  fail(findNonFinite(labels, source));
+  return batchSize;
+}
+
+/** Metrics of checked labels against model probabilities [N, units], checking the labels against K once. */
+function scoreChecked(
+  where: string,
+  labels: ArrayLike<number>,
+  probs: Float32Array,
+  units: number,
+  metrics: MetricName[],
+): Record<string, number> {
+  const n = labels.length;
+  const source = { where, name: 'labels' };
+  fail(units === 1 ? findBinaryLabelProblem(labels, source) : findClassIndexProblem(labels, units, source));
   const names = Array.from(new Set<MetricName>([...metrics, 'logLoss']));
-  const values = computeMetrics(names, { yTrue: labels, probs, numClasses: units === 1 ? 2 : units });
+  const common = { n, yTrue: labels, weights: undefined, threshold: 0.5, bins: 10, eps: 1e-7 };
+  const values =
+    units <= 2
+      ? computeMetricsUnchecked(names, {
+          ...common,
+          probs: units === 2 ? secondColumn(probs, n) : probs,
+          numClasses: 2,
+        })
+      : computeMetricsUnchecked(names, { ...common, probs, numClasses: units });
   return { ...values, loss: values.logLoss! };
+}
+
+function fail(problem: KdError | undefined): void {
+  if (problem !== undefined) throw problem;
 }

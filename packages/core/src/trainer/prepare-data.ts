@@ -1,6 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { KdError } from '../errors/kd-error.js';
 import { fingerprintValues } from '../teachers/teacher-outputs.js';
+import {
+  findBinaryLabelProblem,
+  findClassIndexProblem,
+  findNonFinite,
+  findOneHotProblem,
+  findSampleWeightProblem,
+  oneHotClasses,
+} from '../values/index.js';
 import type { LabeledData, ValidationOption } from './types.js';
 
 /** Training data as the loop uses it: targets already one-hot (multi-class) or [N, 1] (binary). */
@@ -20,6 +28,8 @@ export interface PreparedData {
 
 /**
  * Checks and normalises user data before anything trains: shapes, label values, finiteness.
+ * Labels follow the losses' rules: 0/1, class indices, or one-hot rows; soft label rows are
+ * refused (`KD_LABEL_RANGE`), since soft targets are the teacher's part.
  * Reads the labels and features once, asynchronously (never in the training loop).
  */
 export async function prepareLabeled(
@@ -33,73 +43,26 @@ export async function prepareLabeled(
   const rows = x.shape[0]!;
 
   const features = await x.data();
-  for (let i = 0; i < features.length; i++) {
-    if (!Number.isFinite(features[i]!))
-      throw new KdError(
-        'KD_NON_FINITE',
-        `${what}.x holds a non-finite value (${features[i]}) at flat index ${i}. Clean or impute the features first.`,
-        { index: i },
-      );
-  }
+  fail(findNonFinite(features, { name: `${what}.x` }, 'Clean or impute the features first.'));
 
-  const labels = new Int32Array(rows);
+  // The label rules are the losses' and the metrics' (values/labels.ts): 0/1, class indices, or one-hot rows.
   const raw = await y.data();
+  const labelSource = { name: `${what}.y` };
+  fail(findNonFinite(raw, labelSource));
+  let labels: Int32Array;
   if (classes === 1) {
-    for (let i = 0; i < rows; i++) {
-      const v = raw[i]!;
-      if (v !== 0 && v !== 1)
-        throw new KdError(
-          'KD_LABEL_RANGE',
-          `Binary labels must be 0 or 1; ${what}.y[${i}] is ${v}. Map your classes to 0/1 first.`,
-          { index: i, value: v },
-        );
-      labels[i] = v;
-    }
+    fail(findBinaryLabelProblem(raw, labelSource));
+    labels = Int32Array.from(raw);
   } else if (y.rank === 1) {
-    for (let i = 0; i < rows; i++) {
-      const v = raw[i]!;
-      if (!Number.isInteger(v) || v < 0 || v >= classes)
-        throw new KdError(
-          'KD_LABEL_RANGE',
-          `Class labels must be integers in [0, ${classes - 1}] (the student has ${classes} output units); ${what}.y[${i}] is ${v}.`,
-          { index: i, value: v },
-        );
-      labels[i] = v;
-    }
+    fail(findClassIndexProblem(raw, classes, labelSource));
+    labels = Int32Array.from(raw);
   } else {
-    for (let i = 0; i < rows; i++) {
-      let arg = 0;
-      let sum = 0;
-      for (let k = 0; k < classes; k++) {
-        const v = raw[i * classes + k]!;
-        if (!(v >= 0 && v <= 1))
-          throw new KdError(
-            'KD_LABEL_RANGE',
-            `One-hot or soft labels must lie in [0, 1]; ${what}.y[${i}][${k}] is ${v}.`,
-            { index: i, value: v },
-          );
-        sum += v;
-        if (v > raw[i * classes + arg]!) arg = k;
-      }
-      if (Math.abs(sum - 1) > 1e-4)
-        throw new KdError(
-          'KD_LABEL_RANGE',
-          `Each row of one-hot labels must sum to 1; ${what}.y[${i}] sums to ${sum}.`,
-          { index: i, sum },
-        );
-      labels[i] = arg;
-    }
+    fail(findOneHotProblem(raw, classes, labelSource));
+    labels = oneHotClasses(raw, classes);
   }
 
   if (data.sampleWeight) {
-    const wv = await data.sampleWeight.data();
-    for (let i = 0; i < wv.length; i++) {
-      if (!Number.isFinite(wv[i]!) || wv[i]! < 0)
-        throw new KdError(
-          'KD_DATA_INVALID',
-          `Sample weights must be finite and ≥ 0; ${what}.sampleWeight[${i}] is ${wv[i]}.`,
-        );
-    }
+    fail(findSampleWeightProblem(await data.sampleWeight.data(), { name: `${what}.sampleWeight` }));
   }
   const { y: target, sampleWeight, owned } = labeledTargets(data, classes);
   return {
@@ -111,6 +74,10 @@ export async function prepareLabeled(
     owned,
     ...(options.fingerprint ? { fingerprint: fingerprintValues(x, features) } : {}),
   };
+}
+
+function fail(problem: KdError | undefined): void {
+  if (problem !== undefined) throw problem;
 }
 
 /**

@@ -176,7 +176,7 @@ const cases: Case[] = [
   {
     name: 'negative sample weight',
     loss: 'softmax',
-    code: 'KD_INVALID_ARGUMENT',
+    code: 'KD_DATA_INVALID',
     spoil: () => ({ sampleWeight: tf.tensor1d([1, -0.5, 1]) }),
   },
   {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectKdError } from '@kd/test-utils/kd-error';
+import { isKdError } from '../../src/errors/kd-error.js';
+import { MAX_SCHEDULE_DEPTH } from '../../src/schedules/from-json.js';
 import {
   constant,
   cosine,
@@ -120,5 +122,29 @@ describe('scheduleFromJSON', () => {
     expect(errorOf(() => scheduleFromJSON({ kind: 'linear', from: 0, to: 1, unit: 'batch' })).message).toContain(
       "'step' or 'epoch'",
     );
+  });
+});
+
+describe('scheduleFromJSON nesting bound', () => {
+  it('refuses a 20,000-deep document with KD_SCHEDULE_INVALID instead of overflowing the stack', () => {
+    let json: Record<string, unknown> = { kind: 'constant', value: 1 };
+    for (let i = 0; i < 20_000; i++) json = { kind: 'warmup', length: 1, from: 0, then: json };
+    let error: unknown;
+    try {
+      scheduleFromJSON(json);
+    } catch (e) {
+      error = e;
+    }
+    expect(isKdError(error, 'KD_SCHEDULE_INVALID'), String(error)).toBe(true);
+    expect((error as Error).message).toContain(`more than ${MAX_SCHEDULE_DEPTH} deep`);
+  });
+
+  it('still restores schedules nested up to the bound', () => {
+    let json: Record<string, unknown> = { kind: 'constant', value: 0.5 };
+    for (let i = 0; i < MAX_SCHEDULE_DEPTH - 1; i++) json = { kind: 'warmup', length: 1, from: 0, then: json };
+    const s = scheduleFromJSON(json);
+    // Each warm-up of one step starts at 0; from step MAX_SCHEDULE_DEPTH − 1 on, only the constant is left.
+    expect(s.valueAt({ step: 0, epoch: 0, totalSteps: 100, stepsPerEpoch: 10 })).toBe(0);
+    expect(s.valueAt({ step: MAX_SCHEDULE_DEPTH, epoch: 3, totalSteps: 100, stepsPerEpoch: 10 })).toBe(0.5);
   });
 });

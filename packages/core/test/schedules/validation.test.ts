@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectKdError } from '@kd/test-utils/kd-error';
 import type { KdErrorCode } from '../../src/errors/kd-error.js';
+import { MAX_TOTAL_STEPS } from '../../src/values/sizes.js';
 import {
   constant,
   cosine,
@@ -134,5 +135,16 @@ describe('scheduleValues', () => {
       [3, 1],
       [4, 2],
     ]);
+  });
+});
+
+describe('run length bound', () => {
+  it(`refuses a run of more than ${MAX_TOTAL_STEPS} steps before allocating its plan`, () => {
+    expect(
+      errorOf(
+        () => scheduleValues(constant(1), { totalSteps: MAX_TOTAL_STEPS + 1, stepsPerEpoch: 10 }),
+        'KD_INVALID_ARGUMENT',
+      ),
+    ).toContain(String(MAX_TOTAL_STEPS));
   });
 });

@@ -88,4 +88,70 @@ describe('searchAlpha', () => {
     }).catch((e: unknown) => e);
     expect(isKdError(err, 'KD_ALPHA_RANGE')).toBe(true);
   });
+
+  it('keeps the finished runs when one run fails, and reports the failed run with its error', async () => {
+    const before = tf.memory().numTensors;
+    const boom = new Error('this run fails');
+    const result = await searchAlpha({
+      runtime,
+      teacher: t,
+      data: { x: train.x, y: train.y },
+      validation: { x: val.x, y: val.y },
+      makeStudent: (seed) => denseStudent(4, 0, 1, seed),
+      alphas: [0, 0.5, 1],
+      seeds: [0, 1],
+      epochs: 1,
+      batchSize: 20,
+      metric: 'val_loss',
+      callbacks: {
+        onBatchEnd: (b) => {
+          if (b.alpha === 0.5) throw boom;
+        },
+      },
+    });
+    expect(result.runs.map((r) => r.alpha)).toEqual([0, 0, 1, 1]);
+    expect(result.failed.map((f) => [f.alpha, f.seed, f.error])).toEqual([
+      [0.5, 0, boom],
+      [0.5, 1, boom],
+    ]);
+    const failedRow = result.rows.find((r) => r.alpha === 0.5)!;
+    expect(failedRow.values).toEqual([]);
+    expect(Number.isNaN(failedRow.mean)).toBe(true);
+    expect(Number.isFinite(result.best.mean)).toBe(true);
+    expect([0, 1]).toContain(result.best.alpha);
+    expect(result.best.mean).toBe(Math.min(...result.rows.filter((r) => r.alpha !== 0.5).map((r) => r.mean)));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('never returns a NaN metric as best: AUC on one-class validation data is an error that says why', async () => {
+    const oneClass = tf.ones([40]);
+    const err = await searchAlpha({
+      runtime,
+      teacher: t,
+      data: { x: train.x, y: train.y },
+      validation: { x: val.x, y: oneClass },
+      makeStudent: (seed) => denseStudent(4, 0, 1, seed),
+      alphas: [0, 1],
+      seeds: [0],
+      epochs: 1,
+      metric: 'val_auc',
+    }).catch((e: unknown) => e);
+    expect(isKdError(err, 'KD_DATA_INVALID'), String(err)).toBe(true);
+    expect((err as Error).message).toContain('one class');
+    oneClass.dispose();
+  });
+
+  it('refuses a zero or fractional teacherBatchSize before computing anything', async () => {
+    for (const teacherBatchSize of [0, 2.5]) {
+      const err = await searchAlpha({
+        runtime,
+        teacher: t,
+        data: { x: train.x, y: train.y },
+        validation: { x: val.x, y: val.y },
+        makeStudent: () => denseStudent(4, 0, 1, 0),
+        teacherBatchSize,
+      }).catch((e: unknown) => e);
+      expect(isKdError(err, 'KD_INVALID_ARGUMENT'), String(err)).toBe(true);
+    }
+  });
 });

@@ -1,0 +1,73 @@
+import { KdError } from '@kd/core';
+import type { ReportInput } from './types.js';
+
+type Check = [path: string, ok: boolean, expected: string];
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function at(root: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, key) => (isObject(v) ? v[key] : undefined), root);
+}
+
+const isNumberOrNull = (v: unknown) => v === null || typeof v === 'number';
+
+/**
+ * Checks the parts of a run's outputs the page draws from, so a wrong or truncated metrics.json
+ * gives one clear error naming the key instead of a blank chart. Extra keys are allowed.
+ */
+export function validateReportInput(input: unknown): asserts input is ReportInput {
+  if (!isObject(input)) fail('input', 'an object { metrics, history }', input);
+  const m = input.metrics;
+  const checks: Check[] = [
+    ['metrics', isObject(m), 'an object (the contents of metrics.json)'],
+    ['metrics.kd.version', typeof at(m, 'kd.version') === 'string', 'a string'],
+    ['metrics.kd.command', typeof at(m, 'kd.command') === 'string', 'a string'],
+    ['metrics.data.file', typeof at(m, 'data.file') === 'string', 'a string'],
+    ['metrics.settings.alpha', typeof at(m, 'settings.alpha') === 'number', 'a number'],
+    ['metrics.settings.temperature', typeof at(m, 'settings.temperature') === 'number', 'a number'],
+    ['metrics.settings.seeds', Array.isArray(at(m, 'settings.seeds')), 'an array of seeds'],
+    ['metrics.models', Array.isArray(at(m, 'models')), 'an array of model entries'],
+    ['metrics.gapClosed.accuracy', isNumberOrNull(at(m, 'gapClosed.accuracy')), 'a number or null'],
+    ['metrics.gapClosed.logLoss', isNumberOrNull(at(m, 'gapClosed.logLoss')), 'a number or null'],
+    [
+      'metrics.search',
+      at(m, 'search') === null || Array.isArray(at(m, 'search.rows')),
+      'null or { metric, rows, chosen }',
+    ],
+    ['metrics.curves.roc', Array.isArray(at(m, 'curves.roc')), 'an array of { name, fpr, tpr }'],
+    ['metrics.curves.reliability', Array.isArray(at(m, 'curves.reliability')), 'an array of { name, bins }'],
+    ['history', Array.isArray(input.history), 'an array of history rows (the lines of history.jsonl)'],
+  ];
+  for (const [path, ok, expected] of checks) if (!ok) fail(path, expected, path === 'metrics' ? m : at(input, path));
+
+  const models = (m as { models: unknown[] }).models;
+  models.forEach((entry, i) => {
+    const path = `metrics.models[${i}]`;
+    if (!isObject(entry) || typeof entry.name !== 'string')
+      fail(`${path}.name`, 'a string', isObject(entry) ? entry.name : entry);
+    if (!['teacher', 'ensemble', 'distilled', 'scratch'].includes(entry.role as string))
+      fail(`${path}.role`, "'teacher', 'ensemble', 'distilled' or 'scratch'", entry.role);
+    if (typeof entry.weightBytes !== 'number') fail(`${path}.weightBytes`, 'a number', entry.weightBytes);
+    if (!isObject(entry.test)) fail(`${path}.test`, 'an object of test metrics', entry.test);
+  });
+  (m as { curves: { roc: unknown[] } }).curves.roc.forEach((c, i) => {
+    const ok = isObject(c) && Array.isArray(c.fpr) && Array.isArray(c.tpr) && c.fpr.length === c.tpr.length;
+    if (!ok) fail(`metrics.curves.roc[${i}]`, '{ name, fpr, tpr } with fpr and tpr of one length', c);
+  });
+  (input.history as unknown[]).forEach((row, i) => {
+    const ok =
+      isObject(row) && typeof row.model === 'string' && typeof row.epoch === 'number' && typeof row.loss === 'number';
+    if (!ok) fail(`history[${i}]`, '{ model, seed, epoch, loss, hardLoss, softLoss, val }', row);
+  });
+}
+
+function fail(path: string, expected: string, got: unknown): never {
+  const shown = got === undefined ? 'nothing' : JSON.stringify(got)?.slice(0, 80);
+  throw new KdError(
+    'KD_DATA_INVALID',
+    `The report input has a bad ${path}: expected ${expected}, got ${shown}. Pass the metrics.json and history.jsonl a kd run wrote, unchanged.`,
+    { path },
+  );
+}
