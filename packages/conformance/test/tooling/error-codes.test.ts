@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -16,16 +16,19 @@ import {
   ensemble,
   layersStudent,
   linear,
+  memoryCheckpointStore,
   MemoryModelStore,
+  parseModelJson,
   softmaxDistillationLoss,
   teacher,
   type KdErrorCode,
+  type CheckpointStore,
   type KdRuntime,
   type MetricName,
 } from '@kd/core';
 import { cpuRuntime } from '@kd/core/cpu';
 import { trainInWorker, type MessageEndpoint } from '@kd/browser';
-import { FileTeacherCache, provisionTfjsNode } from '@kd/node';
+import { FileModelStore, FileTeacherCache, provisionTfjsNode, readIdx } from '@kd/node';
 import { expectKdError } from '@kd/test-utils/kd-error';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -65,6 +68,7 @@ const RAISES: Record<KdErrorCode, () => unknown> = {
   KD_STUDENT_INVALID: () => layersStudent({} as never),
   KD_ENSEMBLE_INVALID: () => ensemble([]),
   KD_DATA_INVALID: () => computeMetrics(['accuracy'], { yTrue: [], probs: [] }),
+  KD_INPUT_TOO_LARGE: async () => readIdx(await idxFile([3, 1, 4]), { maxBytes: 2 }),
   KD_METRIC_UNKNOWN: () => computeMetrics(['f1' as MetricName], { yTrue: [1], probs: [0.5] }),
   KD_KERNEL_MISSING: () =>
     distill({
@@ -78,6 +82,18 @@ const RAISES: Record<KdErrorCode, () => unknown> = {
     distill({ runtime: claimsBackend('webgl'), teacher: logitsTeacher, student: dense(), data: data() }),
   KD_WORKER_FAILED: () => trainInWorker(failingWorker(), { student: dense(), data: data() }),
   KD_MODEL_NOT_FOUND: () => new MemoryModelStore().loadHandler('missing').load!(),
+  KD_MODEL_INVALID: () => parseModelJson('{"modelTopology": ', 'model.json'),
+  KD_TARGET_EXISTS: async () => {
+    await writeFile(join(scratch, 'notes'), 'a file of the user');
+    return dense().save(new FileModelStore(scratch).saveHandler('notes'));
+  },
+  KD_MODEL_BUSY: async () => {
+    const store = new FileModelStore(join(scratch, 'busy'), { lockTimeoutMs: 100 });
+    await mkdir(join(scratch, 'busy', 'student'), { recursive: true });
+    // The lock of a save in progress in a live process (this one).
+    await writeFile(join(scratch, 'busy', 'student', '.kd-lock'), String(process.pid));
+    return dense().save(store.saveHandler('student'));
+  },
   KD_CACHE_CORRUPT: async () => {
     const cache = new FileTeacherCache(join(scratch, 'cache'));
     await cache.set('k', { values: new Float32Array([1, 2]), shape: [2, 1], kind: 'logits' });
@@ -85,6 +101,29 @@ const RAISES: Record<KdErrorCode, () => unknown> = {
     return cache.get('k');
   },
   KD_TRAINING_DIVERGED: () => distill({ runtime, teacher: logitsTeacher, student: nanStudent(), data: data() }),
+  KD_STUDENT_SATURATED: () =>
+    distill({ runtime, teacher: logitsTeacher, student: pinnedSigmoid(), data: data(), optimizer: tf.train.sgd(0.1) }),
+  KD_CHECKPOINT_MISMATCH: async () => {
+    const store = memoryCheckpointStore();
+    const run = (seed: number, resume: boolean) =>
+      distill({ runtime, teacher: logitsTeacher, student: dense(), data: data(), seed, checkpoint: { store }, resume });
+    (await run(1, false)).student.dispose();
+    return run(2, true);
+  },
+  KD_CHECKPOINT_CORRUPT: () => {
+    const store: CheckpointStore = {
+      readLatest: async () => ({ meta: '{"format": "kd-checkpoint", "vers', tensors: [] }),
+      write: async () => undefined,
+    };
+    return distill({
+      runtime,
+      teacher: logitsTeacher,
+      student: dense(),
+      data: data(),
+      checkpoint: { store },
+      resume: true,
+    });
+  },
   KD_PROVISION_FAILED: async () =>
     provisionTfjsNode({ projectDir: await mkdtemp(join(scratch, 'empty-')), quiet: true }),
 };
@@ -104,6 +143,23 @@ describe('every KdError code', () => {
     expect(listed.sort()).toEqual([...KD_ERROR_CODES].sort());
   });
 });
+
+/** An uncompressed IDX file of unsigned bytes, rank 1. */
+async function idxFile(values: number[]): Promise<string> {
+  const path = join(scratch, 'values.idx');
+  const header = Buffer.from([0, 0, 0x08, 1, 0, 0, 0, values.length]);
+  await writeFile(path, Buffer.concat([header, Buffer.from(values)]));
+  return path;
+}
+
+/** A sigmoid student pinned at 0 on the wrong side of its label, where the clamp passes no gradient. */
+function pinnedSigmoid() {
+  const model = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [4], units: 1, activation: 'sigmoid' })] });
+  const pinned = [tf.tensor2d([[-1000], [500], [-1000], [500]]), tf.zeros([1])];
+  model.setWeights(pinned);
+  tf.dispose(pinned);
+  return layersStudent(model);
+}
 
 /** A runtime that says it set up a backend it never activated. */
 function claimsBackend(backend: string): KdRuntime {
