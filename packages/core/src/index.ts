@@ -104,7 +104,8 @@ export {
 export type { CalibrationOptions, MetricInputs, MetricName } from './metrics/index.js';
 
 /* teachers */
-export { computeTeacherOutputs, ensemble, precomputedTeacher, teacher } from './teachers/index.js';
+// fingerprintData: the default data half of a teacher-cache key, for precomputing keys yourself.
+export { computeTeacherOutputs, ensemble, fingerprintData, precomputedTeacher, teacher } from './teachers/index.js';
 export type {
   ComputeTeacherOutputsOptions,
   EnsembleCombine,
@@ -167,6 +168,7 @@ export type { SearchAlphaOptions, SearchAlphaResult, SearchFailure, SearchRow, S
 
 /* limits and tolerances every entry point applies */
 export { MAX_EPOCHS, MAX_TOTAL_STEPS, PROBABILITY_ROW_SUM_TOLERANCE } from './values/index.js';
+export { MAX_SCHEDULE_DEPTH } from './schedules/from-json.js';
 
 /* saved models: reading model.json and its weight paths safely (shared by the node and browser stores) */
 export { checkModelJson, checkWeightPath, checkWeightPaths, parseModelJson, weightBytes } from './io/index.js';

@@ -10,8 +10,5 @@
 export { isLayersModel } from './teachers/teacher.js';
 export { isStudent } from './students/student.js';
 
-/* the content fingerprint teacher-cache keys are built from */
-export { fingerprintData } from './teachers/teacher-outputs.js';
-
 /* the seeded generator kd shuffles with; references and tests draw the same numbers from it */
 export { mulberry32 } from './util/random.js';
