@@ -1,20 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { computeTeacherOutputs, isKdError, teacher, type KdError } from '@kd/core';
+import { computeTeacherOutputs, teacher } from '@kd/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { kdErrorOf } from '@kd/test-utils/kd-error';
 import { crc32 } from '../src/cache/crc32.js';
 import { browserRuntime, IndexedDbTeacherCache } from '../src/index.js';
 
 const DB = 'kd-test-teacher-outputs';
-
-async function failure(p: Promise<unknown>): Promise<KdError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isKdError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a KdError');
-}
 
 /** Rewrites one stored record straight through IndexedDB, as disk damage or a buggy writer would. */
 async function tamper(key: string, change: (record: Record<string, unknown>) => void): Promise<void> {
@@ -70,7 +61,9 @@ describe('IndexedDbTeacherCache', () => {
 
   it('rejects outputs whose length does not match the shape', async () => {
     const cache = new IndexedDbTeacherCache({ databaseName: DB });
-    expect((await failure(cache.set('bad', { values, shape: [4, 2], kind: 'logits' }))).code).toBe('KD_SHAPE_MISMATCH');
+    expect((await kdErrorOf(cache.set('bad', { values, shape: [4, 2], kind: 'logits' }))).code).toBe(
+      'KD_SHAPE_MISMATCH',
+    );
     await cache.close();
   });
 

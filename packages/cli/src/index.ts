@@ -21,3 +21,6 @@ export { main, buildProgram, EXIT, type CliContext } from './commands/program.js
 export { COMMANDS, GLOBAL_OPTIONS } from './commands/definitions.js';
 export type { CommandDef, OptionDef, ArgumentDef } from './commands/option-types.js';
 export { cliReference, withReference } from './commands/reference.js';
+export { readConfig, type ConfigValues } from './config/config-file.js';
+export { checkOutputFolder } from './run/run-folder.js';
+export { commandDef } from './commands/definitions.js';

@@ -1,4 +1,5 @@
-import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-cpu'; // registers the cpu backend: this entry point has an import-time effect
+import * as tf from '@tensorflow/tfjs-core';
 import { createBackendRuntime } from './runtime/backend-runtime.js';
 import { RUNTIME_OPTION_RULES, validateRuntimeOptions, type RuntimeOptions } from './runtime/runtime-options.js';
 import type { KdRuntime, RuntimeInfo } from './runtime/types.js';
@@ -29,6 +30,19 @@ export function cpuRuntime(options?: CpuRuntimeOptions): KdRuntime<CpuRuntimeInf
     backend: 'cpu',
     models,
     cache,
+    setup: skipNodeBanner,
     unavailableHint: 'Install @tensorflow/tfjs-backend-cpu at the same version as @tensorflow/tfjs-core.',
   });
+}
+
+/**
+ * In Node, tfjs's cpu backend prints "Hi, looks like you are running TensorFlow.js in Node.js..."
+ * on its first tensor. Here the cpu backend is the user's explicit choice (tfjs-node is
+ * `nodeRuntime()`), and a library prints nothing it was not asked to: mark the backend as
+ * already used. Only this one notice is affected; every other tfjs warning still shows.
+ */
+function skipNodeBanner(): void {
+  // findBackend creates the backend instance (tfjs keeps it) without making it active.
+  const backend = tf.findBackend('cpu') as { firstUse?: boolean } | null;
+  if (backend && typeof backend.firstUse === 'boolean') backend.firstUse = false;
 }

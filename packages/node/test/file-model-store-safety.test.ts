@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { isKdError } from '@kd/core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { kdErrorOf } from '@kd/test-utils/kd-error';
 import { FileModelStore, nodeRuntime } from '../src/index.js';
 
 function tinyModel(): tfl.LayersModel {
@@ -15,14 +16,7 @@ function tinyModel(): tfl.LayersModel {
   });
 }
 
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (error === undefined) return 'resolved';
-  return isKdError(error) ? error.code : `raw ${String(error)}`;
-}
+const codeOf = async (promise: Promise<unknown>) => (await kdErrorOf(promise)).code;
 
 describe('FileModelStore keeps what it was not given', () => {
   let base: string;

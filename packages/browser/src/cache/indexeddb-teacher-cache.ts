@@ -1,11 +1,5 @@
-import {
-  assertStorableOutputs,
-  isKdError,
-  cachedOutputsProblem,
-  memoPromise,
-  type CachedTeacherOutputs,
-  type TeacherCache,
-} from '@kd/core';
+import { assertStorableOutputs, isKdError, type CachedTeacherOutputs, type TeacherCache } from '@kd/core';
+import { cachedOutputsProblem, memoPromise } from '@kd/core/internal';
 import { crc32 } from './crc32.js';
 import { committed, openDatabase, request } from './idb.js';
 

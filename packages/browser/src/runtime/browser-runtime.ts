@@ -3,7 +3,6 @@ import {
   createBackendRuntime,
   isKdError,
   KdError,
-  memoPromise,
   optionRules,
   RUNTIME_OPTION_RULES,
   validateRuntimeOptions,
@@ -12,6 +11,7 @@ import {
   type RuntimeInfo,
   type RuntimeOptions,
 } from '@kd/core';
+import { memoPromise } from '@kd/core/internal';
 import { IndexedDbTeacherCache } from '../cache/indexeddb-teacher-cache.js';
 import { BrowserModelStore } from '../io/browser-model-store.js';
 import { fallbackRuntime, importKdWasm, type BrowserFallback, type KdWasmModule } from './fallback-runtimes.js';

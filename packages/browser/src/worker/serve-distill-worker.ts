@@ -1,4 +1,5 @@
-import { KdError, memoPromise, type KdRuntime, type ScheduleFunction } from '@kd/core';
+import { KdError, type KdRuntime, type ScheduleFunction } from '@kd/core';
+import { memoPromise } from '@kd/core/internal';
 import { browserRuntime } from '../runtime/browser-runtime.js';
 import type { FromWorker, MessageEndpoint, ToWorker } from './protocol.js';
 import { runWorkerJob } from './run-job.js';

@@ -1,4 +1,5 @@
-import { KdError, mulberry32, permutation } from '@kd/core';
+import { KdError } from '@kd/core';
+import { mulberry32, permutation } from '@kd/core/internal';
 
 /** Row indices of the three splits. */
 export interface SplitIndices {

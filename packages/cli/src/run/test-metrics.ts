@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { computeMetrics, predictProbabilities, toSpace, type Student, type Teacher } from '@kd/core';
+import { computeMetrics, type Student, type Teacher } from '@kd/core';
+import { predictProbabilities, toSpace } from '@kd/core/internal';
 import type { ReliabilityBin, Spread, TestMetrics } from './metrics-types.js';
 
 const NAMES = ['accuracy', 'auc', 'logLoss', 'brier', 'ece'] as const;

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { isKdError, KdError } from '../errors/kd-error.js';
+import { KdError } from '../errors/kd-error.js';
 import { cachedOutputsProblem } from '../runtime/cached-outputs-check.js';
 import type { CachedTeacherOutputs, KdRuntime } from '../runtime/types.js';
 import { findNonFinite, findProbabilityProblem } from '../values/index.js';
 import { ContentHash } from '../util/hash.js';
-import type { OutputKind, Teacher } from './teacher.js';
+import type { OutputKind } from '../outputs/output-kind.js';
+import type { Teacher } from './teacher.js';
 
 /** A teacher's outputs for a whole data set, computed once and reused. */
 export interface TeacherOutputs {
@@ -65,15 +66,7 @@ export async function cachedTeacherOutputs(
   key: string,
   rows: number,
 ): Promise<TeacherOutputs | undefined> {
-  let cached: CachedTeacherOutputs | undefined;
-  try {
-    cached = await runtime.cache.get(key);
-  } catch (e) {
-    // Caches written before the miss rule (or outside kd) may still throw for a corrupt entry.
-    if (!isKdError(e, 'KD_CACHE_CORRUPT')) throw e;
-    await runtime.cache.delete(key);
-    return undefined;
-  }
+  const cached: CachedTeacherOutputs | undefined = await runtime.cache.get(key);
   if (!cached) return undefined;
   if (cachedOutputsProblem(cached) !== undefined || cached.shape.length !== 2 || outputsProblem(cached.values, t)) {
     await runtime.cache.delete(key);

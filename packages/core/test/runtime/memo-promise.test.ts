@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoPromise } from '../../src/index.js';
+import { memoPromise } from '../../src/internal.js';
 
 describe('memoPromise', () => {
   it('starts once for concurrent and later callers', async () => {
