@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { computeMetrics, predictProbabilities, toSpace, type Student, type Teacher } from '@kd/core';
-import type { ReliabilityBin, Spread, TestMetrics } from './metrics-types.js';
+import type { ReliabilityBin, Spread, TestMetrics } from '@kd/report';
 
 const NAMES = ['accuracy', 'auc', 'logLoss', 'brier', 'ece'] as const;
 
