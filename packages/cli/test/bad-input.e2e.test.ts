@@ -65,7 +65,7 @@ describe('bad usage and bad input exit 2 with one clear line', () => {
     const args = ['--label', 'label', '--teacher', 't', '--student', 'mlp:8', '--runtime', 'cpu'];
     expectOneLine(
       await kd(['distill', '--data', 'text.csv', ...args, '--out', 'r1'], { cwd: dir }),
-      /text\.csv line 3, column "b"/,
+      /text\.csv line 3, column 2 \("b"\)/,
     );
     expectOneLine(
       await kd(['distill', '--data', 'ragged.csv', ...args, '--out', 'r2'], { cwd: dir }),
