@@ -2,6 +2,7 @@
 // with `kd distill --resume` ends with the same student, bit for bit, as a run never interrupted.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RunMetrics } from '@kd/report';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { errorLines, kd, tempDir, writeCurveCsv } from './helpers.js';
 
@@ -79,7 +80,8 @@ describe('kd distill --resume', () => {
     // Killed within the distilled student's 12 epochs, long before the scratch student's.
     expect(killedAt.split('\n').filter((l) => l.includes('"distilled"')).length).toBeLessThan(12);
 
-    const resumed = await kd(['distill', '--resume', 'cut'], { cwd: dir });
+    // Resumed from inside the run folder: the recorded relative paths must still lead to the files.
+    const resumed = await kd(['distill', '--resume', '.'], { cwd: join(dir, 'cut') });
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/resum|training distilled/);
     const bytes = (run: string, file: string) => readFileSync(join(dir, run, file));
@@ -87,9 +89,11 @@ describe('kd distill --resume', () => {
     // One line per epoch of each student, none twice, and the same values as the whole run's.
     expect(bytes('cut', 'history.jsonl').toString()).toBe(bytes('whole', 'history.jsonl').toString());
     for (const f of ['metrics.json', 'report.html']) expect(existsSync(join(dir, 'cut', f)), f).toBe(true);
-    const metrics = (run: string) =>
-      JSON.parse(bytes(run, 'metrics.json').toString()) as { models: { test: unknown }[] };
+    const metrics = (run: string) => JSON.parse(bytes(run, 'metrics.json').toString()) as RunMetrics;
     expect(metrics('cut').models.map((m) => m.test)).toEqual(metrics('whole').models.map((m) => m.test));
+    // Resumed elsewhere, the data path is the absolute one; the command is the one that started the run.
+    expect(metrics('cut').data.file).toBe(join(dir, 'data.csv'));
+    expect(metrics('cut').kd.command).toMatch(/^kd distill --data data\.csv .*--out cut$/);
   });
 
   it('refuses what it cannot continue, in one line, exit 2', async () => {

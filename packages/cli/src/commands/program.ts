@@ -91,7 +91,7 @@ export function resolveOptions(def: CommandDef, cmd: Command, args: unknown[], c
     ...(typeof given.config === 'string' ? { file: given.config } : {}),
   });
   if (def.name === 'distill' && cmd.getOptionValueSource('resume') === 'cli')
-    return resumeValues(def, cmd, resolve(cwd, String(given.resume)));
+    return resumeValues(def, cmd, resolve(cwd, String(given.resume)), cwd);
   const values: Record<string, unknown> = {};
   for (const o of def.options) {
     const fromCli = cmd.getOptionValueSource(o.key) === 'cli';
@@ -126,7 +126,7 @@ export function resolveOptions(def: CommandDef, cmd: Command, args: unknown[], c
 }
 
 /** `kd distill --resume DIR`: the options come from the run folder, so none may be given besides. */
-function resumeValues(def: CommandDef, cmd: Command, dir: string): Record<string, unknown> {
+function resumeValues(def: CommandDef, cmd: Command, dir: string, cwd: string): Record<string, unknown> {
   const extra = def.options.filter(
     (o) => !['resume', 'json'].includes(o.key) && cmd.getOptionValueSource(o.key) === 'cli',
   );
@@ -136,7 +136,7 @@ function resumeValues(def: CommandDef, cmd: Command, dir: string): Record<string
       `--resume continues a run with the options it was started with (recorded in its kd-run.json); leave out ${extra.map(flagName).join(', ')}.`,
       { options: extra.map((o) => o.key) },
     );
-  return { ...resumedOptions(dir), json: cmd.opts<Record<string, unknown>>().json === true };
+  return { ...resumedOptions(dir, cwd), json: cmd.opts<Record<string, unknown>>().json === true };
 }
 
 function flagName(o: OptionDef): string {

@@ -112,7 +112,7 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
   const inputs = await loadDistillInputs(options);
   const { runtime, data, combined, factory, units } = inputs;
   const note = (message: string) => options.onEvent?.({ type: 'note', message });
-  await claimOutputFolder(out, 'distill', dataOptionsOf(options), { options: resumableOptions(options) });
+  await claimOutputFolder(out, 'distill', dataOptionsOf(options), resumableOptions(options));
   await rm(files.metricsFile, { force: true });
   await rm(join(out, REPORT_FILE), { force: true });
   // A resumed run keeps the history of the epochs it will not train again; a fresh one starts both anew.

@@ -19,21 +19,27 @@ export const REPORT_FILE = 'report.html';
 const NOT_RECORDED = new Set(['out', 'signal', 'onEvent', 'resume', 'json']);
 
 /**
- * The options of a run as the run folder's marker records them: plain values only, paths made
- * absolute so a resume started from another folder reads the same files.
+ * What the run folder's marker records to resume the run: its options as given (plain values
+ * only), the folder they were given in, and every path among them made absolute, used when the
+ * resume starts from another folder.
  */
-export function resumableOptions(options: DistillRunOptions): Record<string, unknown> {
+export function resumableOptions(options: DistillRunOptions): Required<Pick<RunMarker, 'options' | 'paths' | 'cwd'>> {
   const recorded: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options))
     if (!NOT_RECORDED.has(key) && value !== undefined) recorded[key] = value;
   const isUrl = (p: string) => /^https?:\/\//.test(p);
   // Same rule as the student spec parser: a module path has a slash or a script extension.
   const isModule = /[/\\]|\.(m?js|cjs)$/.test(options.student);
+  const data = dataOptionsOf(options);
+  const pathKeys = ['data', 'label', 'validationData', 'validationLabel', 'testData', 'testLabel'] as const;
   return {
-    ...recorded,
-    ...dataOptionsOf(options),
-    teacher: options.teacher.map((t) => (isUrl(t) ? t : resolve(t.replace(/^file:\/\//, '')))),
-    student: isModule ? resolve(options.student) : options.student,
+    options: recorded,
+    cwd: process.cwd(),
+    paths: {
+      ...Object.fromEntries(pathKeys.filter((k) => data[k] !== undefined).map((k) => [k, data[k]])),
+      teacher: options.teacher.map((t) => (isUrl(t) ? t : resolve(t.replace(/^file:\/\//, '')))),
+      student: isModule ? resolve(options.student) : options.student,
+    },
   };
 }
 
@@ -41,7 +47,7 @@ export function resumableOptions(options: DistillRunOptions): Record<string, unk
  * The options `kd distill --resume DIR` runs with: those DIR/kd-run.json recorded when the run
  * started. Refuses a folder that is not an unfinished `kd distill` run with checkpoints.
  */
-export function resumedOptions(dir: string): DistillRunOptions & { out: string; resume: true } {
+export function resumedOptions(dir: string, cwd: string): DistillRunOptions & { out: string; resume: true } {
   const marker = join(dir, RUN_MARKER);
   let recorded: RunMarker | undefined;
   try {
@@ -67,7 +73,10 @@ export function resumedOptions(dir: string): DistillRunOptions & { out: string; 
     refuse(
       'the run was started without --checkpoint-every, so it saved no checkpoints to continue from. Run it again with --checkpoint-every N.',
     );
-  return { ...(options as unknown as DistillRunOptions), out: dir, resume: true };
+  // From the folder the run started in, the options exactly as given (the same metrics.json);
+  // from elsewhere, with the paths that lead to the same files.
+  const paths = recorded!.cwd === cwd ? {} : (recorded!.paths ?? {});
+  return { ...(options as unknown as DistillRunOptions), ...paths, out: dir, resume: true };
 }
 
 /**

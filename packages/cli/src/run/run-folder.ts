@@ -16,7 +16,7 @@ export async function claimOutputFolder(
   dir: string,
   command: string,
   data?: unknown,
-  extra: Pick<RunMarker, 'options'> = {},
+  extra: Pick<RunMarker, 'options' | 'paths' | 'cwd'> = {},
 ): Promise<void> {
   checkOutputFolder(dir);
   await mkdir(dir, { recursive: true });
@@ -36,8 +36,12 @@ export interface RunMarker {
   command: string;
   createdAt: string;
   data?: unknown;
-  /** `kd distill`: every option of the run, with absolute paths, so `--resume` can continue it. */
+  /** `kd distill`: every option of the run as given, so `--resume` can continue it... */
   options?: Record<string, unknown>;
+  /** ...the folder they were given in... */
+  cwd?: string;
+  /** ...and the paths among them made absolute, for a resume started elsewhere. */
+  paths?: Record<string, unknown>;
 }
 
 /** The marker of a kd run folder, or undefined when `dir` is not one. */
