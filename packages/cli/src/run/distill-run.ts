@@ -100,6 +100,11 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
   const checkpointsDir = join(out, CHECKPOINTS_FOLDER);
   if (options.alpha !== undefined && options.searchAlpha !== undefined)
     throw new KdError('KD_INVALID_ARGUMENT', 'Give --alpha or --search-alpha, not both: the search chooses α.');
+  if (options.resume && !options.checkpointEvery)
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      'resume continues from checkpoints: give checkpointEvery as well (the same as the interrupted run).',
+    );
   checkOutputFolder(out);
   const settings = {
     epochs: options.epochs ?? 20,
