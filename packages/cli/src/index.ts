@@ -7,7 +7,9 @@ export { runInspect, type InspectRunOptions, type InspectedModel } from './run/i
 export { runExport, type ExportRunOptions, type ExportRunResult } from './run/export-run.js';
 export type { TeacherStudentOptions } from './run/distill-inputs.js';
 export type { RuntimeName } from './run/runtimes.js';
-export type * from './run/metrics-types.js';
+// The metrics.json / history.jsonl contract is defined once, by the report that reads it.
+export type { HistoryRow, ModelEntry, ReliabilityBin, RunMetrics, Spread, TestMetrics } from '@kd/report';
+export type { SearchRowEntry } from './run/search-alpha-run.js';
 export type { RunEvent, OnEvent } from './output/events.js';
 export { prepareData, type DataOptions, type PreparedData } from './data/prepare-data.js';
 export { readDataset, type Dataset, type DataSpec } from './data/dataset.js';

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kd, tempDir, writeCurveCsv } from './helpers.js';
 import { loadLayersFolder, readCsvRows } from './load-model-files.js';
-import type { HistoryLine, RunMetrics } from '../src/run/metrics-types.js';
+import type { HistoryRow as HistoryLine, RunMetrics } from '@kd/report';
 
 // One flow, as a user runs it: teachers from `kd train-teacher`, then `kd distill`, `kd evaluate`,
 // `kd inspect` and `kd export`, each a separate process on real files.

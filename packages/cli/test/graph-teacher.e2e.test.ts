@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunMetrics } from '../src/run/metrics-types.js';
+import type { RunMetrics } from '@kd/report';
 import { kd, tempDir, writeCurveCsv } from './helpers.js';
 import { readCsvRows } from './load-model-files.js';
 import { readFileSync } from 'node:fs';

@@ -88,3 +88,20 @@ describe('flopsPerSample', () => {
     model.dispose();
   });
 });
+
+describe('student presets', () => {
+  it('initialise the same weights from the same seed, seed 0 included (tfjs reads a 0 seed as none)', async () => {
+    const tf = await import('@tensorflow/tfjs-core');
+    await import('@tensorflow/tfjs-backend-cpu');
+    await tf.setBackend('cpu');
+    const { buildModel } = await import('../src/models/model-spec.js');
+    const weightsOf = async (seed: number) => {
+      const model = await buildModel('mlp:8,4', { inputShape: [3], units: 1, seed, name: `s${seed}` });
+      const values = model.getWeights().map((w) => Array.from(w.dataSync()));
+      model.dispose();
+      return values;
+    };
+    for (const seed of [0, 3]) expect(await weightsOf(seed)).toEqual(await weightsOf(seed));
+    expect(await weightsOf(0)).not.toEqual(await weightsOf(1));
+  });
+});

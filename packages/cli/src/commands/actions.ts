@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import type { ModelEntry } from '../run/metrics-types.js';
+import type { ModelEntry } from '@kd/report';
 import { makeReporter } from '../output/reporters.js';
 import { formatBytes, formatCount, formatMs, formatTable } from '../output/table.js';
 import { runDistill, type DistillRunOptions } from '../run/distill-run.js';
@@ -72,7 +72,8 @@ export async function runAction(
         return r.aborted ? stopped(ctx) : 0;
       }
       case 'distill': {
-        const r = await runDistill({ ...(options as unknown as DistillRunOptions), ...common, command: ctx.command });
+        const command = typeof options.command === 'string' ? options.command : ctx.command; // resumed: the original
+        const r = await runDistill({ ...(options as unknown as DistillRunOptions), ...common, command });
         if (r.aborted || !r.metrics) return stopped(ctx);
         if (json)
           result({
@@ -80,6 +81,7 @@ export async function runAction(
             studentDir: r.studentDir,
             metricsFile: r.metricsFile,
             historyFile: r.historyFile,
+            reportFile: r.reportFile,
             metrics: r.metrics,
           });
         else {
@@ -94,7 +96,7 @@ export async function runAction(
               `\nshare of the scratch → ensemble gap closed by distillation: accuracy ${gap.accuracy === null ? 'n/a' : (gap.accuracy * 100).toFixed(0) + '%'}, log-loss ${gap.logLoss === null ? 'n/a' : (gap.logLoss * 100).toFixed(0) + '%'}`,
             );
           ctx.io.out(
-            `\nstudent: ${show(r.studentDir)}\nmetrics: ${show(r.metricsFile)}\nhistory: ${show(r.historyFile)}`,
+            `\nstudent: ${show(r.studentDir)}\nmetrics: ${show(r.metricsFile)}\nhistory: ${show(r.historyFile)}\nreport:  ${show(r.reportFile!)}`,
           );
         }
         return 0;
@@ -178,6 +180,7 @@ export async function runAction(
               `test split: accuracy ${pct(r.test.before.accuracy)} → ${pct(r.test.after.accuracy)} (${signed(r.test.accuracyChange)}), AUC ${pct(r.test.before.auc)} → ${pct(r.test.after.auc)} (${signed(r.test.aucChange)})`,
             );
           if (r.metricsFile) ctx.io.out(`recorded in ${show(r.metricsFile)}`);
+          if (r.reportFile) ctx.io.out(`report drawn again: ${show(r.reportFile)}`);
         }
         return 0;
       }

@@ -123,7 +123,7 @@ export const COMMANDS: CommandDef[] = [
     name: 'distill',
     summary: 'Distil teachers into a small student and report how it compares.',
     description:
-      'Trains the student on the training split against the labels and the teachers (an ensemble when several), and the same student from scratch with the same seeds (unless --no-scratch), then measures every model on the test split. Writes student/ (model.json, weights, preprocessing.json), metrics.json and history.jsonl to --out.',
+      'Trains the student on the training split against the labels and the teachers (an ensemble when several), and the same student from scratch with the same seeds (unless --no-scratch), then measures every model on the test split. Writes student/ (model.json, weights, preprocessing.json), metrics.json, history.jsonl and report.html (charts, self-contained: opens offline) to --out.',
     options: [
       ...dataOptions,
       ...teacherOptions,
@@ -150,10 +150,26 @@ export const COMMANDS: CommandDef[] = [
         defaultValue: true,
       },
       out('the run'),
+      {
+        key: 'checkpointEvery',
+        flags: '--checkpoint-every <steps>',
+        description:
+          "Save each training's state to --out/checkpoints/ every this many steps and at every epoch end, so an interrupted run can be continued with --resume (removed when the run finishes).",
+        schema: intValue(1),
+      },
+      {
+        key: 'resume',
+        flags: '--resume <dir>',
+        description:
+          "Continue the interrupted run in DIR (a --checkpoint-every run) from its checkpoints, with the options recorded in DIR/kd-run.json; give no other options (but --json). The result is the same as an uninterrupted run's.",
+        schema: z.string().min(1),
+      },
       jsonOption,
     ],
     examples: [
       'kd distill --data train.csv --label churned --teacher teachers --student mlp:8 --out run',
+      'kd distill --data train.csv --label churned --teacher teachers --student mlp:8 --checkpoint-every 200 --out run',
+      'kd distill --resume run',
       'kd distill --data train.csv --label churned --teacher a/model.json --teacher b/model.json --student logistic --search-alpha 0,0.25,0.5,0.75,1 --seeds 3 --out run',
     ],
   },

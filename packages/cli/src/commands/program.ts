@@ -2,6 +2,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { isKdError, KdError } from '@kd/core';
 import { readConfig } from '../config/config-file.js';
 import type { CommandIo } from '../output/reporters.js';
+import { resolve } from 'node:path';
+import { resumedOptions } from '../run/resume.js';
 import { packageVersions } from '../run/versions.js';
 import { runAction } from './actions.js';
 import { COMMANDS, GLOBAL_OPTIONS } from './definitions.js';
@@ -87,6 +89,8 @@ export function resolveOptions(def: CommandDef, cmd: Command, args: unknown[], c
     cwd,
     ...(typeof given.config === 'string' ? { file: given.config } : {}),
   });
+  if (def.name === 'distill' && cmd.getOptionValueSource('resume') === 'cli')
+    return resumeValues(def, cmd, resolve(cwd, String(given.resume)), cwd);
   const values: Record<string, unknown> = {};
   for (const o of def.options) {
     const fromCli = cmd.getOptionValueSource(o.key) === 'cli';
@@ -118,6 +122,20 @@ export function resolveOptions(def: CommandDef, cmd: Command, args: unknown[], c
     values[a.key] = parsed.data;
   });
   return values;
+}
+
+/** `kd distill --resume DIR`: the options come from the run folder, so none may be given besides. */
+function resumeValues(def: CommandDef, cmd: Command, dir: string, cwd: string): Record<string, unknown> {
+  const extra = def.options.filter(
+    (o) => !['resume', 'json'].includes(o.key) && cmd.getOptionValueSource(o.key) === 'cli',
+  );
+  if (extra.length > 0)
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      `--resume continues a run with the options it was started with (recorded in its kd-run.json); leave out ${extra.map(flagName).join(', ')}.`,
+      { options: extra.map((o) => o.key) },
+    );
+  return { ...resumedOptions(dir, cwd), json: cmd.opts<Record<string, unknown>>().json === true };
 }
 
 function flagName(o: OptionDef): string {

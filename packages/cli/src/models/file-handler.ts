@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { KdError } from '@kd/core';
+import { KdError, checkWeightPaths, parseModelJson } from '@kd/core';
 
 /**
  * A tfjs IOHandler that loads a model.json and its weight files from disk with `node:fs`, so
@@ -14,6 +14,7 @@ export function fileLoadHandler(modelJsonPath: string): tf.io.IOHandler {
       return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
         const buffers: ArrayBuffer[] = [];
         const specs: tf.io.WeightsManifestEntry[] = [];
+        checkWeightPaths(manifest, modelJsonPath);
         for (const group of manifest) {
           for (const file of group.paths) {
             const path = join(dirname(modelJsonPath), file);
@@ -37,7 +38,11 @@ export function fileLoadHandler(modelJsonPath: string): tf.io.IOHandler {
   };
 }
 
-/** Reads and parses a model.json, with errors that say which file is wrong. */
+/**
+ * Reads and parses a model.json with core's check ({@link parseModelJson}): text that is not a tfjs
+ * model description, or weights paths that leave the model's folder (`../`, absolute paths, URLs),
+ * are refused with `KD_MODEL_INVALID` before any weights file is read.
+ */
 export async function readModelJson(path: string): Promise<tf.io.ModelJSON> {
   let text: string;
   try {
@@ -45,21 +50,11 @@ export async function readModelJson(path: string): Promise<tf.io.ModelJSON> {
   } catch (cause) {
     throw new KdError('KD_MODEL_NOT_FOUND', `Cannot read the model file ${path}. Check the path.`, { path }, { cause });
   }
-  let json: tf.io.ModelJSON;
-  try {
-    json = JSON.parse(text) as tf.io.ModelJSON;
-  } catch (cause) {
+  const json = parseModelJson(text, path);
+  if (!Array.isArray(json.weightsManifest))
     throw new KdError(
-      'KD_MODEL_NOT_FOUND',
-      `${path} is not valid JSON, so it is not a tfjs model.json.`,
-      { path },
-      { cause },
-    );
-  }
-  if (typeof json !== 'object' || json === null || !json.modelTopology || !Array.isArray(json.weightsManifest))
-    throw new KdError(
-      'KD_MODEL_NOT_FOUND',
-      `${path} is not a tfjs model.json (it needs modelTopology and weightsManifest). Convert the model with tensorflowjs_converter.`,
+      'KD_MODEL_INVALID',
+      `${path} has no weightsManifest, so its weights cannot be found. Convert the model with tensorflowjs_converter, or save it with tfjs.`,
       { path },
     );
   return json;

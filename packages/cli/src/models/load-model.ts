@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
-import { KdError, type OutputKind } from '@kd/core';
+import { KdError, checkModelJson, type OutputKind } from '@kd/core';
 import { readPreprocessing, type Preprocessing } from '../data/preprocessing.js';
 import { fileLoadHandler, isGraphModelJson, readModelJson } from './file-handler.js';
 
@@ -72,7 +72,8 @@ export async function loadModel(
         { cause },
       );
     }
-    graph = isGraphModelJson(json);
+    // Checked before tfjs fetches the weights: a path may not leave the model's URL folder.
+    graph = isGraphModelJson(checkModelJson(json, location));
   } else {
     graph = isGraphModelJson(await readModelJson(location));
   }

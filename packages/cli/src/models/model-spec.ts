@@ -105,6 +105,14 @@ async function resolveFactory(spec: string): Promise<ModelFactory> {
   );
 }
 
+/**
+ * The initializer seed of layer `i`: never 0, because tfjs's normal sampler takes a seed of 0 for
+ * "no seed" and draws from Math.random, so seed 0's first layer would differ on every run.
+ */
+function layerSeed(seed: number, i: number): number {
+  return seed * 100 + i + 1;
+}
+
 function dense(hidden: number[], { inputShape, units, seed, name }: ModelFactoryInput): tfl.LayersModel {
   const layers: tfl.layers.Layer[] = [];
   if (inputShape.length > 1) layers.push(tfl.layers.flatten({ inputShape }));
@@ -114,7 +122,7 @@ function dense(hidden: number[], { inputShape, units, seed, name }: ModelFactory
         ...(layers.length === 0 ? { inputShape } : {}),
         units: u,
         activation: 'relu',
-        kernelInitializer: tfl.initializers.heNormal({ seed: seed * 100 + i }),
+        kernelInitializer: tfl.initializers.heNormal({ seed: layerSeed(seed, i) }),
       }),
     ),
   );
@@ -138,7 +146,7 @@ function cnnTiny({ inputShape, units, seed, name }: ModelFactoryInput): tfl.Laye
       `cnn-tiny needs images of at least 10×10 pixels; these are ${inputShape[0]}×${inputShape[1]}. Pass a larger --image-size.`,
       { inputShape },
     );
-  const init = (i: number) => tfl.initializers.heNormal({ seed: seed * 100 + i });
+  const init = (i: number) => tfl.initializers.heNormal({ seed: layerSeed(seed, i) });
   return tfl.sequential({
     name,
     layers: [

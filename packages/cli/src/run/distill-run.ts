@@ -3,13 +3,16 @@ import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { KdError, layersStudent, type Teacher } from '@kd/core';
+import { fileCheckpointStore } from '@kd/node';
+import type { ModelEntry, RunMetrics, TestMetrics } from '@kd/report';
+import { writeReport } from '@kd/report/node';
 import { dataOptionsOf, toTensors } from '../data/prepare-data.js';
 import { flopsPerSample } from '../models/model-flops.js';
 import { measureLatency, modelStats, type ModelStats } from '../models/model-stats.js';
 import { saveModelFolder } from '../models/save-model.js';
 import { DEFAULT_ALPHAS, runAlphaGrid } from './alpha-search.js';
 import { loadDistillInputs, type TeacherStudentOptions } from './distill-inputs.js';
-import type { ModelEntry, RunMetrics, TestMetrics } from './metrics-types.js';
+import { CHECKPOINTS_FOLDER, keepWholeHistory, REPORT_FILE, resumableOptions } from './resume.js';
 import { checkOutputFolder, claimOutputFolder, writeFileAtomic } from './run-folder.js';
 import { ensembleName } from './teachers.js';
 import { trainModel } from './train-model.js';
@@ -45,6 +48,18 @@ export interface DistillRunOptions extends TeacherStudentOptions {
   signal?: AbortSignal;
   /** The command line, recorded in metrics.json. */
   command?: string;
+  /**
+   * Save each student's training state to `out/checkpoints/` every this many steps and at every
+   * epoch end, so an interrupted run can be continued with `resume`.
+   */
+  checkpointEvery?: number;
+  /**
+   * Continue an interrupted run in `out` from its checkpoints (call with the same options; `kd
+   * distill --resume DIR` reads them from DIR/kd-run.json). Finished trainings are not repeated,
+   * the one that was cut off continues from its last checkpoint, and the α search, which keeps
+   * no checkpoints, runs again; with the same options the result is the same as an uninterrupted run's.
+   */
+  resume?: boolean;
 }
 
 /** What {@link runDistill} returns. */
@@ -55,13 +70,15 @@ export interface DistillRunResult {
   studentDir: string;
   metricsFile: string;
   historyFile: string;
+  /** report.html (absent when the run was stopped before the end). */
+  reportFile: string | null;
   aborted: boolean;
 }
 
 /**
  * `kd distill` as a function: distils the teachers into the student, trains the same student from
- * scratch, measures every model on the test split and writes `student/`, `metrics.json` and
- * `history.jsonl` to `out`.
+ * scratch, measures every model on the test split and writes `student/`, `metrics.json`,
+ * `history.jsonl` and `report.html` to `out`.
  *
  * @example
  * ```ts
@@ -80,8 +97,14 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
     metricsFile: join(out, 'metrics.json'),
     historyFile: join(out, 'history.jsonl'),
   };
+  const checkpointsDir = join(out, CHECKPOINTS_FOLDER);
   if (options.alpha !== undefined && options.searchAlpha !== undefined)
     throw new KdError('KD_INVALID_ARGUMENT', 'Give --alpha or --search-alpha, not both: the search chooses α.');
+  if (options.resume && !options.checkpointEvery)
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      'resume continues from checkpoints: give checkpointEvery as well (the same as the interrupted run).',
+    );
   checkOutputFolder(out);
   const settings = {
     epochs: options.epochs ?? 20,
@@ -94,9 +117,15 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
   const inputs = await loadDistillInputs(options);
   const { runtime, data, combined, factory, units } = inputs;
   const note = (message: string) => options.onEvent?.({ type: 'note', message });
-  await claimOutputFolder(out, 'distill', dataOptionsOf(options));
-  await rm(files.historyFile, { force: true });
+  await claimOutputFolder(out, 'distill', dataOptionsOf(options), resumableOptions(options));
   await rm(files.metricsFile, { force: true });
+  await rm(join(out, REPORT_FILE), { force: true });
+  // A resumed run keeps the history of the epochs it will not train again; a fresh one starts both anew.
+  const historyWritten = options.resume ? await keepWholeHistory(files.historyFile) : new Set<string>();
+  if (!options.resume) {
+    await rm(files.historyFile, { force: true });
+    await rm(checkpointsDir, { recursive: true, force: true });
+  }
 
   const train = toTensors(data.train);
   const validation = toTensors(data.validation);
@@ -173,6 +202,16 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onEvent ? { onEvent: options.onEvent } : {}),
         historyFile: files.historyFile,
+        historyWritten,
+        ...(options.checkpointEvery
+          ? {
+              checkpoint: {
+                store: fileCheckpointStore(join(checkpointsDir, `${role}-seed${seed}`)),
+                everySteps: options.checkpointEvery,
+              },
+              resume: options.resume === true,
+            }
+          : {}),
       });
     };
 
@@ -181,8 +220,12 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
     const disposeStudents = () => [...distilled.runs, ...(scratch?.runs ?? [])].forEach((r) => r.model.dispose());
     if (distilled.aborted || options.signal?.aborted) {
       disposeStudents();
-      note('stopped: kept history.jsonl and the student saved so far; metrics.json was not written');
-      return { ...files, metrics: null, aborted: true };
+      note(
+        options.checkpointEvery
+          ? `stopped: kept history.jsonl and the checkpoints; continue with kd distill --resume ${options.out}`
+          : 'stopped: kept history.jsonl and the student saved so far; metrics.json was not written',
+      );
+      return { ...files, metrics: null, reportFile: null, aborted: true };
     }
 
     const models: ModelEntry[] = [];
@@ -279,7 +322,10 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
       quantization: null,
     };
     await writeFileAtomic(files.metricsFile, JSON.stringify(metrics, null, 2) + '\n');
-    return { ...files, metrics, aborted: false };
+    const reportFile = await writeReport(out);
+    // A finished run has nothing to resume: its checkpoints would only take disk space.
+    await rm(checkpointsDir, { recursive: true, force: true });
+    return { ...files, metrics, reportFile, aborted: false };
   } finally {
     tf.dispose([train.x, train.y, validation.x, validation.y, test.x, test.y]);
     inputs.loaded.forEach((m) => m.model.dispose());

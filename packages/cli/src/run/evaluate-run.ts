@@ -4,7 +4,7 @@ import { countClasses, dataFormat, readDataset } from '../data/dataset.js';
 import { applyPreprocessing, checkCompatible } from '../data/preprocessing.js';
 import { loadModel, modelLocations } from '../models/load-model.js';
 import type { OnEvent } from '../output/events.js';
-import type { TestMetrics } from './metrics-types.js';
+import type { TestMetrics } from '@kd/report';
 import { startRuntime, type RuntimeName } from './runtimes.js';
 import { plainTeacher } from './teachers.js';
 import { teacherProbabilities, testMetrics } from './test-metrics.js';

@@ -2,13 +2,14 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { KdError } from '@kd/core';
+import { writeReport } from '@kd/report/node';
 import { prepareData, toTensors, type DataOptions } from '../data/prepare-data.js';
 import { PREPROCESSING_FILE } from '../data/preprocessing.js';
 import { loadModel, modelLocations, type LoadedModel } from '../models/load-model.js';
 import { quantizeWeights, type QuantizeDtype } from '../models/quantize.js';
 import { captureArtifacts, modelJsonText, WEIGHTS_FILE } from '../models/save-model.js';
 import type { OnEvent } from '../output/events.js';
-import type { RunMetrics, TestMetrics } from './metrics-types.js';
+import type { RunMetrics, TestMetrics } from '@kd/report';
 import { checkOutputFolder, readRunMarker, RUN_MARKER, writeFileAtomic, writeFolderAtomic } from './run-folder.js';
 import { startRuntime, type RuntimeName } from './runtimes.js';
 import { plainTeacher } from './teachers.js';
@@ -33,6 +34,8 @@ export interface ExportRunResult {
   test: { before: TestMetrics; after: TestMetrics; accuracyChange: number; aucChange: number } | null;
   /** The run's metrics.json that got the `quantization` entry, if any. */
   metricsFile: string | null;
+  /** The run's report.html, drawn again with the quantisation, if metrics.json was updated. */
+  reportFile: string | null;
 }
 
 /**
@@ -40,7 +43,7 @@ export interface ExportRunResult {
  * `tf.loadLayersModel`) and its preprocessing.json to `out`, with weights quantised to float16 or
  * uint8 when asked. When the model is the student of a kd run, the test split is rebuilt from the
  * run's data options, the accuracy and AUC change caused by quantisation is measured on it and
- * recorded in the run's metrics.json.
+ * recorded in the run's metrics.json, and the run's report.html is drawn again.
  *
  * @example
  * ```ts
@@ -94,6 +97,7 @@ export async function runExport(options: ExportRunOptions): Promise<ExportRunRes
       bytesAfter: statSync(join(out, WEIGHTS_FILE)).size,
       test: null,
       metricsFile: null,
+      reportFile: null,
     };
     const runDir = dirname(modelDir);
     const metricsFile = join(runDir, 'metrics.json');
@@ -116,6 +120,8 @@ export async function runExport(options: ExportRunOptions): Promise<ExportRunRes
         };
         await writeFileAtomic(metricsFile, JSON.stringify(metrics, null, 2) + '\n');
         result.metricsFile = metricsFile;
+        // The report shows the quantisation: draw it again from the updated metrics.
+        if (existsSync(join(runDir, 'history.jsonl'))) result.reportFile = await writeReport(runDir);
       }
     }
     return result;

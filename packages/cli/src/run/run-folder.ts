@@ -12,7 +12,12 @@ export const RUN_MARKER = 'kd-run.json';
  * kd run (it has {@link RUN_MARKER}). Any other folder is refused, so kd never overwrites files
  * it was not given. Then writes the marker.
  */
-export async function claimOutputFolder(dir: string, command: string, data?: unknown): Promise<void> {
+export async function claimOutputFolder(
+  dir: string,
+  command: string,
+  data?: unknown,
+  extra: Pick<RunMarker, 'options' | 'paths' | 'cwd'> = {},
+): Promise<void> {
   checkOutputFolder(dir);
   await mkdir(dir, { recursive: true });
   const marker: RunMarker = {
@@ -20,16 +25,23 @@ export async function claimOutputFolder(dir: string, command: string, data?: unk
     command,
     createdAt: new Date().toISOString(),
     ...(data ? { data } : {}),
+    ...extra,
   };
   await writeFileAtomic(join(dir, RUN_MARKER), JSON.stringify(marker, null, 2) + '\n');
 }
 
-/** Contents of {@link RUN_MARKER}: which command wrote the folder and, for runs, the data options (to rebuild the test split). */
+/** Contents of {@link RUN_MARKER}: which command wrote the folder and, for runs, the data options (to rebuild the test split) and the run's options (to resume it). */
 export interface RunMarker {
   format: 'kd-run';
   command: string;
   createdAt: string;
   data?: unknown;
+  /** `kd distill`: every option of the run as given, so `--resume` can continue it... */
+  options?: Record<string, unknown>;
+  /** ...the folder they were given in... */
+  cwd?: string;
+  /** ...and the paths among them made absolute, for a resume started elsewhere. */
+  paths?: Record<string, unknown>;
 }
 
 /** The marker of a kd run folder, or undefined when `dir` is not one. */

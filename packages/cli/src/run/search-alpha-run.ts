@@ -2,7 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { toTensors } from '../data/prepare-data.js';
 import { runAlphaGrid } from './alpha-search.js';
 import { loadDistillInputs, type TeacherStudentOptions } from './distill-inputs.js';
-import type { SearchRowEntry } from './metrics-types.js';
+import type { RunMetrics } from '@kd/report';
+
+/** One row of the α search table, as metrics.json's `search.rows` holds it. */
+export type SearchRowEntry = NonNullable<RunMetrics['search']>['rows'][number];
 
 /** Options of {@link runSearchAlpha}: the flags of `kd search-alpha`, camelCased. */
 export interface SearchAlphaRunOptions extends TeacherStudentOptions {

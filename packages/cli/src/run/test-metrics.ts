@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { computeMetrics, type Student, type Teacher } from '@kd/core';
 import { predictProbabilities, toSpace } from '@kd/core/internal';
-import type { ReliabilityBin, Spread, TestMetrics } from './metrics-types.js';
+import type { ReliabilityBin, Spread, TestMetrics } from '@kd/report';
 
 const NAMES = ['accuracy', 'auc', 'logLoss', 'brier', 'ece'] as const;
 

@@ -1,8 +1,16 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { distill, layersStudent, trainFromScratch, type DistillResult, type KdRuntime, type Teacher } from '@kd/core';
+import {
+  distill,
+  layersStudent,
+  trainFromScratch,
+  type CheckpointStore,
+  type DistillResult,
+  type KdRuntime,
+  type Teacher,
+} from '@kd/core';
 import type { OnEvent } from '../output/events.js';
-import type { HistoryLine } from './metrics-types.js';
+import type { HistoryRow } from '@kd/report';
 import { appendLines } from './run-folder.js';
 
 /** One training run of a layers model, distilled from `teacher` or from scratch without one. */
@@ -24,6 +32,16 @@ export interface TrainModelArgs {
   onEvent?: OnEvent;
   /** history.jsonl to append one line per epoch to, if any. */
   historyFile?: string;
+  /** Keys ({@link historyKey}) of epochs history.jsonl already holds (a resumed run): not appended again. */
+  historyWritten?: Set<string>;
+  /** Checkpoints of this training, and whether to continue from the latest one. */
+  checkpoint?: { store: CheckpointStore; everySteps: number };
+  resume?: boolean;
+}
+
+/** What identifies one line of history.jsonl: model, seed and epoch. */
+export function historyKey(line: { model: string; seed: number; epoch: number }): string {
+  return `${line.model}\u0000${line.seed}\u0000${line.epoch}`;
 }
 
 /** Trains the model in place and reports every batch and epoch. */
@@ -51,8 +69,8 @@ export async function trainModel(args: TrainModelArgs): Promise<DistillResult> {
         loss: log.loss,
         val: log.val,
       });
-      if (args.historyFile) {
-        const line: HistoryLine = {
+      if (args.historyFile && !args.historyWritten?.has(historyKey({ model: name, seed, epoch: log.epoch }))) {
+        const line: HistoryRow = {
           model: name,
           seed,
           epoch: log.epoch,
@@ -77,6 +95,7 @@ export async function trainModel(args: TrainModelArgs): Promise<DistillResult> {
     seed,
     callbacks,
     ...(args.signal ? { signal: args.signal } : {}),
+    ...(args.checkpoint ? { checkpoint: args.checkpoint, resume: args.resume === true } : {}),
   };
   const result = args.teacher
     ? await distill({ ...common, teacher: args.teacher, alpha: args.alpha, temperature: args.temperature })

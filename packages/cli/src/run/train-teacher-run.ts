@@ -9,7 +9,7 @@ import { checkOutputFolder, claimOutputFolder } from './run-folder.js';
 import { startRuntime, type RuntimeName } from './runtimes.js';
 import { studentProbabilities, testMetrics } from './test-metrics.js';
 import { layersStudent } from '@kd/core';
-import type { TestMetrics } from './metrics-types.js';
+import type { TestMetrics } from '@kd/report';
 import { trainModel } from './train-model.js';
 
 /** Options of {@link runTrainTeacher}: the flags of `kd train-teacher`, camelCased. */
