@@ -17,3 +17,16 @@ export {
   type WorkerTrainingResult,
 } from './worker/train-in-worker.js';
 export type { MessageEndpoint } from './worker/protocol.js';
+export {
+  loadStudent,
+  type LoadStudentOptions,
+  type LoadedStudent,
+  type StudentDownload,
+  type StudentPrediction,
+} from './io/load-student.js';
+export {
+  type PixelImage,
+  type StudentImage,
+  type StudentInput,
+  type StudentPreprocessing,
+} from './io/student-preprocessing.js';
