@@ -19,6 +19,7 @@ export {
 export type { MessageEndpoint } from './worker/protocol.js';
 export {
   loadStudent,
+  studentFromModel,
   type LoadStudentOptions,
   type LoadedStudent,
   type StudentDownload,
