@@ -20,3 +20,4 @@ export { quantizeWeights, type QuantizeDtype } from './models/quantize.js';
 export { main, buildProgram, EXIT, type CliContext } from './commands/program.js';
 export { COMMANDS, GLOBAL_OPTIONS } from './commands/definitions.js';
 export type { CommandDef, OptionDef, ArgumentDef } from './commands/option-types.js';
+export { cliReference, withReference } from './commands/reference.js';

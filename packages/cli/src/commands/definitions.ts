@@ -131,9 +131,10 @@ export const COMMANDS: CommandDef[] = [
       {
         key: 'alpha',
         flags: '--alpha <a>',
-        description: 'Weight of the hard (label) loss, in [0, 1]; 1 − α weighs the teacher loss.',
+        // No defaultValue: a default would clash with --search-alpha; runDistill uses 0.5 without either.
+        description:
+          'Weight of the hard (label) loss, in [0, 1]; 1 − α weighs the teacher loss (0.5 unless --search-alpha).',
         schema: numberValue((n) => n.min(0).max(1)),
-        defaultValue: 0.5,
       },
       searchAlphaValues,
       temperaturesOption,

@@ -43,12 +43,13 @@ export const dataOptions: OptionDef[] = [
   {
     key: 'imageSize',
     flags: '--image-size <HxW>',
-    description: 'Size every image of an image folder is resized to, e.g. 32x32.',
+    // No defaultValue: kd evaluate takes the size from the model's preprocessing.json.
+    description:
+      'Size every image of an image folder is resized to, e.g. 32x32 (default 32x32, or the size the model was trained on).',
     schema: z.preprocess(
       (v) => (typeof v === 'string' ? v.toLowerCase().split('x').map(Number) : v),
       z.tuple([z.number().int().min(1), z.number().int().min(1)]),
     ),
-    defaultValue: '32x32',
   },
   {
     key: 'validation',

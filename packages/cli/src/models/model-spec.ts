@@ -131,6 +131,13 @@ function dense(hidden: number[], { inputShape, units, seed, name }: ModelFactory
 function cnnTiny({ inputShape, units, seed, name }: ModelFactoryInput): tfl.LayersModel {
   if (inputShape.length !== 3)
     throw new KdError('KD_STUDENT_INVALID', 'cnn-tiny needs image inputs [height, width, channels].', { inputShape });
+  // Two valid 3×3 convolutions, each followed by a 2×2 pool, leave nothing of images under 10×10.
+  if (inputShape[0]! < 10 || inputShape[1]! < 10)
+    throw new KdError(
+      'KD_STUDENT_INVALID',
+      `cnn-tiny needs images of at least 10×10 pixels; these are ${inputShape[0]}×${inputShape[1]}. Pass a larger --image-size.`,
+      { inputShape },
+    );
   const init = (i: number) => tfl.initializers.heNormal({ seed: seed * 100 + i });
   return tfl.sequential({
     name,

@@ -41,7 +41,8 @@ export function makeReporter(io: CommandIo, json: boolean): { onEvent: (e: RunEv
           } else io.err(`training ${label(e.model, e.seed)}: ${e.epochs} epochs`);
           break;
         case 'batch':
-          bar?.update(e.step);
+          // BatchLog.step counts from 0: after step s, s + 1 steps are done.
+          bar?.update(e.step + 1);
           break;
         case 'epoch': {
           const val = e.val.val_loss === undefined ? '' : ` val_loss ${e.val.val_loss.toFixed(4)}`;
