@@ -276,7 +276,7 @@ function setupDistil(): void {
         onStatus: line,
         onProgress: (p) => {
           if (p.type === 'batch') {
-            progress.value = p.log.step / p.log.totalSteps;
+            progress.value = (p.log.step + 1) / p.log.totalSteps; // steps count from 0
             line(`epoch ${p.log.epoch + 1}/${epochs}, batch ${p.log.batch + 1}/${p.log.batchesPerEpoch}`);
           } else if (p.type === 'epoch') chart.push(p.log.loss, p.log.val.val_loss ?? NaN);
         },
