@@ -247,6 +247,8 @@ describe('the browser showcase page', () => {
     await page.getByRole('radio', { name: 'uint8' }).check();
     await measured('webgl', before);
     expect(await page.getByTestId('student-name').textContent()).toBe('student (uint8)');
+    const tensors = async () => Number(await page.getByTestId('measure-info').getAttribute('data-tensors'));
+    const tensorsBefore = await tensors();
     before = await runs();
     await page.getByTestId('backend-wasm').click();
     const wasm = await measured('wasm', before);
@@ -258,6 +260,8 @@ describe('the browser showcase page', () => {
     await page.getByTestId('backend-webgl').click();
     await measured('webgl', before);
     expect(await page.getByTestId('backend').textContent()).toBe('webgl');
+    // Two measurements and a round trip through wasm later, the same tensors are alive.
+    expect(await tensors()).toBe(tensorsBefore);
     expect(outside).toEqual([]);
     expect(errors).toEqual([]);
   });
