@@ -153,7 +153,13 @@ function setupStream(): void {
     }
     requestAnimationFrame(() => void step());
   };
-  box.addEventListener('change', () => box.checked && void step());
+  box.addEventListener('change', () => {
+    if (box.checked) {
+      count = 0;
+      since = performance.now();
+      void step();
+    } else $('stream-rate').textContent = '';
+  });
 }
 
 function setupDrawing(): void {
