@@ -27,3 +27,17 @@ export {
   type WorkerTrainingResult,
 } from './worker/train-in-worker.js';
 export type { MessageEndpoint } from './worker/protocol.js';
+export {
+  loadStudent,
+  studentFromModel,
+  type LoadStudentOptions,
+  type LoadedStudent,
+  type StudentDownload,
+  type StudentPrediction,
+} from './io/load-student.js';
+export {
+  type PixelImage,
+  type StudentImage,
+  type StudentInput,
+  type StudentPreprocessing,
+} from './io/student-preprocessing.js';
