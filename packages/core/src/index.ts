@@ -16,3 +16,5 @@ export { mulberry32, permutation } from './util/random.js';
 export { MAX_EPOCHS, MAX_TOTAL_STEPS, PROBABILITY_ROW_SUM_TOLERANCE } from './values/index.js';
 export type { EvaluateOptions } from './trainer/evaluate.js';
 export * from './diagnostics/index.js';
+export * from './teachers/out-of-fold-outputs.js';
+export * from './teachers/stratified-folds.js';
