@@ -18,3 +18,4 @@ export type { EvaluateOptions } from './trainer/evaluate.js';
 export * from './diagnostics/index.js';
 export * from './teachers/out-of-fold-outputs.js';
 export * from './teachers/stratified-folds.js';
+export * from './transfer/index.js';
