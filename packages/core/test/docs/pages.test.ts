@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { readTsBlocks, runDocBlock } from '@kd/test-utils/doc-blocks';
 
-const pages = ['getting-started.md', 'architecture.md', 'runtimes/cpu.md', 'streaming.md'];
+const pages = ['getting-started.md', 'architecture.md', 'runtimes/cpu.md', 'streaming.md', 'transfer.md'];
 
 describe.each(pages)('docs/%s', (page) => {
   const blocks = readTsBlocks(new URL(`../../../../docs/${page}`, import.meta.url));
