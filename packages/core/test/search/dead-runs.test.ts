@@ -12,6 +12,7 @@ import {
   teacher,
   type KdRuntime,
 } from '../../src/index.js';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { denseStudent, toyBinary } from '../helpers/fixtures.js';
 
 let runtime: KdRuntime;
@@ -32,6 +33,25 @@ function constantStudent() {
     output: 'logits',
     variables: { b },
     forward: (x) => tf.mul(tf.ones([x.shape[0]!, 1]), b),
+  });
+}
+
+/**
+ * A ReLU student whose hidden units are dead from the start: with biases of −10 and inputs in
+ * [−1, 1] no unit ever fires, so no gradient reaches them and the output is its bias alone.
+ */
+function deadReluStudent(seed: number) {
+  return tfl.sequential({
+    layers: [
+      tfl.layers.dense({
+        inputShape: [4],
+        units: 4,
+        activation: 'relu',
+        kernelInitializer: tfl.initializers.glorotUniform({ seed }),
+        biasInitializer: tfl.initializers.constant({ value: -10 }),
+      }),
+      tfl.layers.dense({ units: 1, kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 100 }) }),
+    ],
   });
 }
 
@@ -74,6 +94,21 @@ describe('searchAlpha and dead students', () => {
     expect(row.dead).toBe(1);
     expect(row.mean).toBeCloseTo((live[0]! + live[1]!) / 2, 12);
     expect(row.std).toBeCloseTo(Math.abs(live[0]! - live[1]!) / Math.SQRT2, 12);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('catches a layers student with dead ReLU units the same way', async () => {
+    const before = tf.memory().numTensors;
+    const result = await searchAlpha({
+      ...base(),
+      seeds: [3],
+      makeStudent: (seed) => (seed === 3 ? deadReluStudent(seed) : denseStudent(4, 4, 1, seed)),
+    });
+    expect(result.runs.map((r) => [r.seed, r.dead])).toEqual([
+      [3, 'constant-predictions'],
+      [3 + 7919, undefined],
+    ]);
+    expect(result.rows[0]!.values).toEqual([result.runs[1]!.value]);
     expect(tf.memory().numTensors).toBe(before);
   });
 
