@@ -56,7 +56,7 @@ describe('trainInWorker', () => {
       onProgress: (p) => progress.push(p),
     });
     expect(result.runtime.backend).toBe('webgl');
-    expect(result.runtime.extra?.offscreenCanvas).toBe(true);
+    expect(result.runtime).toMatchObject({ offscreenCanvas: true });
     expect(result.aborted).toBe(false);
     expect(result.history).toHaveLength(settings.epochs);
     const steps = settings.epochs * Math.ceil(160 / settings.batchSize);

@@ -1,5 +1,5 @@
-export { nodeRuntime, type NodeRuntimeOptions } from './runtime/node-runtime.js';
-export { FileModelStore } from './io/file-model-store.js';
+export { nodeRuntime, type NodeRuntimeOptions, type NodeRuntimeInfo } from './runtime/node-runtime.js';
+export { FileModelStore, type FileModelStoreOptions } from './io/file-model-store.js';
 export {
   FileTeacherCache,
   type FileTeacherCacheOptions,
@@ -8,3 +8,4 @@ export {
 export { defaultCacheRoot } from './cache/cache-dir.js';
 export * from './provision/provision.js';
 export * from './datasets/index.js';
+export { fileCheckpointStore } from './checkpoint/file-checkpoint-store.js';

@@ -1,4 +1,4 @@
-export { wasmRuntime } from './runtime/wasm-runtime.js';
+export { wasmRuntime, type WasmRuntimeInfo } from './runtime/wasm-runtime.js';
 export type { WasmRuntimeOptions } from './runtime/wasm-runtime-options.js';
 export { WASM_BINARY_NAMES, type WasmBinaryName, type WasmPaths } from './paths/wasm-paths.js';
 export {

@@ -1,8 +1,9 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { KdError } from '../errors/kd-error.js';
 import { metricDirection, type MetricName } from '../metrics/index.js';
 import type { Student } from '../students/student.js';
-import type { EarlyStoppingOptions, EpochLog } from './types.js';
+import type { TrainingCallback } from './callback-list.js';
+import type { DistillResult, EarlyStoppingOptions, EpochLog } from './types.js';
 
 /** Reads a monitored value (`loss`, `hardLoss`, `softLoss`, `val_loss`, `val_<metric>`) from an epoch log. */
 export function monitoredValue(log: EpochLog, monitor: string): number | undefined {
@@ -16,8 +17,20 @@ export function monitorMode(monitor: string): 'min' | 'max' {
   return metricDirection(monitor.slice(4) as MetricName);
 }
 
-/** Tracks the best epoch, keeps its weights, and says when patience has run out. */
-export class EarlyStopping {
+/** What early stopping has seen so far, as a checkpoint stores it (the best weights travel separately). */
+export interface EarlyStoppingState {
+  /** The best monitored value, or null before the first finite one. */
+  best: number | null;
+  wait: number;
+  bestEpoch: number;
+}
+
+/**
+ * Early stopping as one of the run's callbacks: tracks the best epoch, keeps a copy of its
+ * weights, asks to stop once patience has run out, and puts the best weights back when training
+ * ends (before the caller's own `onTrainEnd` sees the result).
+ */
+export class EarlyStopping implements TrainingCallback {
   readonly mode: 'min' | 'max';
   private best = Number.NaN;
   private wait = 0;
@@ -45,8 +58,7 @@ export class EarlyStopping {
     this.mode = options.mode ?? monitorMode(options.monitor);
   }
 
-  /** Records an epoch; returns true when training should stop. */
-  update(log: EpochLog): boolean {
+  onEpochEnd(log: EpochLog): 'stop' | undefined {
     const value = monitoredValue(log, this.options.monitor);
     const minDelta = Math.abs(this.options.minDelta ?? 0);
     const improved =
@@ -57,27 +69,49 @@ export class EarlyStopping {
       this.best = value;
       this.bestEpoch = log.epoch;
       this.wait = 0;
-      if (this.options.restoreBestWeights ?? true) {
-        this.bestWeights?.forEach((w) => w.dispose());
-        this.bestWeights = this.student.getWeights();
-      }
-      return false;
+      if (this.keepsWeights) this.replaceBestWeights(this.student.getWeights());
+      return undefined;
     }
     this.wait++;
-    return this.wait > (this.options.patience ?? 3);
+    return this.wait > (this.options.patience ?? 3) ? 'stop' : undefined;
   }
 
-  /** Puts the best weights back (if kept) and frees them. Returns the epoch the student now holds. */
-  finish(lastEpoch: number): number {
-    if (!this.bestWeights) return this.bestEpoch >= 0 ? this.bestEpoch : lastEpoch;
+  onTrainEnd(result: DistillResult): void {
+    result.bestEpoch = this.restoreBest() ?? (this.bestEpoch >= 0 ? this.bestEpoch : result.history.length - 1);
+  }
+
+  /** Puts the best weights back (if kept) and frees them; returns their epoch, or undefined when none are kept. */
+  restoreBest(): number | undefined {
+    if (!this.bestWeights) return undefined;
     this.student.setWeights(this.bestWeights);
-    this.bestWeights.forEach((w) => w.dispose());
-    this.bestWeights = undefined;
+    this.replaceBestWeights(undefined);
     return this.bestEpoch;
   }
 
+  /** The state a checkpoint needs, and the best weights (still owned here). */
+  state(): { state: EarlyStoppingState; bestWeights?: tf.Tensor[] } {
+    const state = { best: Number.isNaN(this.best) ? null : this.best, wait: this.wait, bestEpoch: this.bestEpoch };
+    return this.bestWeights ? { state, bestWeights: this.bestWeights } : { state };
+  }
+
+  /** Continues from a checkpoint's state; takes ownership of `bestWeights`. */
+  restore(state: EarlyStoppingState, bestWeights: tf.Tensor[] | undefined): void {
+    this.best = state.best ?? Number.NaN;
+    this.wait = state.wait;
+    this.bestEpoch = state.bestEpoch;
+    this.replaceBestWeights(bestWeights);
+  }
+
   dispose(): void {
-    this.bestWeights?.forEach((w) => w.dispose());
-    this.bestWeights = undefined;
+    this.replaceBestWeights(undefined);
+  }
+
+  private get keepsWeights(): boolean {
+    return this.options.restoreBestWeights ?? true;
+  }
+
+  private replaceBestWeights(weights: tf.Tensor[] | undefined): void {
+    if (this.bestWeights) tf.dispose(this.bestWeights);
+    this.bestWeights = weights;
   }
 }

@@ -20,7 +20,15 @@ export interface MemorySourceOptions {
 export function memorySource(options: MemorySourceOptions): BatchSource {
   const { train, teacher, batchSize } = options;
   const rows = train.rows;
-  const random = mulberry32(options.seed ?? 0);
+  // The shuffle state is the number of draws taken from the seeded generator: replaying that many
+  // from the seed puts it back exactly, whatever generator sits behind it.
+  let random = mulberry32(options.seed ?? 0);
+  let draws = 0;
+  let drawsAtEpochStart = 0;
+  const draw = () => {
+    draws++;
+    return random();
+  };
   const rowsAt = (idx: tf.Tensor1D): TrainBatch =>
     tf.tidy(() => ({
       x: tf.gather(train.x, idx),
@@ -44,10 +52,11 @@ export function memorySource(options: MemorySourceOptions): BatchSource {
     batchSize,
     ...(teacher ? { teacherKind: teacher.kind } : {}),
     probeBatch,
-    async *epoch() {
+    async *epoch(skipBatches = 0) {
+      drawsAtEpochStart = draws;
       const order =
-        options.shuffle === false ? Int32Array.from({ length: rows }, (_, i) => i) : permutation(rows, random);
-      for (let start = 0; start < rows; start += batchSize) {
+        options.shuffle === false ? Int32Array.from({ length: rows }, (_, i) => i) : permutation(rows, draw);
+      for (let start = skipBatches * batchSize; start < rows; start += batchSize) {
         const batch = take(order.subarray(start, Math.min(start + batchSize, rows)));
         try {
           yield batch;
@@ -55,6 +64,13 @@ export function memorySource(options: MemorySourceOptions): BatchSource {
           tf.dispose(batchTensors(batch));
         }
       }
+    },
+    shuffleState: () => ({ epochStart: drawsAtEpochStart, now: draws }),
+    restoreShuffle(state) {
+      random = mulberry32(options.seed ?? 0);
+      for (let i = 0; i < state; i++) random();
+      draws = state;
+      drawsAtEpochStart = state;
     },
     dispose() {
       tf.dispose(batchTensors(probeBatch));

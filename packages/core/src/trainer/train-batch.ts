@@ -28,8 +28,15 @@ export interface BatchSource {
   readonly teacherKind?: OutputKind;
   /** Up to two rows of real data, for the kernel probe before training. Freed by `dispose`. */
   readonly probeBatch: TrainBatch;
-  /** One pass over the data. A batch's tensors are freed when the next one is asked for, or the pass ends. */
-  epoch(): AsyncIterable<TrainBatch>;
+  /**
+   * One pass over the data, leaving out its first `skipBatches` batches (to resume mid-epoch). A
+   * batch's tensors are freed when the next one is asked for, or the pass ends.
+   */
+  epoch(skipBatches?: number): AsyncIterable<TrainBatch>;
+  /** Where the shuffling stands: before the last pass began, and now (sources that shuffle). */
+  shuffleState?(): { epochStart: number; now: number };
+  /** Makes the next pass shuffle from `state` (a value {@link BatchSource.shuffleState} gave). */
+  restoreShuffle?(state: number): void;
   /** Frees what the source holds. */
   dispose(): void;
 }

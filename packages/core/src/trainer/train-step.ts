@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { PROBABILITY_EPSILON } from '../losses/elementwise-losses.js';
 import type { LossParts, OutputKind } from '../losses/types.js';
 import type { Student } from '../students/student.js';
 import { toSpace } from '../teachers/ensemble.js';
@@ -15,8 +16,21 @@ export interface StepSetup {
   teacherSpace?: OutputKind;
 }
 
+/** A step's loss parts and, for a probabilities student, how many rows sat at the clamp against their label. */
+export interface StepLoss extends LossParts {
+  pinned?: tf.Scalar;
+}
+
+/** The device scalars one step leaves behind (the caller frees them). */
+export interface StepScalars {
+  cost: tf.Scalar;
+  hard: tf.Scalar;
+  soft: tf.Scalar;
+  pinned?: tf.Scalar;
+}
+
 /** The loss of one batch with the student in training mode. Call inside a tidy or a gradient scope. */
-export function stepLoss(setup: StepSetup, batch: TrainBatch, alpha: number, temperature: number): LossParts {
+export function stepLoss(setup: StepSetup, batch: TrainBatch, alpha: number, temperature: number): StepLoss {
   const { student, task, teacherKind, teacherSpace } = setup;
   const out = student.apply(batch.x, { training: true });
   const teacher =
@@ -25,7 +39,7 @@ export function stepLoss(setup: StepSetup, batch: TrainBatch, alpha: number, tem
         ? batch.teacher
         : toSpace(batch.teacher, teacherKind, teacherSpace)
       : undefined;
-  return batchLoss({
+  const parts = batchLoss({
     task,
     studentOutput: out,
     studentKind: student.output,
@@ -35,11 +49,23 @@ export function stepLoss(setup: StepSetup, batch: TrainBatch, alpha: number, tem
     temperature,
     ...(batch.sampleWeight ? { sampleWeight: batch.sampleWeight } : {}),
   });
+  return student.output === 'probabilities' ? { ...parts, pinned: pinnedRows(out, batch.y) } : parts;
+}
+
+/**
+ * Rows whose probability for the true class is below the clamp the losses apply: the clamp
+ * passes no gradient there, so a student pinned on the wrong side cannot move back.
+ */
+function pinnedRows(out: tf.Tensor, y: tf.Tensor2D): tf.Scalar {
+  const p = tf.reshape(out, y.shape);
+  const trueClass =
+    y.shape[1] === 1 ? tf.add(tf.mul(y, p), tf.mul(tf.sub(1, y), tf.sub(1, p))) : tf.sum(tf.mul(y, p), 1);
+  return tf.sum(tf.cast(tf.less(trueClass, PROBABILITY_EPSILON), 'float32'));
 }
 
 /**
  * One optimisation step on one batch, for in-memory and streamed data alike. Runs inside
- * `tf.tidy` and reads nothing back: the three scalars stay on the device (the caller frees them).
+ * `tf.tidy` and reads nothing back: the scalars stay on the device (the caller frees them).
  */
 export function trainStep(
   setup: StepSetup,
@@ -48,20 +74,59 @@ export function trainStep(
   batch: TrainBatch,
   alpha: number,
   temperature: number,
-): { cost: tf.Scalar; hard: tf.Scalar; soft: tf.Scalar } {
+): StepScalars {
   return tf.tidy(() => {
-    let hard: tf.Scalar | undefined;
-    let soft: tf.Scalar | undefined;
+    let kept: Omit<StepScalars, 'cost'> | undefined;
     const cost = optimizer.minimize(
       () => {
         const parts = stepLoss(setup, batch, alpha, temperature);
-        hard = tf.keep(parts.hard);
-        soft = tf.keep(parts.soft);
+        kept = keepParts(parts);
         return parts.total;
       },
       true,
       vars,
     ) as tf.Scalar;
-    return { cost, hard: hard!, soft: soft! };
+    return { cost, ...kept! };
   });
+}
+
+/**
+ * A step that applies its update only when the loss and every gradient are finite. Deciding
+ * needs the answer on the CPU, so this waits for one boolean per step (asynchronously): the
+ * price of `onNonFinite: 'skip-batch'`.
+ */
+export async function trainStepUnlessNonFinite(
+  setup: StepSetup,
+  optimizer: tf.Optimizer,
+  vars: tf.Variable[],
+  batch: TrainBatch,
+  alpha: number,
+  temperature: number,
+): Promise<StepScalars & { applied: boolean }> {
+  const { scalars, grads, finite } = tf.tidy(() => {
+    let kept: Omit<StepScalars, 'cost'> | undefined;
+    const { value, grads } = optimizer.computeGradients(() => {
+      const parts = stepLoss(setup, batch, alpha, temperature);
+      kept = keepParts(parts);
+      return parts.total;
+    }, vars);
+    const all = [value, ...Object.values(grads)].map((g) => tf.all(tf.isFinite(g)));
+    return { scalars: { cost: value as tf.Scalar, ...kept! }, grads, finite: tf.all(tf.stack(all)) };
+  });
+  try {
+    const applied = (await finite.data())[0] === 1;
+    // Applied in the variables' order, as minimize does, so the optimizer's slots line up the same way.
+    if (applied) optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name]! })));
+    return { ...scalars, applied };
+  } finally {
+    tf.dispose([finite, ...Object.values(grads)]);
+  }
+}
+
+function keepParts(parts: StepLoss): Omit<StepScalars, 'cost'> {
+  return {
+    hard: tf.keep(parts.hard),
+    soft: tf.keep(parts.soft),
+    ...(parts.pinned ? { pinned: tf.keep(parts.pinned) } : {}),
+  };
 }

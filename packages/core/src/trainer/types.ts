@@ -5,6 +5,7 @@ import type { Schedule } from '../schedules/index.js';
 import type { TrainableLayersModel } from '../students/layers-student.js';
 import type { Student } from '../students/student.js';
 import type { Teacher, TeacherSource } from '../teachers/teacher.js';
+import type { CheckpointStore } from './checkpoint-store.js';
 import type { StreamingData } from './streaming-data.js';
 
 /** Features and labels. Binary labels: 0/1 as [N] or [N, 1]. Multi-class: int labels [N] or one-hot [N, K]. */
@@ -50,6 +51,8 @@ export interface EpochLog {
   /** Validation metrics, keyed `val_loss`, `val_accuracy`, `val_auc`, ... (empty without validation). */
   val: Record<string, number>;
   durationMs: number;
+  /** Steps whose update was left out because their loss or gradients were not finite (only with `onNonFinite: 'skip-batch'`). */
+  skippedBatches?: number;
 }
 
 /** Per-batch progress, without tensor values (reading them would stall the device). */
@@ -76,9 +79,16 @@ export interface TrainBeginLog {
   batchSize: number;
   totalSteps: number;
   fromScratch: boolean;
+  /** Steps already taken when this run continued from a checkpoint (absent on a fresh start). */
+  resumedAtStep?: number;
 }
 
-/** Hooks into training; any may be async. Return `'stop'` from onEpochEnd to stop after that epoch. */
+/**
+ * Hooks into training; any may be async, and the loop waits for each. They are called in the
+ * order given (after kd's own early stopping, before the progress display). Return `'stop'` from
+ * onEpochEnd to stop after that epoch. onTrainEnd sees the result after early stopping has put the
+ * best weights back; it is not called when training fails or is aborted before its first step.
+ */
 export interface DistillCallbacks {
   onTrainBegin?(log: TrainBeginLog): void | Promise<void>;
   onBatchEnd?(log: BatchLog): void | Promise<void>;
@@ -118,8 +128,37 @@ export interface TrainOptions<D extends TrainingData = LabeledData> {
   callbacks?: DistillCallbacks | DistillCallbacks[];
   /** Print a progress line per epoch (and a bar on a terminal). Default false. */
   progress?: boolean;
-  /** Stop at the next batch boundary when aborted; the result holds the epochs finished. */
+  /**
+   * Aborting never throws: `distill` resolves with `aborted: true` and the epochs finished in
+   * `history`. It is checked before each step, between the batches of the pass over a stream, and
+   * between the stages of preparation; an abort before the first step leaves the student untouched.
+   * With `checkpoint`, an abort during training saves a checkpoint at the step it stopped.
+   */
   signal?: AbortSignal;
+  /**
+   * What to do when a step's loss is NaN or ±Infinity. `'stop'` (default): fail with
+   * `KD_TRAINING_DIVERGED`, the student back at its best (early stopping) or last finite weights,
+   * and the history in `error.details.history`; checked on the device and read at each epoch end
+   * and checkpoint, so no step waits. `'skip-batch'`: leave that step's update out and go on
+   * (counted in `EpochLog.skippedBatches`); this waits for one flag per step.
+   */
+  onNonFinite?: 'stop' | 'skip-batch';
+  /** Save the run's state to `store` every `everySteps` steps (if given) and at each epoch end. */
+  checkpoint?: CheckpointOptions;
+  /**
+   * Continue from the latest checkpoint in `checkpoint.store` when there is one (else start
+   * afresh). The checkpoint must come from the same options and data: a different one fails with
+   * `KD_CHECKPOINT_MISMATCH`.
+   */
+  resume?: boolean;
+}
+
+/** Where and how often a run saves checkpoints (see {@link TrainOptions.checkpoint}). */
+export interface CheckpointOptions {
+  /** Holds the latest checkpoint: `fileCheckpointStore(dir)` from `@kd/node`, {@link memoryCheckpointStore}, or your own. */
+  store: CheckpointStore;
+  /** Also save every this many steps within an epoch (an integer ≥ 1); without it, only at epoch ends. */
+  everySteps?: number;
 }
 
 /** Options for {@link distill}; `D` as for {@link TrainOptions}. */

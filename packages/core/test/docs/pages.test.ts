@@ -4,7 +4,19 @@ import '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { readTsBlocks, runDocBlock } from '@kd/test-utils/doc-blocks';
 
-const pages = ['getting-started.md', 'architecture.md', 'runtimes/cpu.md', 'streaming.md', 'transfer.md'];
+const pages = [
+  'getting-started.md',
+  'architecture.md',
+  'runtimes/cpu.md',
+  'streaming.md',
+  'checkpoints.md',
+  'schedules.md',
+  'ensembles.md',
+  'caching.md',
+  'alpha-search.md',
+  'troubleshooting.md',
+  'transfer.md',
+];
 
 describe.each(pages)('docs/%s', (page) => {
   const blocks = readTsBlocks(new URL(`../../../../docs/${page}`, import.meta.url));
