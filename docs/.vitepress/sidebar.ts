@@ -38,6 +38,7 @@ export const guideSidebar: DefaultTheme.SidebarItem[] = [
       page('Teachers and ensembles', 'ensembles'),
       page('Teacher-output caching', 'caching'),
       page('Searching α', 'alpha-search'),
+      page('Making distillation transfer', 'transfer'),
       page('Data larger than memory', 'streaming'),
       page('Checkpoints, divergence and abort', 'checkpoints'),
     ],

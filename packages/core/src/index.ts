@@ -177,9 +177,43 @@ export type {
 } from './trainer/index.js';
 export type { EvaluateOptions } from './trainer/evaluate.js';
 
-/* alpha search */
-export { searchAlpha } from './search/index.js';
-export type { SearchAlphaOptions, SearchAlphaResult, SearchFailure, SearchRow, SearchRun } from './search/index.js';
+/* alpha and temperature search */
+export {
+  DEAD_RUN_DEFAULTS,
+  DEFAULT_SEARCH_TEMPERATURES,
+  formatSearchTable,
+  searchAlpha,
+  searchDistillation,
+} from './search/index.js';
+export type {
+  DeadReason,
+  DeadRunOptions,
+  SearchAlphaOptions,
+  SearchAlphaResult,
+  SearchFailure,
+  SearchRow,
+  SearchRun,
+} from './search/index.js';
+
+/* diagnostics: do the soft targets carry anything beyond the labels, and how much of the gap closed */
+export { NEARLY_LABELS_THRESHOLD, gapClosed, softTargetSharpness, teacherSharpness } from './diagnostics/index.js';
+export type {
+  GapClosed,
+  GapClosedOptions,
+  QualityPoint,
+  SoftTargetSharpness,
+  SoftTargetSharpnessOptions,
+  TeacherSharpnessOptions,
+} from './diagnostics/index.js';
+
+/* out-of-fold teacher targets */
+export { outOfFoldOutputs } from './teachers/out-of-fold-outputs.js';
+export type { OutOfFoldOptions, OutOfFoldResult } from './teachers/out-of-fold-outputs.js';
+export { stratifiedFolds } from './teachers/stratified-folds.js';
+
+/* transfer sets: seeded generators of unlabelled rows */
+export { gaussianNoise, mixup, munge } from './transfer/index.js';
+export type { GaussianNoiseOptions, MixupOptions, MungeOptions } from './transfer/index.js';
 
 /* limits and tolerances every entry point applies */
 export { MAX_EPOCHS, MAX_TOTAL_STEPS, PROBABILITY_ROW_SUM_TOLERANCE } from './values/index.js';

@@ -19,6 +19,7 @@ import {
   memoryCheckpointStore,
   MemoryModelStore,
   parseModelJson,
+  searchAlpha,
   softmaxDistillationLoss,
   teacher,
   type KdErrorCode,
@@ -132,6 +133,32 @@ const RAISES: Record<KdErrorCode, () => unknown> = {
       resume: true,
     });
   },
+  KD_SEARCH_ALL_DEAD: () =>
+    searchAlpha({
+      runtime,
+      teacher: logitsTeacher,
+      data: {
+        x: m([
+          [1, 2, 3, 4],
+          [4, 3, 2, 1],
+          [0, 1, 0, 1],
+          [1, 0, 1, 0],
+        ]),
+        y: v([1, 0, 1, 0]),
+      },
+      validation: {
+        x: m([
+          [1, 1, 1, 1],
+          [2, 0, 2, 0],
+        ]),
+        y: v([1, 0]),
+      },
+      alphas: [0.5],
+      seeds: [0],
+      epochs: 1,
+      metric: 'val_loss',
+      makeStudent: () => constantStudent(),
+    }),
   KD_PROVISION_FAILED: async () =>
     provisionTfjsNode({ projectDir: await mkdtemp(join(scratch, 'empty-')), quiet: true }),
 };
@@ -183,6 +210,17 @@ function failingWorker(): MessageEndpoint {
       queueMicrotask(() => target.dispatchEvent(event));
     },
   }) as unknown as MessageEndpoint;
+}
+
+/** A student whose prediction never depends on its input: every search run with it is dead. */
+function constantStudent() {
+  const b = tf.variable(tf.zeros([1]), true, `b_constant_${Math.random()}`);
+  return customStudent({
+    name: 'constant',
+    output: 'logits',
+    variables: { b },
+    forward: (x) => tf.mul(tf.ones([x.shape[0]!, 1]), b),
+  });
 }
 
 /** A student whose weights are NaN: its loss is not finite after the first epoch. */

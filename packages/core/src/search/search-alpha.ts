@@ -8,6 +8,8 @@ import { precomputedTeacher } from '../teachers/precomputed-teacher.js';
 import { teacher as asTeacher, type Teacher, type TeacherSource } from '../teachers/teacher.js';
 import { computeTeacherOutputs } from '../teachers/teacher-outputs.js';
 import { distill } from '../trainer/distill.js';
+import { predictProbabilities } from '../trainer/evaluate.js';
+import { deadReason, resolveDeadRunOptions, type DeadReason, type DeadRunOptions } from './dead-run.js';
 import { monitorMode } from '../trainer/early-stopping.js';
 import type { DistillResult, LabeledData, TrainOptions } from '../trainer/types.js';
 
@@ -36,6 +38,11 @@ export interface SearchAlphaOptions extends Omit<
   /** Called after every run, e.g. for a progress display. */
   onRun?(run: SearchRun, done: number, total: number): void | Promise<void>;
   teacherBatchSize?: number;
+  /**
+   * How dead runs are found (see {@link DeadRunOptions}), or `false` to turn the check off. A dead
+   * run is retried once with another seed; the dead run itself never enters a row's mean.
+   */
+  deadRun?: DeadRunOptions | false;
 }
 
 /** One training run of the search. */
@@ -45,6 +52,10 @@ export interface SearchRun {
   seed: number;
   value: number;
   epochs: number;
+  /** Set when the run was dead (see {@link DeadRunOptions}): it is left out of its row's mean. */
+  dead?: DeadReason;
+  /** Set on the retry of a dead run: the seed of the dead run it replaces. */
+  retryOf?: number;
 }
 
 /** A run of the search that failed; the search goes on with the others. */
@@ -60,11 +71,15 @@ export interface SearchFailure {
 export interface SearchRow {
   alpha: number;
   temperature: number;
-  /** Mean over the seeds whose run finished with a finite metric; NaN when none did. */
+  /** Mean over the live runs (retries included) with a finite metric; NaN when none did. */
   mean: number;
   std: number;
-  /** The metric of each finished run of this setting. */
+  /** The metric of each live run of this setting, in run order. */
   values: number[];
+  /** The seed of each value in `values` (a retry's own seed). */
+  seeds: number[];
+  /** How many of this setting's runs were dead, retries included; none of them is in `values`. */
+  dead: number;
 }
 
 /** What {@link searchAlpha} returns. */
@@ -74,15 +89,22 @@ export interface SearchAlphaResult {
   rows: SearchRow[];
   /** The row with the best finite mean; never a NaN one. */
   best: SearchRow;
-  /** Every run that finished. */
+  /** Every run that finished, dead ones and retries included. */
   runs: SearchRun[];
+  /** The runs that were dead, in run order (a subset of `runs`). Empty when none was. */
+  dead: SearchRun[];
   /** Every run that threw, with its error; the search kept going. Empty when all finished. */
   failed: SearchFailure[];
 }
 
 /**
  * Finds a good α (and optionally T) by training one student per (α, T, seed) and comparing a
- * validation metric. The teacher's outputs are computed once for the whole search.
+ * validation metric. The teacher's outputs are computed once for the whole search. The search
+ * sees training and validation data only: it takes no test data, and refuses a `test` option.
+ *
+ * A run whose student is dead (constant predictions, or a validation log-loss that never left
+ * ln K; see {@link DeadRunOptions}) is flagged in `runs` and `dead` and retried once with another
+ * seed; a dead run never enters a row's mean, and each row says how many of its runs were dead.
  *
  * @example
  * ```ts
@@ -111,6 +133,13 @@ export async function searchAlpha(options: SearchAlphaOptions): Promise<SearchAl
   });
   if (!options.validation)
     throw new KdError('KD_INVALID_ARGUMENT', 'searchAlpha needs validation data ({ x, y }) to select on.');
+  if ('test' in options || 'testData' in options)
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      'searchAlpha never sees test data: choices made on it would make the test score optimistic. ' +
+        'Pass training data as data and held-out data as validation, and evaluate on the test set after the search.',
+    );
+  const deadRun = resolveDeadRunOptions(options.deadRun);
   const mode = monitorMode(metric);
 
   await options.runtime.init();
@@ -127,33 +156,58 @@ export async function searchAlpha(options: SearchAlphaOptions): Promise<SearchAl
 
   const runs: SearchRun[] = [];
   const failed: SearchFailure[] = [];
-  const total = alphas.length * temperatures.length * seeds.length;
+  let total = alphas.length * temperatures.length * seeds.length;
+  const attempt = async (
+    alpha: number,
+    temperature: number,
+    seed: number,
+    retryOf?: number,
+  ): Promise<SearchRun | undefined> => {
+    let outcome: RunOutcome;
+    try {
+      outcome = await trainOne(options, cached, alpha, temperature, seed, deadRun, teacherBatchSize);
+    } catch (error) {
+      // One failed run (a diverging α, say) must not cost the runs that finished.
+      failed.push({ alpha, temperature, seed, error });
+      return undefined;
+    }
+    const run: SearchRun = {
+      alpha,
+      temperature,
+      seed,
+      value: selectValue(outcome.result, metric, mode, options.select),
+      epochs: outcome.result.history.length,
+      ...(outcome.dead ? { dead: outcome.dead } : {}),
+      ...(retryOf !== undefined ? { retryOf } : {}),
+    };
+    runs.push(run);
+    await options.onRun?.(run, runs.length + failed.length, total);
+    return run;
+  };
   for (const temperature of temperatures) {
     for (const alpha of alphas) {
       for (const seed of seeds) {
-        let result: DistillResult;
-        try {
-          result = await trainOne(options, cached, alpha, temperature, seed);
-        } catch (error) {
-          // One failed run (a diverging α, say) must not cost the runs that finished.
-          failed.push({ alpha, temperature, seed, error });
-          continue;
+        const run = await attempt(alpha, temperature, seed);
+        if (run?.dead && deadRun) {
+          // Once only: a setting that kills every student should show up as dead, not loop.
+          total++;
+          await attempt(alpha, temperature, deadRun.reseed(seed), seed);
         }
-        const run = {
-          alpha,
-          temperature,
-          seed,
-          value: selectValue(result, metric, mode, options.select),
-          epochs: result.history.length,
-        };
-        runs.push(run);
-        await options.onRun?.(run, runs.length + failed.length, total);
       }
     }
   }
   if (runs.length === 0) throw failed[0]!.error;
   const rows = summarise(runs, alphas, temperatures);
   const finite = rows.filter((r) => Number.isFinite(r.mean));
+  if (finite.length === 0 && runs.every((r) => r.dead)) {
+    throw new KdError(
+      'KD_SEARCH_ALL_DEAD',
+      `searchAlpha: every run's student was dead (constant predictions or a validation log-loss stuck at chance), ` +
+        'retries included, so no setting can be chosen. Lower the learning rate, check the input scaling, ' +
+        'or check that the student can represent anything but a constant.',
+      { dead: runs.map((r) => ({ alpha: r.alpha, temperature: r.temperature, seed: r.seed, reason: r.dead })) },
+    );
+  }
   if (finite.length === 0) {
     throw new KdError(
       'KD_DATA_INVALID',
@@ -164,7 +218,12 @@ export async function searchAlpha(options: SearchAlphaOptions): Promise<SearchAl
     );
   }
   const best = finite.reduce((a, b) => (better(b.mean, a.mean, mode) ? b : a));
-  return { metric, mode, rows, best, runs, failed };
+  return { metric, mode, rows, best, runs, dead: runs.filter((r) => r.dead !== undefined), failed };
+}
+
+interface RunOutcome {
+  result: DistillResult;
+  dead?: DeadReason;
 }
 
 async function trainOne(
@@ -173,11 +232,13 @@ async function trainOne(
   alpha: number,
   temperature: number,
   seed: number,
-): Promise<DistillResult> {
+  deadRun: ReturnType<typeof resolveDeadRunOptions>,
+  batchSize: number,
+): Promise<RunOutcome> {
   const student = options.makeStudent(seed);
   const optimizer = options.makeOptimizer?.();
   try {
-    return await distill({
+    const result = await distill({
       ...options,
       teacher: cached,
       student,
@@ -187,6 +248,11 @@ async function trainOne(
       seed,
       ...(optimizer ? { optimizer } : {}),
     });
+    if (!deadRun) return { result };
+    // The check reads validation predictions only: the search never looks beyond training and validation data.
+    const { probs, units } = await predictProbabilities(result.student, options.validation.x, batchSize);
+    const dead = deadReason(probs, units, result.history, deadRun);
+    return dead ? { result, dead } : { result };
   } finally {
     optimizer?.dispose();
     (student as { dispose?: () => void }).dispose?.();
@@ -221,14 +287,22 @@ function summarise(runs: SearchRun[], alphas: number[], temperatures: number[]):
   const rows: SearchRow[] = [];
   for (const temperature of temperatures) {
     for (const alpha of alphas) {
-      const values = runs
-        .filter((r) => r.alpha === alpha && r.temperature === temperature && Number.isFinite(r.value))
-        .map((r) => r.value);
+      const mine = runs.filter((r) => r.alpha === alpha && r.temperature === temperature);
+      const live = mine.filter((r) => r.dead === undefined && Number.isFinite(r.value));
+      const values = live.map((r) => r.value);
       const mean = values.reduce((a, b) => a + b, 0) / values.length;
       // Sample standard deviation (n − 1); 0 for a single seed.
       const std =
         values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
-      rows.push({ alpha, temperature, mean, std, values });
+      rows.push({
+        alpha,
+        temperature,
+        mean,
+        std,
+        values,
+        seeds: live.map((r) => r.seed),
+        dead: mine.filter((r) => r.dead !== undefined).length,
+      });
     }
   }
   return rows;

@@ -16,6 +16,7 @@ const pages = [
   'alpha-search.md',
   'troubleshooting.md',
   'errors.md',
+  'transfer.md',
 ];
 
 describe.each(pages)('docs/%s', (page) => {

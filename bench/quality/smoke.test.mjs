@@ -1,0 +1,43 @@
+// The quality benchmark's smoke version: one seed, a few hundred rows, two members and folds. It
+// checks that the script runs end to end and reports every arm; its numbers mean nothing.
+import { execFile } from 'node:child_process';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+
+const script = fileURLToPath(new URL('./run.mjs', import.meta.url));
+
+test(
+  'bench/quality/run.mjs --smoke reports every arm with gap closed and paired wins/losses',
+  { timeout: 180_000 },
+  async () => {
+    const stdout = await new Promise((resolve, reject) =>
+      execFile(
+        process.execPath,
+        [script, '--smoke', '--tasks', 'fashion', '--json'],
+        { maxBuffer: 1 << 24 },
+        (err, out, errOut) => (err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out)),
+      ),
+    );
+    const report = JSON.parse(stdout);
+    assert.equal(report.smoke, true);
+    assert.equal(report.tasks.length, 1);
+    const task = report.tasks[0];
+    assert.deepEqual(Object.keys(task.rows), ['ensemble', 'scratch', 'distilled T=1', '+ OOF', '+ OOF + α×T search']);
+    for (const [arm, row] of Object.entries(task.rows)) {
+      for (const metric of ['accuracy', 'logLoss']) {
+        assert.ok(Number.isFinite(row[metric].mean), `${arm} ${metric} mean`);
+        assert.equal(row[metric].std, 0, 'one seed: no spread');
+      }
+      assert.ok(row.accuracy.mean >= 0 && row.accuracy.mean <= 1);
+      if (arm === 'ensemble' || arm === 'scratch') continue;
+      for (const g of Object.values(row.gapClosed)) assert.ok(g === null || Number.isFinite(g), `${arm} gap closed`);
+      const { wins, losses } = row.logLossWinsLosses;
+      assert.ok(wins + losses <= 1);
+    }
+    assert.equal(task.chosen.length, 1);
+    assert.ok([0.5].includes(task.chosen[0].alpha) && [1, 4].includes(task.chosen[0].temperature));
+    for (const s of task.sharpness)
+      for (const side of ['inFold', 'outOfFold']) assert.ok(s[side].meanAbsGap >= 0 && s[side].meanAbsGap <= 1);
+  },
+);

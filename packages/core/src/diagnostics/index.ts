@@ -1,0 +1,3 @@
+export * from './soft-target-sharpness.js';
+export * from './teacher-sharpness.js';
+export * from './gap-closed.js';

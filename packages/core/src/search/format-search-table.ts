@@ -1,0 +1,33 @@
+import type { SearchAlphaResult } from './search-alpha.js';
+
+/**
+ * The result table of a search as text: one line per (α, T) with mean ± std over its live runs,
+ * how many runs counted and how many were dead, and a `*` on the chosen point.
+ *
+ * @example
+ * ```ts
+ * console.log(formatSearchTable(await searchAlpha(options)));
+ * //   α     T     val_auc          n  dead
+ * // * 0.5   1     0.9132 ± 0.0041  3  0
+ * ```
+ */
+export function formatSearchTable(result: SearchAlphaResult, digits = 4): string {
+  const header = ['', 'α', 'T', result.metric, 'n', 'dead'];
+  const lines = result.rows.map((r) => [
+    r === result.best ? '*' : '',
+    String(r.alpha),
+    String(r.temperature),
+    Number.isFinite(r.mean) ? `${r.mean.toFixed(digits)} ± ${r.std.toFixed(digits)}` : 'none',
+    String(r.values.length),
+    String(r.dead),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  return [header, ...lines]
+    .map((l) =>
+      l
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
