@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
-import { KdError } from '@kd/core';
+import { checkWeightPaths, KdError, parseModelJson } from '@kd/core';
 import {
   parseStudentPreprocessing,
   preprocessInputs,
@@ -108,29 +108,10 @@ export async function loadStudent(url: string, options: LoadStudentOptions = {})
   };
 
   const modelText = await (await get(modelUrl, 'the student'))!.text();
-  let modelJson: tf.io.ModelJSON;
-  try {
-    modelJson = JSON.parse(modelText) as tf.io.ModelJSON;
-  } catch (cause) {
-    throw new KdError(
-      'KD_STUDENT_INVALID',
-      `${modelUrl.href} is not JSON: ${(cause as Error).message}.`,
-      { url: modelUrl.href },
-      { cause },
-    );
-  }
-  if (
-    !modelJson ||
-    typeof modelJson !== 'object' ||
-    !modelJson.modelTopology ||
-    !Array.isArray(modelJson.weightsManifest)
-  )
-    throw new KdError(
-      'KD_STUDENT_INVALID',
-      `${modelUrl.href} is not a tfjs layers model.json (it needs modelTopology and weightsManifest); kd export writes one.`,
-      { url: modelUrl.href },
-    );
-  const weightUrls = modelJson.weightsManifest.flatMap((group) => group.paths.map((p) => weightUrl(modelUrl, p)));
+  // One model.json check for every loader kd has: it must be a tfjs model whose weight files sit
+  // inside its folder, refused before any weights are fetched.
+  const modelJson = parseModelJson(modelText, modelUrl.href);
+  const weightUrls = checkWeightPaths(modelJson.weightsManifest, modelUrl.href).map((p) => weightUrl(modelUrl, p));
 
   const preprocessingUrl = new URL(STUDENT_PREPROCESSING_FILE, modelUrl);
   const [weightBuffers, preprocessingResponse] = await Promise.all([
@@ -173,8 +154,9 @@ export async function loadStudent(url: string, options: LoadStudentOptions = {})
 }
 
 /**
- * The URL of a weight file named in a model.json, refused when it leaves the model's folder:
- * a model.json from elsewhere must not make the page fetch other files of the site.
+ * The URL of a weight file named in a model.json (already checked by core's `checkWeightPaths`),
+ * refused when it still resolves outside the model's folder: a model.json from elsewhere must
+ * not make the page fetch other files of the site.
  */
 export function weightUrl(modelUrl: URL, path: string): URL {
   const folder = new URL('.', modelUrl);
@@ -186,7 +168,7 @@ export function weightUrl(modelUrl: URL, path: string): URL {
     /^[a-z][\w+.-]*:|^[/\\]/i.test(path)
   )
     throw new KdError(
-      'KD_STUDENT_INVALID',
+      'KD_MODEL_INVALID',
       `${modelUrl.href} names the weight file ${JSON.stringify(path)}, which is outside the model's folder ${folder.href}. Weight paths must be relative names inside it, as kd export writes them.`,
       { url: modelUrl.href, path },
     );
