@@ -4,6 +4,7 @@ import type { LossParts, OutputKind } from '../losses/types.js';
 import type { Student } from '../students/student.js';
 import { toSpace } from '../teachers/ensemble.js';
 import { batchLoss, type LossTask } from './batch-loss.js';
+import { fusedBinaryLoss } from './fused-binary-loss.js';
 import type { TrainBatch } from './train-batch.js';
 
 /** What every step of a run shares. */
@@ -33,6 +34,8 @@ export interface StepScalars {
 export function stepLoss(setup: StepSetup, batch: TrainBatch, alpha: number, temperature: number): StepLoss {
   const { student, task, teacherKind, teacherSpace } = setup;
   const out = student.apply(batch.x, { training: true });
+  if (fusesLoss(task, temperature)) return fusedStepLoss(setup, batch, out, alpha);
+  if (!batch.y) throw new Error('Internal: a batch without labels reached the unfused loss.');
   const teacher =
     batch.teacher && teacherKind && teacherSpace
       ? teacherKind === teacherSpace
@@ -50,6 +53,37 @@ export function stepLoss(setup: StepSetup, batch: TrainBatch, alpha: number, tem
     ...(batch.sampleWeight ? { sampleWeight: batch.sampleWeight } : {}),
   });
   return student.output === 'probabilities' ? { ...parts, pinned: pinnedRows(out, batch.y) } : parts;
+}
+
+/** Whether a step takes the one-cross-entropy loss: binary tasks at temperature 1. */
+export function fusesLoss(task: LossTask, temperature: number): boolean {
+  return task === 'binary' && temperature === 1;
+}
+
+/** {@link fusedBinaryLoss} on a batch, with its targets side by side (as the source gave them, or joined here). */
+function fusedStepLoss(setup: StepSetup, batch: TrainBatch, out: tf.Tensor, alpha: number): StepLoss {
+  const rows = out.shape[0]!;
+  const student = (out.rank === 2 ? out : tf.reshape(out, [rows, 1])) as tf.Tensor2D;
+  let targets = batch.targets;
+  if (!targets) {
+    const y = batch.y!;
+    const teacher = batch.teacher
+      ? setup.teacherKind === 'logits'
+        ? tf.sigmoid(batch.teacher)
+        : batch.teacher
+      : undefined;
+    targets = teacher ? (tf.concat([y, teacher], 1) as tf.Tensor2D) : y;
+  }
+  const parts = fusedBinaryLoss({
+    student,
+    studentKind: setup.student.output,
+    targets,
+    alpha,
+    ...(batch.sampleWeight ? { sampleWeight: batch.sampleWeight } : {}),
+  });
+  if (setup.student.output !== 'probabilities') return parts;
+  const y = batch.y ?? (targets.shape[1] === 1 ? targets : (tf.slice(targets, [0, 0], [-1, 1]) as tf.Tensor2D));
+  return { ...parts, pinned: pinnedRows(student, y) };
 }
 
 /**
