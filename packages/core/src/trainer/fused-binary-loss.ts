@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PROBABILITY_EPSILON } from '../losses/elementwise-losses.js';
-import type { LossParts, OutputKind } from '../losses/types.js';
+import type { OutputKind } from '../losses/types.js';
 
 /** Inputs of {@link fusedBinaryLoss}: one batch of a binary task at temperature 1. */
 export interface FusedBinaryLossArgs {
@@ -11,6 +11,13 @@ export interface FusedBinaryLossArgs {
   targets: tf.Tensor2D;
   alpha: number;
   sampleWeight?: tf.Tensor;
+}
+
+/** The fused loss: the total to minimise and `[[hard, soft]]` for the logs, left as one tensor. */
+export interface FusedLoss {
+  total: tf.Scalar;
+  /** [1, 2]: the hard and soft parts (equal without a teacher). */
+  parts: tf.Tensor2D;
 }
 
 /**
@@ -24,7 +31,7 @@ export interface FusedBinaryLossArgs {
  *
  * Call inside a tidy or a gradient scope; the shapes were checked when the run was prepared.
  */
-export function fusedBinaryLoss(a: FusedBinaryLossArgs): LossParts {
+export function fusedBinaryLoss(a: FusedBinaryLossArgs): FusedLoss {
   const { student, targets } = a;
   let base: tf.Tensor2D;
   let slope: tf.Tensor2D;
@@ -50,11 +57,10 @@ export function fusedBinaryLoss(a: FusedBinaryLossArgs): LossParts {
   }
   // [1, 2] (or [1, 1] without a teacher): mean over rows of D·[y | t], then [hard, soft].
   const dotTargets = tf.matMul(slope, targets, true, false);
-  const parts = tf.mul(tf.sub(tf.sum(base), dotTargets), scale);
-  const hard = tf.reshape(tf.slice(parts, [0, 0], [1, 1]), []) as tf.Scalar;
-  if (targets.shape[1] === 1) return { total: hard, hard, soft: hard };
-  const soft = tf.reshape(tf.slice(parts, [0, 1], [1, 1]), []) as tf.Scalar;
+  const parts = tf.mul(tf.sub(tf.sum(base), dotTargets), scale) as tf.Tensor2D;
+  // Without a teacher the one column is the loss; soft repeats hard, as the unfused loss has it.
+  if (targets.shape[1] === 1)
+    return { total: tf.reshape(parts, []) as tf.Scalar, parts: tf.tile(parts, [1, 2]) as tf.Tensor2D };
   const mix = tf.tensor2d([a.alpha, 1 - a.alpha], [2, 1]);
-  const total = tf.reshape(tf.matMul(parts, mix), []) as tf.Scalar;
-  return { total, hard, soft };
+  return { total: tf.reshape(tf.matMul(parts, mix), []) as tf.Scalar, parts };
 }

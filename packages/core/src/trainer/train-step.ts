@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PROBABILITY_EPSILON } from '../losses/elementwise-losses.js';
-import type { LossParts, OutputKind } from '../losses/types.js';
+import type { OutputKind } from '../losses/types.js';
 import type { Student } from '../students/student.js';
 import { toSpace } from '../teachers/ensemble.js';
 import { batchLoss, type LossTask } from './batch-loss.js';
@@ -17,16 +17,22 @@ export interface StepSetup {
   teacherSpace?: OutputKind;
 }
 
-/** A step's loss parts and, for a probabilities student, how many rows sat at the clamp against their label. */
-export interface StepLoss extends LossParts {
+/**
+ * A step's loss: the total to minimise, `[[hard, soft]]` for the logs (one tensor, so the fused
+ * loss needs no kernels to split it) and, for a probabilities student, how many rows sat at the
+ * clamp against their label.
+ */
+export interface StepLoss {
+  total: tf.Scalar;
+  parts: tf.Tensor2D;
   pinned?: tf.Scalar;
 }
 
-/** The device scalars one step leaves behind (the caller frees them). */
+/** The device tensors one step leaves behind (the caller frees them). */
 export interface StepScalars {
   cost: tf.Scalar;
-  hard: tf.Scalar;
-  soft: tf.Scalar;
+  /** [1, 2]: the step's hard and soft loss. */
+  parts: tf.Tensor2D;
   pinned?: tf.Scalar;
 }
 
@@ -52,7 +58,8 @@ export function stepLoss(setup: StepSetup, batch: TrainBatch, alpha: number, tem
     temperature,
     ...(batch.sampleWeight ? { sampleWeight: batch.sampleWeight } : {}),
   });
-  return student.output === 'probabilities' ? { ...parts, pinned: pinnedRows(out, batch.y) } : parts;
+  const loss = { total: parts.total, parts: tf.reshape(tf.stack([parts.hard, parts.soft]), [1, 2]) as tf.Tensor2D };
+  return student.output === 'probabilities' ? { ...loss, pinned: pinnedRows(out, batch.y) } : loss;
 }
 
 /** Whether a step takes the one-cross-entropy loss: binary tasks at temperature 1. */
@@ -159,8 +166,7 @@ export async function trainStepUnlessNonFinite(
 
 function keepParts(parts: StepLoss): Omit<StepScalars, 'cost'> {
   return {
-    hard: tf.keep(parts.hard),
-    soft: tf.keep(parts.soft),
+    parts: tf.keep(parts.parts),
     ...(parts.pinned ? { pinned: tf.keep(parts.pinned) } : {}),
   };
 }

@@ -54,7 +54,7 @@ function fused(
       alpha,
       ...(weights ? { sampleWeight: weights } : {}),
     });
-    parts = [p.total, p.hard, p.soft].map((v) => v.dataSync()[0]!);
+    parts = [p.total.dataSync()[0]!, ...p.parts.dataSync()];
     return p.total;
   })(s);
   const g = Array.from(grad.dataSync());
