@@ -8,6 +8,7 @@ import { precomputedTeacher } from '../teachers/precomputed-teacher.js';
 import { teacher as asTeacher, type Teacher, type TeacherSource } from '../teachers/teacher.js';
 import { computeTeacherOutputs } from '../teachers/teacher-outputs.js';
 import { distill } from '../trainer/distill.js';
+import { searchInParallel } from './parallel-search.js';
 import { monitorMode } from '../trainer/early-stopping.js';
 import type { DistillResult, LabeledData, TrainOptions } from '../trainer/types.js';
 
@@ -36,6 +37,11 @@ export interface SearchAlphaOptions extends Omit<
   /** Called after every run, e.g. for a progress display. */
   onRun?(run: SearchRun, done: number, total: number): void | Promise<void>;
   teacherBatchSize?: number;
+  /**
+   * Train each seed's students side by side in one batched computation (dense tfjs-layers
+   * binary students at temperature 1; see {@link searchInParallel}). Default false.
+   */
+  parallel?: boolean;
 }
 
 /** One training run of the search. */
@@ -117,6 +123,21 @@ export async function searchAlpha(options: SearchAlphaOptions): Promise<SearchAl
   const outputs = await computeTeacherOutputs(options.runtime, asTeacher(options.teacher), options.data.x, {
     batchSize: teacherBatchSize,
   });
+  if (options.parallel) {
+    let found;
+    try {
+      found = await searchInParallel(options, {
+        alphas,
+        seeds,
+        metric,
+        mode,
+        teacher: { values: outputs.values, kind: outputs.kind },
+      });
+    } finally {
+      outputs.values.dispose();
+    }
+    return summariseSearch(found.runs, found.failed, alphas, temperatures, metric, mode);
+  }
   const values = (await outputs.values.data()) as Float32Array;
   const cached = precomputedTeacher(values, {
     output: outputs.kind,
@@ -151,6 +172,17 @@ export async function searchAlpha(options: SearchAlphaOptions): Promise<SearchAl
       }
     }
   }
+  return summariseSearch(runs, failed, alphas, temperatures, metric, mode);
+}
+
+function summariseSearch(
+  runs: SearchRun[],
+  failed: SearchFailure[],
+  alphas: number[],
+  temperatures: number[],
+  metric: string,
+  mode: 'min' | 'max',
+): SearchAlphaResult {
   if (runs.length === 0) throw failed[0]!.error;
   const rows = summarise(runs, alphas, temperatures);
   const finite = rows.filter((r) => Number.isFinite(r.mean));
