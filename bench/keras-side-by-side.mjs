@@ -287,6 +287,7 @@ async function kdSide(data) {
           epochs: c.epochs,
           batchSize: c.batch,
           metrics: ['auc'],
+          ...(c.parallel ? { parallel: true } : {}),
         });
         return (performance.now() - started) / 1000;
       } finally {
@@ -315,10 +316,15 @@ async function main() {
 
   const results = [];
   for (const c of cases) {
-    const times = { kd: [], keras: [] };
+    // Sweeps also time kd's batched search (parallel: true) against the same Keras runs.
+    const sides = c.kind === 'sweep' ? ['kd', 'kdParallel', 'keras'] : ['kd', 'keras'];
+    const times = Object.fromEntries(sides.map((s) => [s, []]));
     for (let r = 0; r < rounds; r++) {
-      const order = r % 2 === 0 ? ['kd', 'keras'] : ['keras', 'kd'];
-      for (const side of order) times[side].push(await (side === 'kd' ? kd : keras).run(c));
+      const order = r % 2 === 0 ? sides : [...sides].reverse();
+      for (const side of order)
+        times[side].push(
+          await (side === 'keras' ? keras.run(c) : kd.run(side === 'kdParallel' ? { ...c, parallel: true } : c)),
+        );
     }
     const kdSeconds = median(times.kd);
     const kerasSeconds = median(times.keras);
@@ -333,12 +339,19 @@ async function main() {
       kdSamplesPerSecond: samplesOf(c) / kdSeconds,
       kerasSamplesPerSecond: samplesOf(c) / kerasSeconds,
       kdOverKeras: kerasSeconds / kdSeconds,
+      ...(times.kdParallel
+        ? { kdParallelSeconds: median(times.kdParallel), kdParallelOverKeras: kerasSeconds / median(times.kdParallel) }
+        : {}),
       samples: times,
     };
     results.push(row);
     console.log(
       `${c.label}\n  kd ${kdSeconds.toFixed(2)} s (${row.kdSamplesPerSecond.toFixed(0)} samples/s)   Keras ${kerasSeconds.toFixed(2)} s (${row.kerasSamplesPerSecond.toFixed(0)} samples/s)   kd / Keras ×${row.kdOverKeras.toFixed(2)}`,
     );
+    if (row.kdParallelSeconds)
+      console.log(
+        `  kd parallel: true ${row.kdParallelSeconds.toFixed(2)} s   kd / Keras ×${row.kdParallelOverKeras.toFixed(2)}`,
+      );
   }
   keras.close();
   const byId = Object.fromEntries(results.map((r) => [r.id, r]));
