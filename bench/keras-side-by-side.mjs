@@ -7,7 +7,6 @@
 //
 //   node bench/keras-side-by-side.mjs [--quick] [--rounds 3] [--rows 12000] [--cases a,b] [--out file.json]
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +15,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { distill, MemoryTeacherCache, searchAlpha, trainFromScratch } from '@kd/core';
 import { nodeRuntime, readIdx } from '@kd/node';
 import { kerasPython } from '../fixtures/keras-teachers/keras-venv.mjs';
+import { writeJson } from './write-json.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FASHION = process.env.KD_FASHION_MNIST_DIR || '/usr/share/datasets/fashion-mnist';
@@ -301,6 +301,24 @@ async function kdSide(data) {
 const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const samplesOf = (c) => c.rows * c.epochs * (c.alphas ? c.alphas.length * c.seeds.length : 1);
 
+/** The results as BENCHMARKS.md's table. */
+function markdownTable(results) {
+  const n = (v) => Math.round(v).toLocaleString('en-US');
+  const lines = ['| case | Keras samples/s | kd node samples/s | kd / Keras |', '| --- | ---: | ---: | ---: |'];
+  for (const r of results) {
+    lines.push(
+      `| ${r.label} | ${n(r.kerasSamplesPerSecond)} | ${n(r.kdSamplesPerSecond)} | ${r.kdOverKeras.toFixed(2)} |`,
+    );
+    if (r.kdParallelSeconds) {
+      const perSecond = (r.kdSamplesPerSecond * r.kdSeconds) / r.kdParallelSeconds;
+      lines.push(
+        `| same, kd \`parallel: true\` | ${n(r.kerasSamplesPerSecond)} | ${n(perSecond)} | ${r.kdParallelOverKeras.toFixed(2)} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
 async function main() {
   const wanted = arg('cases', '');
   const cases = CASES.filter((c) => !wanted || wanted.split(',').includes(c.id)).map(pick);
@@ -374,8 +392,8 @@ async function main() {
     results,
     ...(distillOverScratch ? { distillOverScratch } : {}),
   };
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\n${markdownTable(results)}`);
+  await writeJson(out, report);
   console.log(`wrote ${out}`);
 }
 

@@ -71,13 +71,20 @@ for (const [name, go] of Object.entries(variants)) {
       .filter(([, n]) => n >= 0.5)
       .sort((a, b) => b[1] - a[1]),
   );
-  const timed = student();
-  const started = performance.now();
-  await go(timed);
-  const ms = (performance.now() - started) / steps;
-  timed.dispose();
-  report[name] = { kernelsPerStep: profile.kernels.length / steps, msPerStep: ms, perStep };
+  report[name] = { kernelsPerStep: profile.kernels.length / steps, perStep, ms: [] };
 }
+
+// Wall time per step: the variants interleaved, 5 rounds, median (machine noise hits all alike).
+for (let round = 0; round < 5; round++) {
+  for (const [name, go] of Object.entries(variants)) {
+    const timed = student();
+    const started = performance.now();
+    await go(timed);
+    report[name].ms.push((performance.now() - started) / steps);
+    timed.dispose();
+  }
+}
+for (const r of Object.values(report)) r.msPerStep = [...r.ms].sort((a, b) => a - b)[2];
 
 if (argv.includes('--json')) console.log(JSON.stringify({ rows, batch: BATCH, steps, report }, null, 2));
 else {

@@ -2,16 +2,17 @@
 // `npm run bench`: every benchmark, one after another (minutes), each writing bench/results/*.json.
 // Pass --quick for the short versions the smoke test runs.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeJson } from './write-json.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const results = join(here, 'results');
 mkdirSync(results, { recursive: true });
 const quick = process.argv.includes('--quick');
 
-function script(name, args, jsonOut) {
+async function script(name, args, jsonOut) {
   console.log(`\n== ${name} ${args.join(' ')}`);
   const r = spawnSync(process.execPath, [join(here, name), ...args], {
     stdio: jsonOut ? ['inherit', 'pipe', 'inherit'] : 'inherit',
@@ -20,7 +21,7 @@ function script(name, args, jsonOut) {
   });
   if (r.status !== 0) process.exit(r.status ?? 1);
   if (jsonOut) {
-    writeFileSync(join(results, jsonOut), r.stdout);
+    await writeJson(join(results, jsonOut), r.stdout);
     console.log(`wrote ${join(results, jsonOut)}`);
   }
 }
@@ -30,5 +31,5 @@ script(
   ['--json', ...(quick ? ['--rounds', '1', '--steps', '10'] : [])],
   'steps-per-second.json',
 );
-script('profile-step.mjs', ['--json', ...(quick ? ['--rows', '640'] : [])], 'profile-step.json');
-script('keras-side-by-side.mjs', quick ? ['--quick'] : []);
+await script('profile-step.mjs', ['--json', ...(quick ? ['--rows', '640'] : [])], 'profile-step.json');
+await script('keras-side-by-side.mjs', quick ? ['--quick'] : []);
