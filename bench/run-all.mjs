@@ -31,5 +31,9 @@ script(
   ['--json', ...(quick ? ['--rounds', '1', '--steps', '10'] : [])],
   'steps-per-second.json',
 );
-await script('profile-step.mjs', ['--json', ...(quick ? ['--rows', '640'] : [])], 'profile-step.json');
+await script(
+  'profile-step.mjs',
+  ['--json', ...(quick ? ['--rows', '640'] : [])],
+  quick ? 'profile-step.quick.json' : 'profile-step.json',
+);
 await script('keras-side-by-side.mjs', quick ? ['--quick'] : []);
