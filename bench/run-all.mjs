@@ -29,7 +29,7 @@ async function script(name, args, jsonOut) {
 script(
   'steps-per-second.mjs',
   ['--json', ...(quick ? ['--rounds', '1', '--steps', '10'] : [])],
-  'steps-per-second.json',
+  quick ? 'steps-per-second.quick.json' : 'steps-per-second.json',
 );
 await script(
   'profile-step.mjs',
