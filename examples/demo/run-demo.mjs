@@ -1,21 +1,13 @@
-// The quick-start demo as a function: distil a teacher ensemble into a tiny student on the embedded
-// Fashion-MNIST subset (T-shirt/top vs Shirt), train the same student from scratch, and compare.
-import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import {
-  consoleProgress,
-  distill,
-  ensemble,
-  evaluateStudent,
-  evaluateTeacher,
-  layersStudent,
-  searchAlpha,
-  teacher,
-  trainFromScratch,
-} from '@kd/core';
-import { loadFashionSubset, toFeatures } from './fashion-subset.mjs';
-
-const METRICS = ['accuracy', 'auc', 'logLoss'];
+// The quick-start demo as `kd` commands: write the embedded Fashion-MNIST subset (T-shirt/top vs
+// Shirt) as IDX files, train a teacher ensemble with `kd train-teacher`, distil it into a tiny
+// student with `kd distill` (which also trains the student from scratch and compares), and
+// `kd inspect` the models.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { loadFashionSubset } from './fashion-subset.mjs';
+import { encodeIdxUint8 } from './write-idx.mjs';
 
 /** Settings of the full demo; `quick` shrinks every run for tests. */
 export const DEMO_SETTINGS = {
@@ -23,178 +15,128 @@ export const DEMO_SETTINGS = {
   quick: { teachers: 2, teacherEpochs: 2, studentEpochs: 2, batchSize: 128 },
 };
 
-function mlp({ hidden, seed, name }) {
-  const layers = hidden.map((units, i) =>
-    tfl.layers.dense({
-      ...(i === 0 ? { inputShape: [784] } : {}),
-      units,
-      activation: 'relu',
-      kernelInitializer: tfl.initializers.heNormal({ seed: seed * 100 + i }),
-    }),
-  );
-  layers.push(
-    tfl.layers.dense({ units: 1, kernelInitializer: tfl.initializers.glorotUniform({ seed: seed * 100 + 99 }) }),
-  );
-  return tfl.sequential({ name, layers });
+/** The `kd` executable of the installed @kd/cli. */
+export function kdBin() {
+  const pkg = createRequire(import.meta.url).resolve('@kd/cli/package.json');
+  return join(dirname(pkg), 'dist', 'bin.js');
 }
 
-/** The student: a 784-8-1 MLP, ~6.3k parameters (25 KB of float32 weights). */
-export function makeStudent(seed = 0) {
-  return mlp({ hidden: [8], seed: 1000 + seed, name: `student_${seed}` });
+const MARKER = '.kd-demo';
+
+/**
+ * Writes the subset's training and test images and labels as four IDX files in `dir/data`.
+ * Refuses a non-empty `dir` that an earlier demo did not write.
+ * @param {string} dir
+ */
+export function writeDemoData(dir) {
+  if (existsSync(dir) && readdirSync(dir).length > 0 && !existsSync(join(dir, MARKER)))
+    throw new Error(`${dir} is not empty and was not written by the demo; choose another --out.`);
+  mkdirSync(join(dir, 'data'), { recursive: true });
+  writeFileSync(join(dir, MARKER), 'written by examples/demo\n');
+  const { train, test, height, width } = loadFashionSubset();
+  // Paths relative to `dir`, where the commands run, so the printed commands read as a user types them.
+  const files = {
+    trainImages: 'data/train-images-idx3-ubyte',
+    trainLabels: 'data/train-labels-idx1-ubyte',
+    testImages: 'data/test-images-idx3-ubyte',
+    testLabels: 'data/test-labels-idx1-ubyte',
+  };
+  writeFileSync(join(dir, files.trainImages), encodeIdxUint8(train.images, [train.count, height, width]));
+  writeFileSync(join(dir, files.trainLabels), encodeIdxUint8(train.labels, [train.count]));
+  writeFileSync(join(dir, files.testImages), encodeIdxUint8(test.images, [test.count, height, width]));
+  writeFileSync(join(dir, files.testLabels), encodeIdxUint8(test.labels, [test.count]));
+  return files;
 }
 
 /**
- * Runs the demo on a runtime and returns the comparison rows.
- * With `search`, α is not given but chosen by `searchAlpha` on the last 400 training images
- * (held out), over `search.alphas` × `search.seeds`, selecting the lowest validation log-loss.
- * @param {{ runtime: import('@kd/core').KdRuntime, quick?: boolean, progress?: boolean, log?: (line: string) => void, alpha?: number, search?: { alphas: number[], seeds: number[] } }} options
+ * The demo's `kd` commands (argument lists, run in the output folder), in order. The 1000 test
+ * images are the test split; 20% of the 2000 training images are held out for validation.
+ * @param {{ files: ReturnType<typeof writeDemoData>, quick?: boolean, alpha?: number, search?: boolean, runtime?: string }} options
  */
-export async function runDemo({ runtime, quick = false, progress = false, log = () => {}, alpha = 0.3, search }) {
-  const settings = quick ? DEMO_SETTINGS.quick : DEMO_SETTINGS.full;
-  const info = await runtime.init();
-  log(`runtime: ${runtime.name} (tfjs backend ${info.backend}, float${info.floatPrecision})`);
-
-  const data = loadFashionSubset();
-  log(`data: ${data.train.count} training and ${data.test.count} test images, ${data.classNames.join(' vs ')}`);
-  const xTrain = tf.tensor2d(toFeatures(data.train.images, data.train.count), [data.train.count, 784]);
-  const yTrain = tf.tensor1d(Array.from(data.train.labels), 'float32');
-  const xTest = tf.tensor2d(toFeatures(data.test.images, data.test.count), [data.test.count, 784]);
-  const testLabels = data.test.labels;
-  const callbacks = (prefix) => (progress ? [consoleProgress({ prefix })] : []);
-
-  const rows = [];
-  const describe = (model) => {
-    const student = layersStudent(model);
-    return { params: student.countParams(), weightBytes: student.weightBytes() };
-  };
-  try {
-    // 1. Teachers: bigger MLPs trained with kd's own loop on the labels alone.
-    const teachers = [];
-    for (let i = 0; i < settings.teachers; i++) {
-      const model = mlp({ hidden: [128, 64], seed: i + 1, name: `teacher_${i + 1}` });
-      await trainFromScratch({
-        runtime,
-        student: model,
-        data: { x: xTrain, y: yTrain },
-        epochs: settings.teacherEpochs,
-        batchSize: settings.batchSize,
-        seed: i,
-        learningRate: 1e-3,
-        callbacks: callbacks(`teacher ${i + 1}`),
-      });
-      teachers.push(model);
-      rows.push({
-        model: `teacher ${i + 1} (784-128-64-1)`,
-        ...describe(model),
-        ...(await evaluateTeacher(runtime, teacher(model), xTest, testLabels, METRICS)),
-      });
-    }
-    const team = ensemble(teachers, { combine: 'mean-probability', name: 'ensemble' });
-    const ensembleSize = teachers
-      .map(describe)
-      .reduce((a, b) => ({ params: a.params + b.params, weightBytes: a.weightBytes + b.weightBytes }));
-    rows.push({
-      model: `ensemble of ${teachers.length} (mean probability)`,
-      ...ensembleSize,
-      ...(await evaluateTeacher(runtime, team, xTest, testLabels, METRICS)),
-    });
-
-    // 2. The same tiny student, distilled from the ensemble and trained from scratch, same seed and init.
-    const common = {
-      runtime,
-      data: { x: xTrain, y: yTrain },
-      epochs: settings.studentEpochs,
-      batchSize: settings.batchSize,
-      seed: 0,
-    };
-    let alphaLabel = `α = ${alpha}`;
-    if (search) {
-      alpha = await searchDemoAlpha({ runtime, team, xTrain, yTrain, settings, search, log });
-      alphaLabel = `α = ${alpha}, searched`;
-    }
-    const distilledModel = makeStudent(0);
-    await distill({
-      ...common,
-      teacher: team,
-      student: layersStudent(distilledModel),
-      alpha,
-      temperature: 1,
-      learningRate: 3e-3,
-      callbacks: callbacks('distilled student'),
-    });
-    rows.push({
-      model: `student, distilled (${alphaLabel})`,
-      ...describe(distilledModel),
-      ...(await evaluateStudent(layersStudent(distilledModel), xTest, testLabels, METRICS)),
-    });
-
-    const scratchModel = makeStudent(0);
-    await trainFromScratch({
-      ...common,
-      student: layersStudent(scratchModel),
-      learningRate: 3e-3,
-      callbacks: callbacks('scratch student'),
-    });
-    rows.push({
-      model: 'student, from scratch',
-      ...describe(scratchModel),
-      ...(await evaluateStudent(layersStudent(scratchModel), xTest, testLabels, METRICS)),
-    });
-
-    [...teachers, distilledModel, scratchModel].forEach((m) => m.dispose());
-    return rows;
-  } finally {
-    tf.dispose([xTrain, yTrain, xTest]);
-  }
+export function demoCommands({ files, quick = false, alpha = 0.3, search = false, runtime = 'wasm' }) {
+  const s = quick ? DEMO_SETTINGS.quick : DEMO_SETTINGS.full;
+  const data = [
+    '--data',
+    files.trainImages,
+    '--label',
+    files.trainLabels,
+    '--test-data',
+    files.testImages,
+    '--test-label',
+    files.testLabels,
+    '--validation',
+    '0.2',
+    '--batch-size',
+    String(s.batchSize),
+    '--runtime',
+    runtime,
+  ];
+  const teachers = 'teachers';
+  const run = 'run';
+  return [
+    [
+      'train-teacher',
+      ...data,
+      '--model',
+      'mlp:128,64',
+      '--ensemble',
+      String(s.teachers),
+      '--epochs',
+      String(s.teacherEpochs),
+      '--learning-rate',
+      '0.001',
+      '--out',
+      teachers,
+    ],
+    [
+      'distill',
+      ...data,
+      '--teacher',
+      teachers,
+      '--student',
+      'mlp:8',
+      '--epochs',
+      String(s.studentEpochs),
+      '--learning-rate',
+      '0.003',
+      ...(search ? ['--search-alpha', '0,0.25,0.5,0.75,1', '--seeds', '2'] : ['--alpha', String(alpha)]),
+      '--out',
+      run,
+    ],
+    ['inspect', teachers, join(run, 'student'), '--runtime', runtime],
+  ];
 }
 
-/** Picks α with searchAlpha on the last 400 training rows held out, and logs the table. */
-async function searchDemoAlpha({ runtime, team, xTrain, yTrain, settings, search, log }) {
-  const held = 400;
-  const fit = xTrain.shape[0] - held;
-  const [xFit, xVal] = tf.split(xTrain, [fit, held]);
-  const [yFit, yVal] = tf.split(yTrain, [fit, held]);
-  try {
-    log(
-      `searching α over ${search.alphas.join(', ')} with ${search.seeds.length} seed(s) each, on ${held} held-out training images`,
-    );
-    const result = await searchAlpha({
-      runtime,
-      teacher: team,
-      makeStudent: (seed) => makeStudent(seed),
-      data: { x: xFit, y: yFit },
-      validation: { x: xVal, y: yVal },
-      alphas: search.alphas,
-      seeds: search.seeds,
-      epochs: settings.studentEpochs,
-      batchSize: settings.batchSize,
-      learningRate: 3e-3,
-      metric: 'val_loss',
-      onRun: (run, done, total) =>
-        log(`  run ${done}/${total}: α ${run.alpha}, seed ${run.seed} → validation log-loss ${run.value.toFixed(4)}`),
+/** Runs one `kd` command; resolves with its exit code and (when piped) its output. */
+function kd(args, { cwd, pipe, log }) {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [kdBin(), ...args], {
+      cwd,
+      stdio: pipe ? ['ignore', 'pipe', 'pipe'] : 'inherit',
     });
-    for (const r of result.rows)
-      log(
-        `  α ${r.alpha.toFixed(2)}: validation log-loss ${r.mean.toFixed(4)} ± ${r.std.toFixed(4)}${r === result.best ? '  ← best' : ''}`,
-      );
-    return result.best.alpha;
-  } finally {
-    tf.dispose([xFit, xVal, yFit, yVal]);
-  }
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d) => (stdout += d));
+    child.stderr?.on('data', (d) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (code) => {
+      if (code !== 0) fail(new Error(`kd ${args[0]} exited with ${code}: ${stderr.trim().split('\n').at(-1) ?? ''}`));
+      else done({ stdout, stderr });
+    });
+    log(`\n$ kd ${args.join(' ')}`);
+  });
 }
 
-/** Formats the rows as a fixed-width table. */
-export function formatTable(rows) {
-  const header = ['model', 'params', 'weight bytes', 'accuracy', 'AUC', 'log-loss'];
-  const body = rows.map((r) => [
-    r.model,
-    r.params.toLocaleString('en-US'),
-    r.weightBytes.toLocaleString('en-US'),
-    r.accuracy.toFixed(4),
-    r.auc.toFixed(4),
-    r.logLoss.toFixed(4),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+/**
+ * Runs the demo and returns the run's metrics.json and each command's output (when `pipe`).
+ * @param {{ out: string, quick?: boolean, alpha?: number, search?: boolean, runtime?: string, pipe?: boolean, log?: (line: string) => void }} options
+ */
+export async function runDemo({ out, pipe = false, log = () => {}, ...options }) {
+  const dir = resolve(out);
+  const files = writeDemoData(dir);
+  const outputs = [];
+  log(`(in ${relative(process.cwd(), dir) || '.'})`);
+  for (const args of demoCommands({ files, ...options })) outputs.push(await kd(args, { cwd: dir, pipe, log }));
+  const metrics = JSON.parse(readFileSync(join(dir, 'run', 'metrics.json'), 'utf8'));
+  return { out: dir, metrics, outputs };
 }

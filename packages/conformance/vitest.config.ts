@@ -28,6 +28,8 @@ export default defineConfig({
       nodeProject('node', ['test/node.test.ts']),
       chromiumProject('wasm-chromium', ['test/wasm-chromium.test.ts']),
       chromiumProject('webgl-chromium', ['test/webgl-chromium.test.ts']),
+      // The published entry, as a runtime written outside this repository uses it (docs/conformance.md).
+      nodeProject('external', ['test/external/**/*.test.ts']),
       nodeProject('tooling', ['test/tooling/**/*.test.ts', 'test/docs/**/*.test.ts']),
     ],
   },

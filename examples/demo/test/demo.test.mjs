@@ -1,58 +1,87 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { wasmRuntime } from '@kd/wasm';
+import { Buffer } from 'node:buffer';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatTable, runDemo } from '../run-demo.mjs';
+import { parseIdx } from '../idx.mjs';
+import { loadFashionSubset } from '../fashion-subset.mjs';
+import { runDemo, writeDemoData } from '../run-demo.mjs';
 
-describe('the quick-start demo', () => {
-  it('trains teachers, distils and trains a student from scratch, and compares them on the test set', async () => {
+const temp = (name) => mkdtempSync(join(tmpdir(), `kd-demo-${name}-`));
+
+describe('the quick-start demo (kd train-teacher, kd distill, kd inspect)', () => {
+  it('trains teachers, distils and trains a student from scratch, and compares them on the 1000 test images', async () => {
     const lines = [];
-    const runtime = wasmRuntime();
-    await runtime.init();
-    const before = tf.memory().numTensors;
-    const rows = await runDemo({ runtime, quick: true, log: (l) => lines.push(l) });
-    expect(lines[0]).toMatch(/runtime: wasm/);
-    expect(lines[1]).toMatch(/2000 training and 1000 test images, T-shirt\/top vs Shirt/);
-    expect(rows.map((r) => r.model)).toEqual([
-      'teacher 1 (784-128-64-1)',
-      'teacher 2 (784-128-64-1)',
-      'ensemble of 2 (mean probability)',
-      'student, distilled (α = 0.3)',
+    const { out, metrics, outputs } = await runDemo({
+      out: temp('quick'),
+      quick: true,
+      pipe: true,
+      log: (l) => lines.push(l),
+    });
+    expect(
+      lines
+        .map((l) => l.trim())
+        .filter((l) => l.startsWith('$ kd '))
+        .map((l) => l.split(' ')[2]),
+    ).toEqual(['train-teacher', 'distill', 'inspect']);
+    expect(metrics.models.map((m) => m.name)).toEqual([
+      'teacher 1',
+      'teacher 2',
+      'ensemble of 2 (mean-probability)',
+      'student, distilled',
       'student, from scratch',
     ]);
-    // 784·8 + 8 + 8 + 1 parameters, four bytes each.
-    expect(rows.at(-1)).toMatchObject({ params: 6289, weightBytes: 6289 * 4 });
-    expect(rows[2].params).toBe(rows[0].params + rows[1].params);
-    for (const r of rows) {
+    expect(metrics.data.rows.test).toBe(1000);
+    expect(metrics.data.rows.train + metrics.data.rows.validation).toBe(2000);
+    expect(metrics.settings).toMatchObject({ alpha: 0.3, alphaSource: 'given', epochs: 2 });
+    // 784·8 + 8 + 8 + 1 parameters, four bytes each; FLOPs 2·784·8 + 8 + 8 + 2·8 + 1.
+    expect(metrics.models.at(-1)).toMatchObject({
+      params: 6289,
+      weightBytes: 6289 * 4,
+      flopsPerSample: 12544 + 16 + 17,
+    });
+    expect(metrics.models[2].params).toBe(metrics.models[0].params + metrics.models[1].params);
+    for (const m of metrics.models) {
       // Even two epochs put every model well above chance on this pair of classes.
-      expect(r.accuracy).toBeGreaterThan(0.7);
-      expect(r.auc).toBeGreaterThan(0.8);
-      expect(Number.isFinite(r.logLoss)).toBe(true);
+      expect(m.test.accuracy).toBeGreaterThan(0.7);
+      expect(m.test.auc).toBeGreaterThan(0.8);
+      expect(Number.isFinite(m.test.logLoss)).toBe(true);
     }
-    expect(formatTable(rows).split('\n')).toHaveLength(2 + rows.length);
-    expect(tf.memory().numTensors).toBe(before);
+    const distill = outputs[1].stdout;
+    expect(distill).toMatch(/^student, distilled\s+6289\s+25\.2 KB/m);
+    expect(distill).toMatch(/student: run\/student/);
+    expect(distill).toMatch(/metrics: run\/metrics\.json/);
+    expect(outputs[2].stdout).toMatch(/^student\s+layers\s+6289\s+25\.2 KB\s+12\.6k/m);
+    expect(existsSync(join(out, 'run', 'student', 'model.json'))).toBe(true);
   }, 300_000);
+
+  it('writes the embedded subset as IDX files that hold the same images and labels', () => {
+    const dir = temp('data');
+    const files = writeDemoData(dir);
+    const { train, test } = loadFashionSubset();
+    const images = parseIdx(readFileSync(join(dir, files.trainImages)));
+    expect(images.dims).toEqual([2000, 28, 28]);
+    expect(Buffer.compare(Buffer.from(images.data), Buffer.from(train.images))).toBe(0);
+    const labels = parseIdx(readFileSync(join(dir, files.testLabels)));
+    expect(labels.dims).toEqual([1000]);
+    expect(Array.from(labels.data)).toEqual(Array.from(test.labels));
+  });
+
+  it('refuses an output folder it did not write', () => {
+    const dir = temp('mine');
+    mkdirSync(join(dir, 'x'));
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    expect(() => writeDemoData(dir)).toThrow(/not written by the demo/);
+  });
 });
 
 describe('the demo with --search', () => {
-  it('chooses α with searchAlpha on held-out training images and distils with it', async () => {
-    const lines = [];
-    const runtime = wasmRuntime();
-    await runtime.init();
-    const before = tf.memory().numTensors;
-    const rows = await runDemo({
-      runtime,
-      quick: true,
-      search: { alphas: [0, 1], seeds: [0] },
-      log: (l) => lines.push(l),
-    });
-    const table = lines.filter((l) => /^ {2}α \d/.test(l));
-    expect(table).toHaveLength(2);
-    const best = table.find((l) => l.endsWith('← best'));
-    const chosen = Number(/α (\S+):/.exec(best)[1]);
-    expect(rows[3].model).toBe(`student, distilled (α = ${chosen}, searched)`);
-    expect(lines.filter((l) => /^ {2}run \d\/2: α [01], seed 0 → validation log-loss \d\.\d{4}$/.test(l))).toHaveLength(
-      2,
-    );
-    expect(tf.memory().numTensors).toBe(before);
+  it('chooses α with kd distill --search-alpha on held-out training images and distils with it', async () => {
+    const { metrics } = await runDemo({ out: temp('search'), quick: true, search: true, pipe: true });
+    expect(metrics.settings.alphaSource).toBe('search');
+    expect(metrics.search.rows.map((r) => r.alpha)).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    const best = metrics.search.rows.reduce((a, b) => (b.mean < a.mean ? b : a));
+    expect(metrics.settings.alpha).toBe(best.alpha);
+    expect(metrics.models.find((m) => m.role === 'distilled').seeds.accuracy.values).toHaveLength(2);
   }, 300_000);
 });

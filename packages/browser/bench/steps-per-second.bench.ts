@@ -94,7 +94,7 @@ it('measures steps/s of an MLP 32-64-32-1, batch 256', async () => {
       if (m.rate > (rates[name] ?? 0)) rates[name] = m.rate;
       if (round === 0)
         stalls[name] =
-          `${name} ${m.warmStall.toFixed(0)} ms warm-up / ${m.stall.toFixed(0)} ms timed${name === 'webgl' ? '' : ' (runtime without nextTick)'}`;
+          `${name} ${m.warmStall.toFixed(0)} ms warm-up / ${m.stall.toFixed(0)} ms timed${name === 'webgl' ? ' (16 ms slices)' : ' (10 ms slices)'}`;
     }
   }
   const line = Object.entries(rates)

@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { describePublicApi, type PublicApiDescription } from '@kd/test-utils/public-api';
 import type { BrowserCommand } from 'vitest/node';
 
 /** A file the browser downloaded, as the test page receives it. */
@@ -44,11 +46,19 @@ const takeDownloads: BrowserCommand<[count: number], Promise<DownloadedFile[]>> 
   return files;
 };
 
-export const browserCommands = { startDownloadCapture, takeDownloads };
+/** The exports of both entry points, read from the sources by the compiler (which only Node has). */
+const publicApi: BrowserCommand<[], PublicApiDescription> = (ctx) =>
+  describePublicApi(
+    { '@kd/browser': 'src/index.ts', '@kd/browser/worker': 'src/worker.ts' },
+    { tsconfig: resolve(ctx.project.config.root, 'tsconfig.json') },
+  );
+
+export const browserCommands = { startDownloadCapture, takeDownloads, publicApi };
 
 declare module 'vitest/browser' {
   interface BrowserCommands {
     startDownloadCapture(): Promise<void>;
     takeDownloads(count: number): Promise<DownloadedFile[]>;
+    publicApi(): Promise<PublicApiDescription>;
   }
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { isKdError, type KdError } from '@kd/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { kdErrorOf } from '@kd/test-utils/kd-error';
 import { browserRuntime, loadTeacher } from '../src/index.js';
 
 // The weights test/fixtures/write-http-teachers.mjs wrote, restated here as the reference.
@@ -20,16 +20,6 @@ const rows = [
   [2.0, -2.0, 1.5],
   [-1.0, -0.3, -0.7],
 ];
-
-async function failure(p: Promise<unknown>): Promise<KdError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isKdError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a KdError');
-}
 
 describe('loadTeacher over HTTP', () => {
   beforeAll(async () => {
@@ -75,13 +65,13 @@ describe('loadTeacher over HTTP', () => {
   });
 
   it('asks whether a graph model outputs logits or probabilities', async () => {
-    const e = await failure(loadTeacher('/test/fixtures/http-teacher-graph/model.json'));
+    const e = await kdErrorOf(loadTeacher('/test/fixtures/http-teacher-graph/model.json'));
     expect(e.code).toBe('KD_TEACHER_INVALID');
     expect(e.message).toMatch(/output: 'logits'/);
   });
 
   it('reports a missing URL as KD_MODEL_NOT_FOUND', async () => {
-    const e = await failure(loadTeacher('/test/fixtures/no-such-teacher/model.json'));
+    const e = await kdErrorOf(loadTeacher('/test/fixtures/no-such-teacher/model.json'));
     expect(e.code).toBe('KD_MODEL_NOT_FOUND');
   });
 

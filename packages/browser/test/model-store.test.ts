@@ -1,20 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { isKdError, type KdError } from '@kd/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kdErrorOf } from '@kd/test-utils/kd-error';
 import { commands } from 'vitest/browser';
 import { BrowserModelStore, browserRuntime } from '../src/index.js';
 import { mlp } from './helpers/data.js';
-
-async function failure(p: Promise<unknown> | (() => unknown)): Promise<KdError> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    if (isKdError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a KdError');
-}
 
 const xs = [
   [0.3, -1.2, 0.8, 2.0],
@@ -65,7 +55,7 @@ describe('BrowserModelStore', () => {
   });
 
   it('reports a missing model as KD_MODEL_NOT_FOUND', async () => {
-    const e = await failure(tfl.loadLayersModel(store.loadHandler('indexeddb://kd-test-missing')));
+    const e = await kdErrorOf(tfl.loadLayersModel(store.loadHandler('indexeddb://kd-test-missing')));
     expect(e.code).toBe('KD_MODEL_NOT_FOUND');
     expect(e.message).toMatch(/kd-test-missing/);
   });
@@ -87,9 +77,11 @@ describe('BrowserModelStore', () => {
   });
 
   it('refuses what the page cannot do, with a hint', async () => {
-    expect((await failure(() => store.loadHandler('downloads://x'))).message).toMatch(/tf\.io\.browserFiles/);
-    expect((await failure(() => store.saveHandler('https://example.com/model.json'))).code).toBe('KD_INVALID_ARGUMENT');
-    expect((await failure(() => store.saveHandler('file://model'))).message).toMatch(/scheme/);
-    expect((await failure(() => store.remove('downloads://x'))).code).toBe('KD_INVALID_ARGUMENT');
+    expect((await kdErrorOf(() => store.loadHandler('downloads://x'))).message).toMatch(/tf\.io\.browserFiles/);
+    expect((await kdErrorOf(() => store.saveHandler('https://example.com/model.json'))).code).toBe(
+      'KD_INVALID_ARGUMENT',
+    );
+    expect((await kdErrorOf(() => store.saveHandler('file://model'))).message).toMatch(/scheme/);
+    expect((await kdErrorOf(() => store.remove('downloads://x'))).code).toBe('KD_INVALID_ARGUMENT');
   });
 });

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createBackendRuntime, isKdError, KdError, type KdRuntime } from '@kd/core';
+import { createBackendRuntime, type KdRuntime } from '@kd/core';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { kdErrorOf } from '@kd/test-utils/kd-error';
 import { browserRuntime } from '../src/index.js';
 import { hideWebGL } from './helpers/hide-webgl.js';
 
@@ -22,21 +23,11 @@ function wasmRuntime(): KdRuntime {
   });
 }
 
-async function failure(p: Promise<unknown>): Promise<KdError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isKdError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a KdError');
-}
-
 describe('browserRuntime without WebGL', () => {
   beforeAll(() => hideWebGL());
 
   it('fails with KD_BACKEND_UNAVAILABLE that says what to do', async () => {
-    const e = await failure(browserRuntime().init());
+    const e = await kdErrorOf(browserRuntime().init());
     expect(e.code).toBe('KD_BACKEND_UNAVAILABLE');
     expect(e.message).toMatch(/WebGL is not available/);
     expect(e.message).toMatch(/fallback: 'wasm'/);
@@ -74,7 +65,7 @@ describe('browserRuntime without WebGL', () => {
   });
 
   it("explains how to bundle @kd/wasm when 'wasm' cannot be imported by name", async () => {
-    const e = await failure(browserRuntime({ fallback: 'wasm' }).init());
+    const e = await kdErrorOf(browserRuntime({ fallback: 'wasm' }).init());
     expect(e.code).toBe('KD_BACKEND_UNAVAILABLE');
     expect(e.message).toMatch(/loadWasm: \(\) => import\('@kd\/wasm'\)/);
   });

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { isKdError, type KdError } from '@kd/core';
+import { cpuRuntime } from '@kd/core/cpu';
 import { browserRuntime } from '../src/index.js';
 
 describe('browserRuntime on WebGL', () => {
@@ -16,12 +18,44 @@ describe('browserRuntime on WebGL', () => {
     expect(info.floatPrecision).toBe(tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED') ? 32 : 16);
     // Unpacked kernels by default, for parity with cpu and wasm (see BrowserRuntimeOptions.webglPack).
     expect(tf.env().getBool('WEBGL_PACK')).toBe(false);
-    expect(info.extra?.webglPack).toBe(false);
-    expect(info.extra?.renderFloat32).toBe(tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED'));
-    expect(info.extra?.offscreenCanvas).toBe(true); // tfjs draws WebGL2 on an OffscreenCanvas in Chromium
+    expect(info.webglPack).toBe(false);
+    expect(info.renderFloat32).toBe(tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED'));
+    expect(info.offscreenCanvas).toBe(true); // tfjs draws WebGL2 on an OffscreenCanvas in Chromium
     expect(runtime.name).toBe('webgl');
     expect(runtime.hasKernel('BatchMatMul')).toBe(true);
     expect(runtime.hasKernel('NoSuchKernel')).toBe(false);
+  });
+
+  it('init() switches tfjs back to webgl after another runtime took the engine', async () => {
+    const runtime = browserRuntime();
+    const first = await runtime.init();
+    await cpuRuntime().init();
+    expect(tf.getBackend()).toBe('cpu');
+    expect(await runtime.init()).toBe(first);
+    expect(tf.getBackend()).toBe('webgl');
+  });
+
+  it('checks its options when it is created', () => {
+    const bad: Array<[Record<string, unknown>, string]> = [
+      [{ yieldEveryMs: -1 }, 'yieldEveryMs'],
+      [{ yieldEveryMs: Number.NaN }, 'yieldEveryMs'],
+      [{ webglPack: 'yes' }, 'webglPack'],
+      [{ fallback: 'gpu' }, 'fallback'],
+      [{ fallback: ['cpu', 3] }, 'fallback'],
+      [{ loadWasm: '@kd/wasm' }, 'loadWasm'],
+      [{ cache: {} }, 'cache'],
+      [{ fallbacks: 'cpu' }, 'fallbacks'],
+    ];
+    for (const [options, named] of bad) {
+      let error: unknown;
+      try {
+        browserRuntime(options as never);
+      } catch (e) {
+        error = e;
+      }
+      expect(isKdError(error, 'KD_INVALID_ARGUMENT'), JSON.stringify(options)).toBe(true);
+      expect((error as KdError).message).toContain(named);
+    }
   });
 
   it('is idempotent', async () => {

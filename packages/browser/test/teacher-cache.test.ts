@@ -1,20 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { computeTeacherOutputs, isKdError, teacher, type KdError } from '@kd/core';
+import { computeTeacherOutputs, teacher } from '@kd/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { kdErrorOf } from '@kd/test-utils/kd-error';
 import { crc32 } from '../src/cache/crc32.js';
 import { browserRuntime, IndexedDbTeacherCache } from '../src/index.js';
 
 const DB = 'kd-test-teacher-outputs';
-
-async function failure(p: Promise<unknown>): Promise<KdError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isKdError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a KdError');
-}
 
 /** Rewrites one stored record straight through IndexedDB, as disk damage or a buggy writer would. */
 async function tamper(key: string, change: (record: Record<string, unknown>) => void): Promise<void> {
@@ -70,31 +61,59 @@ describe('IndexedDbTeacherCache', () => {
 
   it('rejects outputs whose length does not match the shape', async () => {
     const cache = new IndexedDbTeacherCache({ databaseName: DB });
-    expect((await failure(cache.set('bad', { values, shape: [4, 2], kind: 'logits' }))).code).toBe('KD_SHAPE_MISMATCH');
+    expect((await kdErrorOf(cache.set('bad', { values, shape: [4, 2], kind: 'logits' }))).code).toBe(
+      'KD_SHAPE_MISMATCH',
+    );
     await cache.close();
   });
 
-  const damages: Array<[string, (r: Record<string, unknown>) => void, RegExp]> = [
-    ['a flipped value', (r) => ((r.values as Float32Array)[2] = 3.5), /checksum/],
-    ['a truncated array', (r) => (r.values = (r.values as Float32Array).slice(0, 5)), /needs 6 values/],
-    ['a changed shape', (r) => (r.shape = [2, 3]), /checksum/],
-    ['a changed kind', (r) => (r.kind = 'probabilities'), /checksum/],
-    ['values stored as a plain array', (r) => (r.values = Array.from(r.values as Float32Array)), /not a Float32Array/],
+  const damages: Array<[string, (r: Record<string, unknown>) => void]> = [
+    ['a flipped value', (r) => ((r.values as Float32Array)[2] = 3.5)],
+    ['a truncated array', (r) => (r.values = (r.values as Float32Array).slice(0, 5))],
+    ['a changed shape', (r) => (r.shape = [2, 3])],
+    ['a changed kind', (r) => (r.kind = 'probabilities')],
+    ['values stored as a plain array', (r) => (r.values = Array.from(r.values as Float32Array))],
+    ['a record of another key', (r) => (r.key = 'someone-else')],
   ];
-  for (const [what, change, reason] of damages) {
-    it(`detects ${what}: KD_CACHE_CORRUPT, then the entry is gone`, async () => {
+  for (const [what, change] of damages) {
+    it(`reads ${what} as a miss and deletes the record, so the outputs are recomputed`, async () => {
       const cache = new IndexedDbTeacherCache({ databaseName: DB });
       await cache.set('victim', { values, shape: [3, 2], kind: 'logits' });
       await cache.close();
       await tamper('victim', change);
-      const e = await failure(cache.get('victim'));
-      expect(e.code).toBe('KD_CACHE_CORRUPT');
-      expect(e.message).toMatch(reason);
-      expect(e.message).toMatch(/deleted/);
       expect(await cache.get('victim')).toBeUndefined();
+      expect(await cache.keys()).not.toContain('victim');
+      await cache.set('victim', { values, shape: [3, 2], kind: 'logits' });
+      expect(Array.from((await cache.get('victim'))?.values ?? [])).toEqual(Array.from(values));
+      await cache.delete('victim');
       await cache.close();
     });
   }
+
+  it('acts as an empty cache, reporting once, when IndexedDB refuses the database', async () => {
+    // A newer database of the same name: opening it at the cache's version fails with VersionError.
+    const name = 'kd-test-newer-database';
+    await new Promise<void>((resolve, reject) => {
+      const open = indexedDB.open(name, 5);
+      open.onsuccess = () => {
+        open.result.close();
+        resolve();
+      };
+      open.onerror = () => reject(open.error);
+    });
+    const reports: unknown[] = [];
+    const cache = new IndexedDbTeacherCache({ databaseName: name, onUnavailable: (e) => reports.push(e) });
+    try {
+      await expect(cache.set('k', { values, shape: [3, 2], kind: 'logits' })).resolves.toBeUndefined();
+      expect(await cache.get('k')).toBeUndefined();
+      await cache.set('k', { values, shape: [3, 2], kind: 'logits' });
+      expect(reports).toHaveLength(1);
+      expect((reports[0] as DOMException).name).toBe('VersionError');
+    } finally {
+      await cache.close();
+      indexedDB.deleteDatabase(name);
+    }
+  });
 
   it('lets a new runtime object reuse teacher outputs computed before (no second teacher run)', async () => {
     let calls = 0;

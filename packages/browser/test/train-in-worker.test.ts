@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { distill, isKdError, linear, type EpochLog, type KdError } from '@kd/core';
+import { distill, linear, trainFromScratch, type EpochLog } from '@kd/core';
 import { cpuRuntime } from '@kd/core/cpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectKdError } from '@kd/test-utils/kd-error';
 import { trainInWorker, type WorkerProgress } from '../src/index.js';
 import { binaryProblem, maxRelativeError, mlp, weightsOf } from './helpers/data.js';
 
@@ -56,7 +57,7 @@ describe('trainInWorker', () => {
       onProgress: (p) => progress.push(p),
     });
     expect(result.runtime.backend).toBe('webgl');
-    expect(result.runtime.extra?.offscreenCanvas).toBe(true);
+    expect(result.runtime).toMatchObject({ offscreenCanvas: true });
     expect(result.aborted).toBe(false);
     expect(result.history).toHaveLength(settings.epochs);
     const steps = settings.epochs * Math.ceil(160 / settings.batchSize);
@@ -133,19 +134,46 @@ describe('trainInWorker', () => {
 
   it('passes kd errors from the worker back with their code', async () => {
     const student = mlp([8, 16, 1], 8);
-    let error: unknown;
-    try {
-      await trainInWorker(worker, {
+    await expectKdError(
+      trainInWorker(worker, {
         student,
         teacher: { values: new Float32Array(10), shape: [10, 1], kind: 'probabilities' },
         data: { x, y },
-      });
-    } catch (e) {
-      error = e;
-    }
-    expect(isKdError(error)).toBe(true);
-    expect((error as KdError).code).toBe('KD_SHAPE_MISMATCH');
+      }),
+      'KD_SHAPE_MISMATCH',
+    );
     student.dispose();
     expect(await workerTensors(worker)).toBe(0);
+  });
+
+  it('returns aborted: true without training for a signal aborted before the call, as distill does', async () => {
+    const options = { data: { x, y }, epochs: 5, batchSize: 8, signal: AbortSignal.abort() };
+    const student = mlp([8, 16, 1], 8);
+    const initial = await weightsOf(student);
+    const progress: WorkerProgress[] = [];
+    const inWorker = await trainInWorker(worker, { student, ...options, onProgress: (p) => progress.push(p) });
+    const pageStudent = mlp([8, 16, 1], 8);
+    const onPage = await trainFromScratch({ runtime: cpuRuntime(), student: pageStudent, ...options });
+    for (const result of [inWorker, onPage]) {
+      expect(result.aborted).toBe(true);
+      expect(result.history).toEqual([]);
+      expect(result.stoppedEarly).toBe(false);
+    }
+    expect(progress.filter((p) => p.type !== 'begin')).toEqual([]);
+    expect(await weightsOf(student)).toEqual(initial);
+    [pageStudent, student].forEach((m) => m.dispose());
+    expect(await workerTensors(worker)).toBe(0);
+  });
+
+  it('reports a worker script that fails as KD_WORKER_FAILED', async () => {
+    const broken = new Worker(new URL('./fixtures/failing.worker.ts', import.meta.url), { type: 'module' });
+    const student = mlp([8, 16, 1], 8);
+    try {
+      const e = await expectKdError(trainInWorker(broken, { student, data: { x, y } }), 'KD_WORKER_FAILED');
+      expect(e.message).toContain('serveDistillWorker()');
+    } finally {
+      broken.terminate();
+      student.dispose();
+    }
   });
 });

@@ -1,17 +1,189 @@
-import '@tensorflow/tfjs-layers'; // registers every gradient kd's training needs (tfjs-core alone has none)
+// The public API of @kd/core, written out by name: a new export is a decision, and
+// test/public-api.test.ts shows it in review. Helpers that kd's own packages share but users do
+// not need live in ./internal.ts (`@kd/core/internal`), which carries no compatibility promise.
+//
+// Each layer's index.ts is that layer's surface inside core; this file picks what is public.
 
-export * from './errors/kd-error.js';
-export * from './runtime/types.js';
-export * from './runtime/backend-runtime.js';
-export * from './runtime/memory-model-store.js';
-export * from './runtime/memory-teacher-cache.js';
-export * from './losses/index.js';
-export * from './schedules/index.js';
-export * from './metrics/index.js';
-export * from './teachers/index.js';
-export * from './students/index.js';
-export * from './trainer/index.js';
-export * from './search/index.js';
-export { mulberry32, permutation } from './util/random.js';
-export { MAX_EPOCHS, MAX_TOTAL_STEPS, PROBABILITY_ROW_SUM_TOLERANCE } from './values/index.js';
+// Registers every gradient kd's training needs (tfjs-core alone has none): this entry point has
+// an import-time effect, which package.json's `sideEffects` declares.
+import '@tensorflow/tfjs-layers';
+
+/* errors */
+export { KD_ERROR_CODES, KdError, isKdError } from './errors/kd-error.js';
+export type { KdErrorCode } from './errors/kd-error.js';
+
+/* runtime: the contract every runtime implements, and the parts runtimes are built from */
+export type { CachedTeacherOutputs, KdRuntime, ModelStore, RuntimeInfo, TeacherCache } from './runtime/types.js';
+export { createBackendRuntime } from './runtime/backend-runtime.js';
+export type { BackendRuntimeOptions } from './runtime/backend-runtime.js';
+export { MemoryModelStore } from './runtime/memory-model-store.js';
+export { MemoryTeacherCache } from './runtime/memory-teacher-cache.js';
+export {
+  DEFAULT_YIELD_BUDGET_MS,
+  noYield,
+  timeSlicedYield,
+  yieldToEventLoop,
+  type TimeSlicedYieldOptions,
+} from './runtime/event-loop-yield.js';
+export {
+  RUNTIME_OPTION_RULES,
+  optionRules,
+  validateRuntimeOptions,
+  type OptionRule,
+  type RuntimeOptions,
+} from './runtime/runtime-options.js';
+export { assertStorableOutputs } from './runtime/cached-outputs-check.js';
+
+/* model outputs */
+export type { OutputKind } from './outputs/output-kind.js';
+
+/* losses */
+export {
+  PROBABILITY_EPSILON,
+  binaryDistillationLoss,
+  binaryDistillationLossFromLogits,
+  checkLossInputs,
+  softmaxDistillationLoss,
+} from './losses/index.js';
+export type {
+  BinaryDistillationLossArgs,
+  BinaryDistillationLossFromLogitsArgs,
+  CheckLossInputsArgs,
+  DistillationLossName,
+  DistillationLossOptions,
+  LossParts,
+  LossReduction,
+  LossValue,
+  SoftmaxDistillationLossArgs,
+} from './losses/index.js';
+
+/* schedules for alpha and temperature */
+export {
+  SCHEDULE_KINDS,
+  constant,
+  cosine,
+  exponential,
+  fromFunction,
+  isSchedule,
+  linear,
+  piecewise,
+  resolveSchedule,
+  scheduleFromJSON,
+  scheduleValues,
+  stepDecay,
+  warmup,
+} from './schedules/index.js';
+export type {
+  ConstantScheduleJSON,
+  ExponentialRateOptions,
+  ExponentialScheduleJSON,
+  ExponentialScheduleOptions,
+  ExponentialToOptions,
+  FunctionScheduleJSON,
+  PiecewiseScheduleJSON,
+  PiecewiseScheduleOptions,
+  PiecewiseSegment,
+  RampScheduleJSON,
+  RampScheduleOptions,
+  Schedule,
+  ScheduleContext,
+  ScheduleFromJSONOptions,
+  ScheduleFunction,
+  ScheduleJSON,
+  ScheduleKind,
+  ScheduleRun,
+  ScheduleUnit,
+  StepDecayScheduleJSON,
+  StepDecayScheduleOptions,
+  WarmupScheduleJSON,
+  WarmupScheduleOptions,
+} from './schedules/index.js';
+
+/* metrics */
+export {
+  METRIC_NAMES,
+  accuracy,
+  aucRoc,
+  brierScore,
+  computeMetrics,
+  expectedCalibrationError,
+  isMetricName,
+  logLoss,
+  metricDirection,
+  multiclassAccuracy,
+  multiclassAucRoc,
+  multiclassBrierScore,
+  multiclassExpectedCalibrationError,
+  multiclassLogLoss,
+} from './metrics/index.js';
+export type { CalibrationOptions, MetricInputs, MetricName } from './metrics/index.js';
+
+/* teachers */
+// fingerprintData: the default data half of a teacher-cache key, for precomputing keys yourself.
+export { computeTeacherOutputs, ensemble, fingerprintData, precomputedTeacher, teacher } from './teachers/index.js';
+export type {
+  ComputeTeacherOutputsOptions,
+  EnsembleCombine,
+  EnsembleOptions,
+  GraphModelLike,
+  LayersModelLike,
+  PrecomputedTeacherOptions,
+  PredictDatasetOptions,
+  Teacher,
+  TeacherOptions,
+  TeacherOutputs,
+  TeacherSource,
+} from './teachers/index.js';
+
+/* students */
+export { customStudent, layersStudent } from './students/index.js';
+export type {
+  CustomStudent,
+  CustomStudentSpec,
+  LayersStudentOptions,
+  Student,
+  TrainableLayersModel,
+} from './students/index.js';
+
+/* training */
+export {
+  consoleProgress,
+  distill,
+  evaluateStudent,
+  evaluateTeacher,
+  memoryCheckpointStore,
+  streamingData,
+  trainFromScratch,
+} from './trainer/index.js';
+export type {
+  BatchLog,
+  Checkpoint,
+  CheckpointOptions,
+  CheckpointStore,
+  CheckpointTensor,
+  DistillCallbacks,
+  DistillOptions,
+  DistillResult,
+  EarlyStoppingOptions,
+  EpochLog,
+  LabeledData,
+  StreamBatch,
+  StreamingData,
+  StreamingDataOptions,
+  TrainBeginLog,
+  TrainOptions,
+  TrainingData,
+  ValidationOption,
+} from './trainer/index.js';
 export type { EvaluateOptions } from './trainer/evaluate.js';
+
+/* alpha search */
+export { searchAlpha } from './search/index.js';
+export type { SearchAlphaOptions, SearchAlphaResult, SearchFailure, SearchRow, SearchRun } from './search/index.js';
+
+/* limits and tolerances every entry point applies */
+export { MAX_EPOCHS, MAX_TOTAL_STEPS, PROBABILITY_ROW_SUM_TOLERANCE } from './values/index.js';
+export { MAX_SCHEDULE_DEPTH } from './schedules/from-json.js';
+
+/* saved models: reading model.json and its weight paths safely (shared by the node and browser stores) */
+export { checkModelJson, checkWeightPath, checkWeightPaths, parseModelJson, weightBytes } from './io/index.js';

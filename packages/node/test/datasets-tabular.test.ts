@@ -86,7 +86,7 @@ describe('CSV', () => {
       'a,b,label\n1,2,0\n3,oops,1\n',
       { label: 'label' },
       'KD_DATA_INVALID',
-      /line 3, column "b".*"oops"/,
+      /line 3, column 2 \("b"\).*"oops"/,
     );
     await expectError('a,b,label\n1,2,0\n3,1\n', { label: 'label' }, 'KD_DATA_INVALID', /line 3 has 2 fields/);
     await expectError('a,b\n1,2\n', { label: 'label' }, 'KD_DATA_INVALID', /no label column "label"/);

@@ -1,8 +1,9 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isKdError, type Checkpoint } from '@kd/core';
+import type { Checkpoint } from '@kd/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kdErrorOf } from '@kd/test-utils/kd-error';
 import { fileCheckpointStore } from '../src/index.js';
 
 let root: string;
@@ -19,13 +20,7 @@ const checkpoint = (step: number): Checkpoint => ({
   ],
 });
 
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  return isKdError(err) ? err.code : String(err);
-}
+const codeOf = async (promise: Promise<unknown>) => (await kdErrorOf(promise)).code;
 
 describe('fileCheckpointStore', () => {
   it('reads nothing from a folder that does not exist, and creates nothing', async () => {

@@ -62,12 +62,12 @@ describe('FileModelStore', () => {
     for (const m of [model, viaTfjsNode, viaStore]) m.dispose();
   });
 
-  it('loads a model saved by tfjs-node, by absolute path and by file:// URL', async () => {
+  it('loads a model saved by tfjs-node, by absolute path and by file:// URL (outside the root when allowed)', async () => {
     const tfn = await import('@tensorflow/tfjs-node');
     const model = smallModel(11);
     const dir = join(root, 'from-tfjs-node');
     await model.save(`file://${dir}`);
-    const store = new FileModelStore(join(root, 'elsewhere'));
+    const store = new FileModelStore(join(root, 'elsewhere'), { allowOutsideRoot: true });
     const byPath = await tfl.loadLayersModel(store.loadHandler(dir));
     const byUrl = await tfl.loadLayersModel(store.loadHandler(pathToFileURL(join(dir, 'model.json')).href));
     expect(predict(byPath)).toEqual(predict(model));

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { isKdError } from '@kd/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileTeacherCache } from '../src/index.js';
+import { CACHE_UNWRITABLE_WARNING } from '../src/cache/file-teacher-cache.js';
+import { fromFloat16Bits, toFloat16Bits } from '../src/cache/float16.js';
+import { encodeEntry } from '../src/cache/teacher-cache-format.js';
 
 describe('FileTeacherCache', () => {
   let dir: string;
@@ -52,14 +55,13 @@ describe('FileTeacherCache', () => {
     });
   });
 
-  it('rounds float16 like IEEE 754: ties to even, overflow to Infinity, subnormals kept', async () => {
+  it('rounds float16 like IEEE 754: ties to even, subnormals kept', async () => {
     const cache = new FileTeacherCache(dir, { precision: 'float16' });
     const cases: Array<[number, number]> = [
       [1 + 2 ** -11, 1], // halfway between 1 and 1 + 2^-10: the even neighbour is 1
       [1 + 3 * 2 ** -11, 1 + 2 ** -9], // halfway again: the even neighbour is above
       [65504, 65504], // largest half
-      [65520, Infinity], // rounds past the largest half
-      [-70000, -Infinity],
+      [65519, 65504], // just below the halfway point to the next (infinite) step
       [2 ** -24, 2 ** -24], // smallest subnormal half
       [3 * 2 ** -26, 2 ** -24], // rounds up to it
       [2 ** -26, 0], // below half of it
@@ -72,41 +74,92 @@ describe('FileTeacherCache', () => {
     });
     const back = Array.from((await cache.get('edge'))?.values ?? []);
     expect(back).toEqual(cases.map((c) => c[1]));
+    // The conversion itself overflows like hardware does; the cache never lets that reach a reader.
+    expect(Array.from(fromFloat16Bits(toFloat16Bits(new Float32Array([65520, -70000]))))).toEqual([
+      Infinity,
+      -Infinity,
+    ]);
   });
 
-  it('raises KD_CACHE_CORRUPT for a flipped byte, a truncated file, or a file of another key', async () => {
+  it('keeps an entry with values beyond float16 range exact (at float32) instead of returning ±Infinity', async () => {
+    const cache = new FileTeacherCache(dir, { precision: 'float16' });
+    const values = new Float32Array([1.5, 65520, -70000, 3.4e38, 0.25, -2]);
+    await cache.set('large', { values, shape: [3, 2], kind: 'logits' });
+    const hit = await cache.get('large');
+    expect(Array.from(hit?.values ?? [])).toEqual(Array.from(values));
+    // A 6-value float32 entry is 12 bytes longer than a float16 one of the same key.
+    const small = new FileTeacherCache(join(dir, 'small'), { precision: 'float16' });
+    await small.set('large', { values: new Float32Array(6), shape: [3, 2], kind: 'logits' });
+    expect((await stat(cache.pathOf('large'))).size - (await stat(small.pathOf('large'))).size).toBe(12);
+  });
+
+  it('treats a float16 entry holding ±Infinity (as older writers stored overflow) as corrupt: deleted, a miss', async () => {
+    const cache = new FileTeacherCache(dir, { precision: 'float16' });
+    const overflowed = encodeEntry(
+      'old',
+      { values: new Float32Array([1, 70000]), shape: [1, 2], kind: 'logits' },
+      'float16',
+    );
+    await writeFile(cache.pathOf('old'), Buffer.concat(overflowed));
+    expect(await cache.get('old')).toBeUndefined();
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('reads a flipped byte, a truncated file or a file of another key as a miss and deletes it', async () => {
     const cache = new FileTeacherCache(dir);
     const values = Float32Array.from({ length: 64 }, (_, i) => i / 3);
     await cache.set('a', { values, shape: [8, 8], kind: 'logits' });
     await cache.set('b', { values, shape: [8, 8], kind: 'logits' });
     const good = await readFile(cache.pathOf('a'));
-    const expectCorrupt = async (key: string, reason: RegExp) => {
-      const error = await cache.get(key).catch((e: unknown) => e);
-      expect(isKdError(error, 'KD_CACHE_CORRUPT')).toBe(true);
-      expect((error as Error).message).toMatch(reason);
+    const expectRebuildable = async (key: string) => {
+      expect(await cache.get(key)).toBeUndefined();
+      await expect(stat(cache.pathOf(key))).rejects.toMatchObject({ code: 'ENOENT' });
+      // The next set stores a good entry again.
+      await cache.set(key, { values, shape: [8, 8], kind: 'logits' });
+      expect(Array.from((await cache.get(key))?.values ?? [])).toEqual(Array.from(values));
     };
 
     const flipped = Buffer.from(good);
     flipped[flipped.length - 5] = (flipped[flipped.length - 5] as number) ^ 0x01;
     await writeFile(cache.pathOf('a'), flipped);
-    await expectCorrupt('a', /checksum/);
+    await expectRebuildable('a');
 
     const shapeChanged = Buffer.from(good);
     shapeChanged.writeUInt32LE(4, 24); // first dimension 8 -> 4: the header is covered by the checksum
     await writeFile(cache.pathOf('a'), shapeChanged);
-    await expectCorrupt('a', /checksum/);
+    await expectRebuildable('a');
 
     await writeFile(cache.pathOf('a'), good.subarray(0, good.length - 10));
-    await expectCorrupt('a', /truncated/);
+    await expectRebuildable('a');
 
     await writeFile(cache.pathOf('a'), Buffer.from('not a cache file at all, just text'));
-    await expectCorrupt('a', /signature/);
+    await expectRebuildable('a');
 
     await writeFile(cache.pathOf('b'), good);
-    await expectCorrupt('b', /key "a"/);
+    await expectRebuildable('b');
+  });
 
-    await cache.delete('a');
-    expect(await cache.get('a')).toBeUndefined();
+  it('degrades to no cache with one process warning when its folder cannot be written', async () => {
+    // A regular file where the folder should be: ENOTDIR for every user, root included.
+    const blocker = join(dir, 'not-a-folder');
+    await writeFile(blocker, 'a file');
+    const cache = new FileTeacherCache(join(blocker, 'cache'));
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const outputs = { values: new Float32Array([1, 2]), shape: [1, 2], kind: 'logits' as const };
+      await expect(cache.set('a', outputs)).resolves.toBeUndefined();
+      await expect(cache.set('b', outputs)).resolves.toBeUndefined();
+      expect(await cache.get('a')).toBeUndefined();
+      await new Promise((r) => setImmediate(r)); // process warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ name: 'KdWarning', code: CACHE_UNWRITABLE_WARNING });
+    expect(warnings[0]?.message).toContain(join(blocker, 'cache'));
+    expect(await readFile(blocker, 'utf8')).toBe('a file');
   });
 
   it('refuses values that do not fill the shape', async () => {

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { availableParallelism } from 'node:os';
+import { isKdError, type KdError } from '@kd/core';
 import { describe, expect, it } from 'vitest';
 import { nodeRuntime } from '../src/index.js';
 
@@ -11,8 +13,9 @@ describe('nodeRuntime', () => {
     expect(info.backend).toBe('tensorflow');
     expect(info.floatPrecision).toBe(32);
     expect(tf.getBackend()).toBe('tensorflow');
-    expect(String(info.extra?.tensorflow)).toMatch(/^2\.\d+\.\d+/);
-    expect(info.extra?.tfjsNode).toBe('4.22.0');
+    expect(String(info.tensorflow)).toMatch(/^2\.\d+\.\d+/);
+    expect(info.tfjsNode).toBe('4.22.0');
+    expect(info.node).toBe(process.version);
     expect(info.threads).toBeGreaterThanOrEqual(1);
     expect(await runtime.init()).toEqual(info);
     expect(runtime.hasKernel('BatchMatMul')).toBe(true);
@@ -65,5 +68,40 @@ describe('nodeRuntime', () => {
     expect(Math.abs(loss - lossRef)).toBeLessThan(1e-6 * Math.max(1, lossRef));
     grad.forEach((g, i) => expect(Math.abs(g - (gradRef[i] as number))).toBeLessThan(1e-7));
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('nodeRuntime options are checked when the runtime is created', () => {
+  const cores = availableParallelism();
+  // Only the factory runs here: TensorFlow itself aborts the process on threads: -1 and hangs on 100000.
+  it.each([
+    [{ threads: -1 }, 'threads'],
+    [{ threads: 0 }, 'threads'],
+    [{ threads: 1.5 }, 'threads'],
+    [{ threads: 100000 }, 'threads'],
+    [{ threads: cores + 1 }, 'threads'],
+    [{ threads: 'abc' as unknown as number }, 'threads'],
+    [{ threads: NaN }, 'threads'],
+    [{ cachePrecision: 'float8' as never }, 'cachePrecision'],
+    [{ modelDir: 42 as unknown as string }, 'modelDir'],
+    [{ quietNativeLogs: 'no' as unknown as boolean }, 'quietNativeLogs'],
+    [{ models: {} as never }, 'models'],
+    [{ thread: 2 } as never, 'thread'],
+  ])('%j is rejected with KD_INVALID_ARGUMENT naming %s, before anything starts', (options, named) => {
+    const before = process.env.TF_NUM_INTRAOP_THREADS;
+    let error: unknown;
+    try {
+      nodeRuntime(options);
+    } catch (e) {
+      error = e;
+    }
+    expect(isKdError(error, 'KD_INVALID_ARGUMENT')).toBe(true);
+    expect((error as KdError).message).toContain(named);
+    expect(process.env.TF_NUM_INTRAOP_THREADS).toBe(before);
+  });
+
+  it('accepts a thread count from 1 to the number of cores', () => {
+    expect(() => nodeRuntime({ threads: 1 })).not.toThrow();
+    expect(() => nodeRuntime({ threads: cores })).not.toThrow();
   });
 });

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { distill, fingerprintData, teacher, type KdRuntime } from '@kd/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededMlp } from '@kd/test-utils/seeded-mlp';
 import { csvStream, FileTeacherCache, jsonLinesStream, nodeRuntime } from '../src/index.js';
 
 const W = [1.5, -2, 0.5, 1];
@@ -34,11 +35,7 @@ afterAll(async () => {
 });
 
 function student(): tfl.LayersModel {
-  return tfl.sequential({
-    layers: [
-      tfl.layers.dense({ inputShape: [4], units: 1, kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }) }),
-    ],
-  });
+  return seededMlp({ units: [4, 1], seed: 3 });
 }
 
 describe('streamed training from a file', () => {

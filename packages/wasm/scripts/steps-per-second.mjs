@@ -92,7 +92,7 @@ const ROUNDS = 3; // cpu and wasm alternate, so load from other processes hits b
 const wasmInfo = await wasmRuntime().init();
 await cpuRuntime().init();
 console.log(
-  `wasm: simd=${wasmInfo.simd} threads=${wasmInfo.threads} binary=${wasmInfo.extra.binary}; Node ${process.version}`,
+  `wasm: simd=${wasmInfo.simd} threads=${wasmInfo.threads} binary=${wasmInfo.binary}; Node ${process.version}`,
 );
 for (const workload of WORKLOADS) {
   const rates = { cpu: [], wasm: [] };

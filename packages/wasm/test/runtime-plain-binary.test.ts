@@ -15,7 +15,7 @@ describe('wasmRuntime with explicit paths, SIMD off and threads off', () => {
   it('loads the plain binary from the given folder and reports it', async () => {
     const info = await wasmRuntime({ wasmPaths: wasmFolder, simd: false, threads: false }).init();
     expect(info).toMatchObject({ backend: 'wasm', floatPrecision: 32, simd: false, threads: 1 });
-    expect(info.extra).toMatchObject({ binary: 'tfjs-backend-wasm.wasm', platform: 'node' });
+    expect(info).toMatchObject({ binary: 'tfjs-backend-wasm.wasm', platform: 'node' });
   });
 
   it('accepts the same settings again once started', async () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { isKdError, type KdError } from '@kd/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FILLED_KERNELS, WASM_BINARY_NAMES, wasmRuntime } from '../src/index.js';
 import { normalizeWasmPaths } from '../src/paths/wasm-paths.js';
 
@@ -26,8 +26,11 @@ describe('wasmRuntime', () => {
     const runtime = wasmRuntime();
     const info = await runtime.init();
     expect(tf.getBackend()).toBe('wasm');
-    expect(info).toMatchObject({ backend: 'wasm', floatPrecision: 32, simd: true, threads: 1 });
-    expect(info.extra).toEqual({
+    expect(info).toEqual({
+      backend: 'wasm',
+      floatPrecision: 32,
+      simd: true,
+      threads: 1,
       platform: 'node',
       crossOriginIsolated: false,
       binary: 'tfjs-backend-wasm-simd.wasm',
@@ -52,12 +55,28 @@ describe('wasmRuntime', () => {
     expect((err as KdError).message).toContain('already started');
   });
 
-  it('yields to the event loop between steps', async () => {
-    const order: string[] = [];
-    const tick = wasmRuntime().nextTick!().then(() => order.push('tick'));
-    await Promise.resolve().then(() => order.push('microtask'));
-    await tick;
-    expect(order).toEqual(['microtask', 'tick']);
+  it('yields to the event loop once ~10 ms of work have passed since its last yield', async () => {
+    // A clock the test moves, so the machine's load cannot add time between two calls.
+    let clock = 0;
+    const now = vi.spyOn(performance, 'now').mockImplementation(() => clock);
+    try {
+      const runtime = wasmRuntime();
+      let immediates = 0;
+      const count = () => void setImmediate(() => (immediates += 1));
+      clock += 15;
+      count();
+      await runtime.nextTick(); // 15 ms of work: a trip through the event loop
+      expect(immediates).toBe(1);
+      clock += 5;
+      count();
+      await runtime.nextTick(); // 5 ms after that trip: none
+      expect(immediates).toBe(1);
+      clock += 5;
+      await runtime.nextTick(); // 10 ms: a trip again
+      expect(immediates).toBe(2);
+    } finally {
+      now.mockRestore();
+    }
   });
 });
 
@@ -65,6 +84,9 @@ describe('wasmRuntime options are checked when the runtime is created', () => {
   it.each([
     [{ threads: 0 }, 'threads'],
     [{ threads: 2.5 }, 'threads'],
+    [{ threads: 'abc' as unknown as number }, 'threads'],
+    [{ cache: {} as never }, 'cache'],
+    [{ modelDir: './m' } as never, 'modelDir'],
     [{ simd: 'yes' as unknown as boolean }, 'simd'],
     [{ usePlatformFetch: 1 as unknown as boolean }, 'usePlatformFetch'],
     [{ wasmPaths: '' }, 'wasmPaths'],

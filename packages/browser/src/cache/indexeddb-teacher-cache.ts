@@ -1,4 +1,5 @@
-import { KdError, type CachedTeacherOutputs, type TeacherCache } from '@kd/core';
+import { assertStorableOutputs, isKdError, type CachedTeacherOutputs, type TeacherCache } from '@kd/core';
+import { cachedOutputsProblem, memoPromise } from '@kd/core/internal';
 import { crc32 } from './crc32.js';
 import { committed, openDatabase, request } from './idb.js';
 
@@ -6,6 +7,12 @@ import { committed, openDatabase, request } from './idb.js';
 export interface IndexedDbTeacherCacheOptions {
   /** IndexedDB database name (default `kd-teacher-outputs`); one per origin is enough. */
   databaseName?: string;
+  /**
+   * Called once when IndexedDB cannot serve as a cache (not available, blocked, over quota, a
+   * newer database of the same name); the cache then acts as empty and training goes on.
+   * Default: one `console.warn`.
+   */
+  onUnavailable?: (error: unknown) => void;
 }
 
 /** The record layout; `version` changes when it does. */
@@ -23,8 +30,9 @@ const STORE = 'outputs';
 /**
  * A {@link TeacherCache} in IndexedDB, so a page reload (or a worker) reuses teacher outputs
  * instead of running the teacher again. Each entry keeps the float32 values, shape, kind and a
- * CRC-32 over all of them; an entry that fails the check is deleted and reported as
- * `KD_CACHE_CORRUPT` (the next run recomputes it).
+ * CRC-32 over all of them; an entry that fails the check is deleted and read as a miss, so core
+ * recomputes the outputs. Where IndexedDB cannot be used (not available, blocked, over quota), the
+ * cache acts as empty and says so once through `onUnavailable`, instead of stopping training.
  *
  * @example
  * ```ts
@@ -35,50 +43,44 @@ const STORE = 'outputs';
  */
 export class IndexedDbTeacherCache implements TeacherCache {
   readonly databaseName: string;
-  private db: Promise<IDBDatabase> | undefined;
+  private readonly onUnavailable: (error: unknown) => void;
+  private warned = false;
+  // A failed open (blocked, private mode) is retried on the next call.
+  private readonly db = memoPromise(() => openDatabase(this.databaseName, STORE));
 
   constructor(options: IndexedDbTeacherCacheOptions = {}) {
     this.databaseName = options.databaseName ?? 'kd-teacher-outputs';
+    this.onUnavailable =
+      options.onUnavailable ??
+      ((error) =>
+        console.warn(
+          `kd: the IndexedDB teacher cache "${this.databaseName}" is unusable (${error instanceof Error ? error.message : String(error)}); training goes on without caching teacher outputs.`,
+        ));
   }
 
+  /** The entry of `key`; `undefined` when there is none, when it was corrupt (then deleted) or IndexedDB is unusable. */
   async get(key: string): Promise<CachedTeacherOutputs | undefined> {
-    const db = await this.open();
-    const raw: unknown = await request(db.transaction(STORE, 'readonly').objectStore(STORE).get(key));
+    let raw: unknown;
+    try {
+      const db = await this.open();
+      raw = await request(db.transaction(STORE, 'readonly').objectStore(STORE).get(key));
+    } catch (error) {
+      if (this.unusable(error)) return undefined;
+      throw error;
+    }
     if (raw === undefined) return undefined;
-    const problem = checkEntry(raw, key);
-    if (problem) {
+    if (checkEntry(raw, key) !== undefined) {
+      // Derived data: a damaged record is recomputed, never handed to training nor kept to fail again.
       await this.delete(key);
-      throw new KdError(
-        'KD_CACHE_CORRUPT',
-        `The cached teacher outputs for "${key}" in IndexedDB database "${this.databaseName}" were unusable (${problem}) and have been deleted. Run again and the teacher outputs will be recomputed.`,
-        { key, database: this.databaseName, problem },
-      );
+      return undefined;
     }
     const entry = raw as StoredEntry;
     return { values: entry.values, shape: [...entry.shape], kind: entry.kind };
   }
 
   async set(key: string, outputs: CachedTeacherOutputs): Promise<void> {
+    assertStorableOutputs(key, outputs);
     const shape = [...outputs.shape];
-    const expected = shape.reduce((a, b) => a * b, 1);
-    if (
-      shape.some((d) => !Number.isInteger(d) || d < 0) ||
-      !(outputs.values instanceof Float32Array) ||
-      expected !== outputs.values.length
-    ) {
-      throw new KdError(
-        'KD_SHAPE_MISMATCH',
-        `Teacher outputs for "${key}" must be a Float32Array whose length matches the shape: got ${outputs.values?.length} values for shape [${shape.join(', ')}] (${expected}).`,
-        { key, shape },
-      );
-    }
-    if (outputs.kind !== 'logits' && outputs.kind !== 'probabilities') {
-      throw new KdError(
-        'KD_INVALID_ARGUMENT',
-        `Teacher output kind must be "logits" or "probabilities"; got ${JSON.stringify(outputs.kind)}.`,
-        { key },
-      );
-    }
     const values = outputs.values.slice();
     const entry: StoredEntry = {
       version: 1,
@@ -88,10 +90,14 @@ export class IndexedDbTeacherCache implements TeacherCache {
       values,
       checksum: checksumOf(key, outputs.kind, shape, values),
     };
-    const db = await this.open();
-    const tx = db.transaction(STORE, 'readwrite');
-    tx.objectStore(STORE).put(entry, key);
-    await committed(tx);
+    try {
+      const db = await this.open();
+      const tx = db.transaction(STORE, 'readwrite');
+      tx.objectStore(STORE).put(entry, key);
+      await committed(tx);
+    } catch (error) {
+      if (!this.unusable(error)) throw error;
+    }
   }
 
   async delete(key: string): Promise<void> {
@@ -117,17 +123,24 @@ export class IndexedDbTeacherCache implements TeacherCache {
 
   /** Closes the connection (e.g. before `indexedDB.deleteDatabase`); the next call reopens it. */
   async close(): Promise<void> {
-    const db = this.db;
-    this.db = undefined;
-    if (db) (await db.catch(() => undefined))?.close();
+    if (!this.db.started) return;
+    const db = this.db();
+    this.db.reset();
+    (await db.catch(() => undefined))?.close();
   }
 
   private open(): Promise<IDBDatabase> {
-    this.db ??= openDatabase(this.databaseName, STORE);
-    this.db.catch(() => {
-      this.db = undefined;
-    });
-    return this.db;
+    return this.db();
+  }
+
+  /** Whether `error` means IndexedDB cannot hold this cache (rather than a bug); reports it the first time. */
+  private unusable(error: unknown): boolean {
+    const storage = error instanceof DOMException || isKdError(error, 'KD_INVALID_ARGUMENT');
+    if (storage && !this.warned) {
+      this.warned = true;
+      this.onUnavailable(error);
+    }
+    return storage;
   }
 }
 
@@ -138,16 +151,11 @@ function checksumOf(key: string, kind: string, shape: number[], values: Float32A
 /** Why a stored record cannot be trusted, or undefined when it can. */
 function checkEntry(raw: unknown, key: string): string | undefined {
   if (typeof raw !== 'object' || raw === null) return 'the record is not an object';
-  const e = raw as Partial<StoredEntry>;
+  const e = raw as StoredEntry;
   if (e.version !== 1) return `unknown record version ${String(e.version)}`;
   if (e.key !== key) return 'the record belongs to another key';
-  if (e.kind !== 'logits' && e.kind !== 'probabilities') return `unknown output kind ${JSON.stringify(e.kind)}`;
-  if (!Array.isArray(e.shape) || e.shape.some((d) => !Number.isInteger(d) || d < 0))
-    return 'the shape is not a list of sizes';
-  if (!(e.values instanceof Float32Array)) return 'the values are not a Float32Array';
-  const expected = e.shape.reduce((a, b) => a * b, 1);
-  if (expected !== e.values.length)
-    return `shape [${e.shape.join(', ')}] needs ${expected} values but ${e.values.length} are stored`;
+  const problem = cachedOutputsProblem(e);
+  if (problem) return problem;
   if (e.checksum !== checksumOf(key, e.kind, e.shape, e.values)) return 'the checksum does not match the values';
   return undefined;
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { KdError, type ModelStore } from '@kd/core';
+import { folderConfinedFetch } from './folder-confined-fetch.js';
 import { parseModelKey } from './model-keys.js';
 
 /** Options for {@link BrowserModelStore}. */
@@ -53,9 +54,10 @@ export class BrowserModelStore implements ModelStore {
       );
     }
     if (parsed.kind === 'http') {
+      const base = this.options.fetchFunc ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
       const inner = tf.io.http(parsed.key, {
         ...(this.options.requestInit ? { requestInit: this.options.requestInit } : {}),
-        ...(this.options.fetchFunc ? { fetchFunc: this.options.fetchFunc } : {}),
+        fetchFunc: folderConfinedFetch(parsed.key, base),
         ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}),
       });
       return {

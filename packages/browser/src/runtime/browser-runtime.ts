@@ -3,11 +3,15 @@ import {
   createBackendRuntime,
   isKdError,
   KdError,
+  optionRules,
+  RUNTIME_OPTION_RULES,
+  validateRuntimeOptions,
   type KdRuntime,
-  type ModelStore,
+  type OptionRule,
   type RuntimeInfo,
-  type TeacherCache,
+  type RuntimeOptions,
 } from '@kd/core';
+import { memoPromise } from '@kd/core/internal';
 import { IndexedDbTeacherCache } from '../cache/indexeddb-teacher-cache.js';
 import { BrowserModelStore } from '../io/browser-model-store.js';
 import { fallbackRuntime, importKdWasm, type BrowserFallback, type KdWasmModule } from './fallback-runtimes.js';
@@ -15,7 +19,7 @@ import { timeSlicer } from './time-slicer.js';
 import { readWebGLFacts } from './webgl-facts.js';
 
 /** Options for {@link browserRuntime}. */
-export interface BrowserRuntimeOptions {
+export interface BrowserRuntimeOptions extends RuntimeOptions {
   /**
    * What to run on when WebGL cannot start; tried in order. Without one, `init()` fails with
    * `KD_BACKEND_UNAVAILABLE`.
@@ -25,10 +29,13 @@ export interface BrowserRuntimeOptions {
   loadWasm?: () => Promise<KdWasmModule>;
   /** Milliseconds of training work between two yields to the page (default 16; 0 yields after every batch). */
   yieldEveryMs?: number;
-  /** Model store (default: a {@link BrowserModelStore} for `indexeddb://`, `localstorage://`, `downloads://` and HTTP keys). */
-  models?: ModelStore;
+  /**
+   * Model store (default: a {@link BrowserModelStore} for `indexeddb://`, `localstorage://`,
+   * `downloads://` and HTTP keys).
+   */
+  models?: RuntimeOptions['models'];
   /** Teacher-output cache (default: an {@link IndexedDbTeacherCache} named `kd-teacher-outputs`). */
-  cache?: TeacherCache;
+  cache?: RuntimeOptions['cache'];
   /**
    * tfjs's packed WebGL kernels (`WEBGL_PACK`). Default `false`: with packing, a matrix product of
    * GPU-computed operands was measured ~1e-3 relative off on SwiftShader, enough for SGD to drift
@@ -46,16 +53,20 @@ export interface BrowserRuntimeInfo extends RuntimeInfo {
   fellBack: boolean;
   /** Why WebGL could not start (set when {@link BrowserRuntimeInfo.fellBack}). */
   fallbackReason?: string;
+  /** What the fallback runtime's own `init()` reported (set when {@link BrowserRuntimeInfo.fellBack}). */
+  fallbackInfo?: RuntimeInfo;
+  /** Whether WebGL renders to float32 textures (tfjs then computes in float32); false without WebGL. */
+  renderFloat32: boolean;
+  /** Whether tfjs draws WebGL on an `OffscreenCanvas` (always so in a worker); false without WebGL. */
+  offscreenCanvas: boolean;
+  /** Whether tfjs's packed WebGL kernels are on (`WEBGL_PACK`, see {@link BrowserRuntimeOptions.webglPack}). */
+  webglPack: boolean;
 }
 
 /** The kd runtime for browsers and web workers. */
-export interface BrowserRuntime extends KdRuntime {
+export interface BrowserRuntime extends KdRuntime<BrowserRuntimeInfo> {
   /** `webgl`, or the name of the fallback runtime in use after a fallback. */
   readonly name: string;
-  init(): Promise<BrowserRuntimeInfo>;
-  readonly models: ModelStore;
-  readonly cache: TeacherCache;
-  nextTick(): Promise<void>;
 }
 
 const WEBGL_HINT =
@@ -68,7 +79,7 @@ const WEBGL_HINT =
  * downloads and loaded over HTTP, teacher outputs kept in IndexedDB across page loads, and a
  * `nextTick` that hands the page back to the browser every ~16 ms of training.
  *
- * Creating it has no side effects; `init()` imports `@tensorflow/tfjs-backend-webgl`, starts it
+ * Creating it validates the options and has no other side effect; `init()` imports `@tensorflow/tfjs-backend-webgl`, starts it
  * and fails with `KD_BACKEND_UNAVAILABLE` when WebGL is missing, unless a `fallback` is given.
  *
  * @example
@@ -82,7 +93,14 @@ const WEBGL_HINT =
  * await student.save(runtime.models.saveHandler('indexeddb://student'));
  * ```
  */
-export function browserRuntime(options: BrowserRuntimeOptions = {}): BrowserRuntime {
+export function browserRuntime(input?: BrowserRuntimeOptions): BrowserRuntime {
+  const options = validateRuntimeOptions('browserRuntime', input, {
+    ...RUNTIME_OPTION_RULES,
+    fallback: (v) => (Array.isArray(v) ? v.map(fallbackRule).find((e) => e !== undefined) : fallbackRule(v)),
+    loadWasm: optionRules.function,
+    yieldEveryMs: optionRules.finiteNumber(0),
+    webglPack: optionRules.boolean,
+  });
   const fallbacks =
     options.fallback === undefined ? [] : Array.isArray(options.fallback) ? options.fallback : [options.fallback];
   const loadWasm = options.loadWasm ?? importKdWasm;
@@ -120,7 +138,6 @@ export function browserRuntime(options: BrowserRuntimeOptions = {}): BrowserRunt
   });
 
   let active: KdRuntime = webgl;
-  let ready: Promise<BrowserRuntimeInfo> | undefined;
 
   const start = async (): Promise<BrowserRuntimeInfo> => {
     let webglError: unknown;
@@ -131,16 +148,13 @@ export function browserRuntime(options: BrowserRuntimeOptions = {}): BrowserRunt
       // tfjs 4.22's webgl floatPrecision() answers 16 precisely when it renders to float32 textures.
       const floatPrecision = facts.renderFloat32 ? 32 : info.floatPrecision;
       return {
-        ...info,
+        backend: info.backend,
         floatPrecision,
         webglVersion: facts.version,
         fellBack: false,
-        extra: {
-          ...info.extra,
-          renderFloat32: facts.renderFloat32,
-          offscreenCanvas: facts.offscreen,
-          webglPack: tf.env().getBool('WEBGL_PACK'),
-        },
+        renderFloat32: facts.renderFloat32,
+        offscreenCanvas: facts.offscreen,
+        webglPack: tf.env().getBool('WEBGL_PACK'),
       };
     } catch (e) {
       if (!isKdError(e, 'KD_BACKEND_UNAVAILABLE') || fallbacks.length === 0) throw e;
@@ -152,7 +166,17 @@ export function browserRuntime(options: BrowserRuntimeOptions = {}): BrowserRunt
         const runtime = await fallbackRuntime(fallback, loadWasm);
         const info = await runtime.init();
         active = runtime;
-        return { ...info, webglVersion: readWebGLFacts().version, fellBack: true, fallbackReason: reasons[0] };
+        return {
+          backend: info.backend,
+          floatPrecision: info.floatPrecision,
+          webglVersion: readWebGLFacts().version,
+          fellBack: true,
+          fallbackReason: reasons[0],
+          fallbackInfo: info,
+          renderFloat32: false,
+          offscreenCanvas: false,
+          webglPack: false,
+        };
       } catch (e) {
         reasons.push(
           `${typeof fallback === 'string' ? fallback : 'custom'} fallback: ${(e as Error)?.message ?? String(e)}`,
@@ -164,6 +188,8 @@ export function browserRuntime(options: BrowserRuntimeOptions = {}): BrowserRunt
     });
   };
 
+  // A failed start may be retried (e.g. after the user turns on hardware acceleration).
+  const ready = memoPromise(start);
   return {
     get name() {
       return active.name;
@@ -171,15 +197,19 @@ export function browserRuntime(options: BrowserRuntimeOptions = {}): BrowserRunt
     models,
     cache,
     nextTick,
-    init() {
-      ready ??= start();
-      ready.catch(() => {
-        ready = undefined;
-      });
-      return ready;
+    async init() {
+      const info = await ready();
+      // Another runtime may have switched tfjs's backend since: the active runtime's init() switches it back.
+      await active.init();
+      return info;
     },
     hasKernel(kernelName: string): boolean {
       return active.hasKernel(kernelName);
     },
   };
 }
+
+const fallbackRule: OptionRule = (v) =>
+  v === 'wasm' || v === 'cpu' || typeof v === 'function'
+    ? undefined
+    : "'wasm', 'cpu', a function that returns a runtime, or a list of these";

@@ -1,4 +1,4 @@
-import { KdError } from '@kd/core';
+import { timeSlicedYield } from '@kd/core';
 import { yieldToBrowser } from './yield-to-browser.js';
 
 /** Options for {@link timeSlicer}. */
@@ -25,18 +25,5 @@ export interface TimeSlicerOptions {
  * ```
  */
 export function timeSlicer(options: TimeSlicerOptions = {}): () => Promise<void> {
-  const budgetMs = options.budgetMs ?? 16;
-  if (!(Number.isFinite(budgetMs) && budgetMs >= 0)) {
-    throw new KdError(
-      'KD_INVALID_ARGUMENT',
-      `budgetMs must be a finite number ≥ 0 (milliseconds of work between yields); got ${budgetMs}.`,
-      { budgetMs },
-    );
-  }
-  let sliceStart = performance.now();
-  return async () => {
-    if (performance.now() - sliceStart < budgetMs) return;
-    await yieldToBrowser();
-    sliceStart = performance.now();
-  };
+  return timeSlicedYield({ budgetMs: options.budgetMs ?? 16, yieldOnce: yieldToBrowser });
 }

@@ -1,11 +1,11 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type {
   BatchLog,
-  EarlyStoppingOptions,
+  DistillOptions,
+  DistillResult,
   EpochLog,
-  MetricName,
   OutputKind,
-  RuntimeInfo,
+  ScheduleJSON,
   TrainBeginLog,
 } from '@kd/core';
 
@@ -36,19 +36,34 @@ export interface SerializedData {
   sampleWeight?: SerializedTensor;
 }
 
-/** Training settings that survive `postMessage` (schedules as their JSON). */
-export interface WorkerTrainingSettings {
-  epochs?: number;
-  batchSize?: number;
-  seed?: number;
-  shuffle?: boolean;
-  alpha?: number | object;
-  temperature?: number | object;
-  teacherBatchSize?: number;
-  metrics?: MetricName[];
-  earlyStopping?: EarlyStoppingOptions;
-  /** Adam's learning rate (epsilon 1e-7 on every backend). Default: kd's default optimizer. */
-  learningRate?: number;
+/**
+ * The options of {@link DistillOptions} that are plain data and reach the worker as they are;
+ * `trainInWorker` and the worker both copy exactly these, so a new one is added here once.
+ */
+export const WORKER_PLAIN_SETTINGS = [
+  'epochs',
+  'batchSize',
+  'seed',
+  'shuffle',
+  'teacherBatchSize',
+  'metrics',
+  'earlyStopping',
+  'learningRate',
+] as const satisfies ReadonlyArray<keyof DistillOptions>;
+
+/** Training settings that survive `postMessage`: the plain options, and schedules as their JSON. */
+export type WorkerTrainingSettings = Pick<DistillOptions, (typeof WORKER_PLAIN_SETTINGS)[number]> & {
+  alpha?: number | ScheduleJSON;
+  temperature?: number | ScheduleJSON;
+};
+
+/** The plain settings of `options` that are set (undefined ones are left out, as if not passed). */
+export function plainSettings(
+  options: Partial<Pick<DistillOptions, (typeof WORKER_PLAIN_SETTINGS)[number]>>,
+): Pick<DistillOptions, (typeof WORKER_PLAIN_SETTINGS)[number]> {
+  const out: Record<string, unknown> = {};
+  for (const key of WORKER_PLAIN_SETTINGS) if (options[key] !== undefined) out[key] = options[key];
+  return out;
 }
 
 /** One training job. */
@@ -60,15 +75,8 @@ export interface WorkerJob {
   settings: WorkerTrainingSettings;
 }
 
-/** What the worker hands back. */
-export interface WorkerJobResult {
-  history: EpochLog[];
-  bestEpoch: number;
-  stoppedEarly: boolean;
-  aborted: boolean;
-  runtime: RuntimeInfo;
-  student: SerializedModel;
-}
+/** What the worker hands back: a {@link DistillResult} with the student as saved model data. */
+export type WorkerJobResult = Omit<DistillResult, 'student'> & { student: SerializedModel };
 
 /** A KdError (or any error) as data. */
 export interface SerializedError {

@@ -14,12 +14,20 @@ import {
   type LayersModelLike,
   type Schedule,
   type ScheduleFunction,
+  type ScheduleJSON,
   type Teacher,
   type TrainableLayersModel,
   type ValidationOption,
 } from '@kd/core';
 import { loadTeacher } from '../io/load-teacher.js';
-import type { FromWorker, SerializedData, SerializedTeacher, WorkerJob, WorkerJobResult } from './protocol.js';
+import {
+  plainSettings,
+  type FromWorker,
+  type SerializedData,
+  type SerializedTeacher,
+  type WorkerJob,
+  type WorkerJobResult,
+} from './protocol.js';
 import { deserializeTensor, serializeModel } from './serialize.js';
 
 /** What {@link runWorkerJob} needs from the worker around it. */
@@ -47,49 +55,32 @@ export async function runWorkerJob(id: string, job: WorkerJob, ctx: JobContext):
           ? { split: job.validation.split }
           : toLabeled(job.validation, owned);
     const s = job.settings;
-    const optimizer = s.learningRate === undefined ? undefined : tf.train.adam(s.learningRate, 0.9, 0.999, 1e-7);
-    if (optimizer) disposers.push(() => optimizer.dispose());
     const callbacks: DistillCallbacks = {
       onTrainBegin: (log) => ctx.post({ kd: 'begin', id, log }),
       onBatchEnd: (log) => ctx.post({ kd: 'batch', id, log }),
       onEpochEnd: (log) => ctx.post({ kd: 'epoch', id, log }),
     };
+    // learningRate is one of the plain settings: distill builds (and frees) its default Adam from it.
+    const { teacherBatchSize, ...settings } = plainSettings(s);
     const common = {
       runtime: ctx.runtime,
       student,
       data,
       ...(validation ? { validation } : {}),
-      ...(optimizer ? { optimizer } : {}),
-      ...(s.epochs !== undefined ? { epochs: s.epochs } : {}),
-      ...(s.batchSize !== undefined ? { batchSize: s.batchSize } : {}),
-      ...(s.seed !== undefined ? { seed: s.seed } : {}),
-      ...(s.shuffle !== undefined ? { shuffle: s.shuffle } : {}),
-      ...(s.metrics ? { metrics: s.metrics } : {}),
-      ...(s.earlyStopping ? { earlyStopping: s.earlyStopping } : {}),
+      ...settings,
       callbacks,
       signal: ctx.signal,
     };
-    let result;
-    if (job.teacher) {
-      const t = await buildTeacher(job.teacher, disposers);
-      result = await distill({
-        ...common,
-        teacher: t,
-        ...(s.alpha !== undefined ? { alpha: schedule(s.alpha, ctx) } : {}),
-        ...(s.temperature !== undefined ? { temperature: schedule(s.temperature, ctx) } : {}),
-        ...(s.teacherBatchSize !== undefined ? { teacherBatchSize: s.teacherBatchSize } : {}),
-      });
-    } else {
-      result = await trainFromScratch(common);
-    }
-    return {
-      history: result.history,
-      bestEpoch: result.bestEpoch,
-      stoppedEarly: result.stoppedEarly,
-      aborted: result.aborted,
-      runtime: result.runtime,
-      student: await serializeModel(studentModel),
-    };
+    const { student: _trained, ...result } = job.teacher
+      ? await distill({
+          ...common,
+          teacher: await buildTeacher(job.teacher, disposers),
+          ...(teacherBatchSize !== undefined ? { teacherBatchSize } : {}),
+          ...(s.alpha !== undefined ? { alpha: schedule(s.alpha, ctx) } : {}),
+          ...(s.temperature !== undefined ? { temperature: schedule(s.temperature, ctx) } : {}),
+        })
+      : await trainFromScratch(common);
+    return { ...result, student: await serializeModel(studentModel) };
   } finally {
     tf.dispose(owned);
     for (const dispose of disposers.reverse()) dispose();
@@ -106,7 +97,7 @@ function toLabeled(d: SerializedData, owned: tf.Tensor[]): LabeledData {
   return { x, y, sampleWeight };
 }
 
-function schedule(value: number | object, ctx: JobContext): number | Schedule {
+function schedule(value: number | ScheduleJSON, ctx: JobContext): number | Schedule {
   return typeof value === 'number' ? value : scheduleFromJSON(value, { functions: ctx.scheduleFunctions ?? {} });
 }
 

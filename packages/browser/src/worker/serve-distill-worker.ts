@@ -1,4 +1,5 @@
 import { KdError, type KdRuntime, type ScheduleFunction } from '@kd/core';
+import { memoPromise } from '@kd/core/internal';
 import { browserRuntime } from '../runtime/browser-runtime.js';
 import type { FromWorker, MessageEndpoint, ToWorker } from './protocol.js';
 import { runWorkerJob } from './run-job.js';
@@ -36,14 +37,10 @@ export interface DistillWorkerOptions {
  */
 export function serveDistillWorker(options: DistillWorkerOptions = {}): void {
   const endpoint = options.endpoint ?? workerScope();
-  let runtime: Promise<KdRuntime> | undefined;
-  const getRuntime = () => {
-    runtime ??= Promise.resolve(options.runtime ? options.runtime() : browserRuntime({ fallback: ['wasm', 'cpu'] }));
-    runtime.catch(() => {
-      runtime = undefined;
-    });
-    return runtime;
-  };
+  // Created on the first job; a runtime factory that failed is tried again on the next one.
+  const getRuntime = memoPromise((): KdRuntime | Promise<KdRuntime> =>
+    options.runtime ? options.runtime() : browserRuntime({ fallback: ['wasm', 'cpu'] }),
+  );
   const running = new Map<string, AbortController>();
   // Jobs share one tfjs engine, so they run one after another.
   let queue: Promise<void> = Promise.resolve();

@@ -1,30 +1,31 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  isLayersModel,
   isSchedule,
   KdError,
   type BatchLog,
   type CachedTeacherOutputs,
-  type EarlyStoppingOptions,
+  type DistillOptions,
   type EpochLog,
   type LabeledData,
   type LayersModelLike,
-  type MetricName,
   type OutputKind,
-  type RuntimeInfo,
   type Schedule,
+  type ScheduleJSON,
   type TeacherOptions,
   type TrainableLayersModel,
   type TrainBeginLog,
-  type ValidationOption,
 } from '@kd/core';
-import type {
-  FromWorker,
-  MessageEndpoint,
-  SerializedData,
-  SerializedTeacher,
-  ToWorker,
-  WorkerJob,
+import { isLayersModel } from '@kd/core/internal';
+import {
+  plainSettings,
+  type FromWorker,
+  type MessageEndpoint,
+  type SerializedData,
+  type SerializedTeacher,
+  type ToWorker,
+  type WorkerJob,
+  type WorkerJobResult,
+  type WORKER_PLAIN_SETTINGS,
 } from './protocol.js';
 import { decodeModelWeights, deserializeError, serializeModel, serializeTensor } from './serialize.js';
 
@@ -32,8 +33,17 @@ import { decodeModelWeights, deserializeError, serializeModel, serializeTensor }
 export type WorkerProgress =
   { type: 'begin'; log: TrainBeginLog } | { type: 'batch'; log: BatchLog } | { type: 'epoch'; log: EpochLog };
 
-/** Options for {@link trainInWorker}. */
-export interface TrainInWorkerOptions {
+/**
+ * Options for {@link trainInWorker}: those of {@link DistillOptions} that make sense across a
+ * worker boundary (documented there), plus how the models travel. `learningRate` configures the
+ * worker's default Adam; an `optimizer` object cannot be sent to a worker. `signal` behaves as in
+ * `distill`: aborting (even before the call) stops training at the next batch and the result has
+ * `aborted: true`; nothing is thrown.
+ */
+export interface TrainInWorkerOptions extends Pick<
+  DistillOptions,
+  (typeof WORKER_PLAIN_SETTINGS)[number] | 'data' | 'validation' | 'alpha' | 'temperature' | 'signal'
+> {
   /** A tfjs-layers model; it is copied to the worker and gets the trained weights back. */
   student: TrainableLayersModel;
   /** Whether the student outputs logits or probabilities (inferred from its last activation). */
@@ -46,35 +56,16 @@ export interface TrainInWorkerOptions {
   teacher?: LayersModelLike | string | CachedTeacherOutputs;
   /** `output`, `id` and `name` for a model or URL teacher. */
   teacherOptions?: TeacherOptions;
-  data: LabeledData;
-  validation?: ValidationOption;
-  epochs?: number;
-  batchSize?: number;
-  seed?: number;
-  shuffle?: boolean;
-  alpha?: number | Schedule;
-  temperature?: number | Schedule;
-  teacherBatchSize?: number;
-  metrics?: MetricName[];
-  earlyStopping?: EarlyStoppingOptions;
-  /** Adam's learning rate, with epsilon 1e-7 on every backend (default: kd's default optimizer, Adam 1e-3). */
-  learningRate?: number;
+  /** Called with each progress message the worker posts (the `DistillCallbacks` hooks, as data). */
   onProgress?: (progress: WorkerProgress) => void;
-  /** Aborting stops the worker at its next batch; the result then has `aborted: true`. */
-  signal?: AbortSignal;
 }
 
-/** What {@link trainInWorker} resolves with. */
-export interface WorkerTrainingResult {
-  history: EpochLog[];
-  bestEpoch: number;
-  stoppedEarly: boolean;
-  aborted: boolean;
-  /** The runtime the worker trained on (e.g. `webgl` through an OffscreenCanvas). */
-  runtime: RuntimeInfo;
-  /** The trained student as saved model artifacts (`tf.loadLayersModel(tf.io.fromMemory(artifacts))`). */
-  artifacts: tf.io.ModelArtifacts;
-}
+/**
+ * What {@link trainInWorker} resolves with: the fields of `distill`'s result, with the trained
+ * student as saved model artifacts (`tf.loadLayersModel(tf.io.fromMemory(artifacts))`) instead of
+ * a `Student`. `runtime` is the runtime the worker trained on (e.g. `webgl` through an OffscreenCanvas).
+ */
+export type WorkerTrainingResult = Omit<WorkerJobResult, 'student'> & { artifacts: tf.io.ModelArtifacts };
 
 let jobCounter = 0;
 
@@ -105,9 +96,6 @@ export async function trainInWorker(
       'trainInWorker needs a tfjs-layers model as the student (a hand-written customStudent cannot be copied to a worker).',
     );
   }
-  if (options.signal?.aborted)
-    throw new KdError('KD_INVALID_ARGUMENT', 'The signal was aborted before training started.');
-
   const transfer: Transferable[] = [];
   const student = await serializeModel(options.student);
   transfer.push(student.weightData);
@@ -128,30 +116,23 @@ export async function trainInWorker(
     data,
     ...(validation ? { validation } : {}),
     settings: {
-      ...pick(options, [
-        'epochs',
-        'batchSize',
-        'seed',
-        'shuffle',
-        'teacherBatchSize',
-        'metrics',
-        'earlyStopping',
-        'learningRate',
-      ]),
+      ...plainSettings(options),
       ...(options.alpha !== undefined ? { alpha: scheduleData(options.alpha) } : {}),
       ...(options.temperature !== undefined ? { temperature: scheduleData(options.temperature) } : {}),
     },
   };
 
   const id = `kd-${++jobCounter}-${Math.random().toString(36).slice(2, 10)}`;
-  const outcome = await new Promise<Extract<FromWorker, { kd: 'done' }>['result']>((resolve, reject) => {
+  const outcome = await new Promise<WorkerJobResult>((resolve, reject) => {
     const onAbort = () => worker.postMessage({ kd: 'abort', id } satisfies ToWorker);
     const onError = (event: Event) => {
+      // Handled here, as a KdError for the caller: keep the browser from also logging it.
+      event.preventDefault();
       finish();
       const message = (event as ErrorEvent).message || 'the worker script failed to load or threw outside a job';
       reject(
         new KdError(
-          'KD_INVALID_ARGUMENT',
+          'KD_WORKER_FAILED',
           `The training worker failed: ${message}. Check that its module calls serveDistillWorker() and loads in this browser.`,
         ),
       );
@@ -186,22 +167,19 @@ export async function trainInWorker(
     asEventTarget.addEventListener?.('error', onError);
     options.signal?.addEventListener('abort', onAbort, { once: true });
     worker.postMessage({ kd: 'train', id, job } satisfies ToWorker, transfer);
+    // As with distill, a signal aborted before the call is not an error: the worker starts the
+    // job, stops at its first batch and answers with `aborted: true`.
+    if (options.signal?.aborted) onAbort();
   });
 
-  const weights = decodeModelWeights(outcome.student);
+  const { student: trained, ...result } = outcome;
+  const weights = decodeModelWeights(trained);
   try {
     options.student.setWeights(weights);
   } finally {
     tf.dispose(weights);
   }
-  return {
-    history: outcome.history,
-    bestEpoch: outcome.bestEpoch,
-    stoppedEarly: outcome.stoppedEarly,
-    aborted: outcome.aborted,
-    runtime: outcome.runtime,
-    artifacts: { ...outcome.student, format: 'layers-model' },
-  };
+  return { ...result, artifacts: { ...trained, format: 'layers-model' } };
 }
 
 async function serializeData(d: LabeledData, what: string, transfer: Transferable[]): Promise<SerializedData> {
@@ -254,17 +232,11 @@ async function serializeTeacher(
   );
 }
 
-function scheduleData(v: number | Schedule): number | object {
+function scheduleData(v: number | Schedule): number | ScheduleJSON {
   if (typeof v === 'number') return v;
   if (isSchedule(v)) return v.toJSON();
   throw new KdError(
     'KD_SCHEDULE_INVALID',
     'alpha and temperature must be numbers or kd schedules to be sent to a worker.',
   );
-}
-
-function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> {
-  const out: Partial<Pick<T, K>> = {};
-  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
-  return out;
 }

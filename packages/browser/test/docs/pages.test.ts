@@ -10,7 +10,7 @@ import type { BlockConsole, GeneratedBlock, GeneratedPage } from './generated-bl
 type ScriptModule = { default: (console: BlockConsole) => Promise<void> };
 type WorkerModule = { default: () => Worker };
 
-const EXAMPLES_ON_PAGE = 7;
+const EXAMPLES_ON_PAGE = 8;
 
 const manifests = import.meta.glob<GeneratedPage>('./generated/blocks.json', { eager: true, import: 'default' });
 const modules = import.meta.glob('./generated/block-*.ts');
@@ -79,7 +79,16 @@ describe('docs/runtimes/browser.md', () => {
   });
 
   it(`has its ${EXAMPLES_ON_PAGE} examples, generated as modules`, () => {
-    expect(blocks.map((b) => b.kind)).toEqual(['script', 'script', 'script', 'script', 'script', 'worker', 'script']);
+    expect(blocks.map((b) => b.kind)).toEqual([
+      'script',
+      'script',
+      'script',
+      'script',
+      'script',
+      'script',
+      'worker',
+      'script',
+    ]);
     expect(blocks).toHaveLength(EXAMPLES_ON_PAGE);
     for (const block of blocks) expect(Object.keys(modules)).toContain(`./generated/${block.module}`);
   });

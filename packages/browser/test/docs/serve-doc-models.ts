@@ -8,6 +8,7 @@ import type { Plugin } from 'vite';
 const DOC_MODELS: Record<string, string> = {
   '/models/teacher/': 'http-teacher-layers',
   '/models/graph-teacher/': 'http-teacher-graph',
+  '/models/student/': 'http-student',
 };
 
 /** Serves the page's teacher URLs during tests, as an app's server would serve its models. */

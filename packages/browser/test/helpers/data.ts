@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { mulberry32 as seeded } from '@kd/core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { seededMlp } from '@kd/test-utils/seeded-mlp';
+import { mulberry32 as seeded } from '@kd/core/internal';
 
 /** A small seeded generator (kd's mulberry32), so test data is the same bits on every backend. */
 export { seeded };
@@ -18,22 +19,9 @@ export function binaryProblem(
   return { x, y: z.map((v) => (v > 0 ? 1 : 0)), teacher: z.map((v) => 1 / (1 + Math.exp(-1.5 * v))) };
 }
 
-/** An MLP with seeded initial weights: the same numbers on every backend. */
+/** An MLP with seeded initial weights (layer i from `seed + i`): the same numbers on every backend. */
 export function mlp(units: number[], seed = 7): tfl.LayersModel {
-  const layers: tfl.layers.Layer[] = [];
-  for (let i = 1; i < units.length; i++) {
-    const last = i === units.length - 1;
-    layers.push(
-      tfl.layers.dense({
-        ...(i === 1 ? { inputShape: [units[0]!] } : {}),
-        units: units[i]!,
-        activation: last ? 'linear' : 'relu',
-        kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + i }),
-        biasInitializer: 'zeros',
-      }),
-    );
-  }
-  return tfl.sequential({ layers });
+  return seededMlp({ units, seed: seed + 1 });
 }
 
 /** A model's weights as float64 arrays. */

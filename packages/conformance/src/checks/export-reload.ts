@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { isStudent, KdError, type KdRuntime, type Student, type TrainableLayersModel } from '@kd/core';
+import { KdError, type KdRuntime, type Student, type TrainableLayersModel } from '@kd/core';
+import { isStudent } from '@kd/core/internal';
 import { predictValues } from './predict.js';
 
 type Buildable = Student | TrainableLayersModel;

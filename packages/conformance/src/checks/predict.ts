@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { isStudent, type Student, type TrainableLayersModel } from '@kd/core';
+import type { Student, TrainableLayersModel } from '@kd/core';
+import { isStudent } from '@kd/core/internal';
 
 /** Inference outputs of a student or a layers model, read asynchronously. */
 export async function predictValues(model: Student | TrainableLayersModel, x: tf.Tensor): Promise<number[]> {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { KdError } from '@kd/core';
 
 /** The outcome of running code while synchronous reads are forbidden. */
 export interface GuardedRun<T> {
@@ -22,7 +23,10 @@ export async function withSyncReadsForbidden<T>(fn: () => Promise<T>): Promise<G
   engine.readSync = () => {
     const stack = new Error('synchronous tensor read').stack ?? 'synchronous tensor read';
     syncReads.push(stack);
-    throw new Error('A tensor was read synchronously (dataSync/arraySync) while reads must be asynchronous.');
+    throw new KdError(
+      'KD_SYNC_READ',
+      'A tensor was read synchronously (dataSync/arraySync) while reads must be asynchronous; use await tensor.data() instead.',
+    );
   };
   try {
     return { result: await fn(), syncReads };

@@ -1,4 +1,4 @@
-import { mulberry32 } from '@kd/core';
+import { mulberry32 } from '@kd/core/internal';
 /**
  * A seeded PRNG (kd's mulberry32) in plain JavaScript: data and weights drawn from it are the same
  * bits on every runtime, because no backend is involved.

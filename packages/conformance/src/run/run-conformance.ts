@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KdRuntime, RuntimeInfo } from '@kd/core';
+import { KdError, type KdRuntime, type RuntimeInfo } from '@kd/core';
 import { exportAndReload } from '../checks/export-reload.js';
 import { compareLossCase } from '../checks/loss-cases.js';
 import { LOSS_FIXTURES, TRAJECTORY_FIXTURES } from '../fixtures/index.js';
@@ -34,8 +34,10 @@ function resolveCandidates(list: Array<string | RuntimeCandidate>): RuntimeCandi
   const out = list.map((entry) => {
     if (typeof entry !== 'string') return entry;
     if (!(KNOWN_RUNTIMES as readonly string[]).includes(entry)) {
-      throw new Error(
+      throw new KdError(
+        'KD_INVALID_ARGUMENT',
         `Unknown runtime "${entry}"; use ${KNOWN_RUNTIMES.join(', ')}, or pass { name, create } for your own.`,
+        { runtime: entry },
       );
     }
     return knownCandidate(entry as KnownRuntime, true);
@@ -140,7 +142,10 @@ async function studentRows(
   let losses: number[] | undefined;
   try {
     if (reference.kind === 'cpu' && reference.losses === undefined)
-      throw new Error('the student did not train on cpu, so there is nothing to compare with');
+      throw new KdError(
+        'KD_STUDENT_INVALID',
+        'the student did not train on cpu, so there is nothing to compare with; fix the cpu failure above first',
+      );
     losses = await studentLosses(run, student, steps);
     // On cpu the reference is a second cpu run: the same seed must give the same losses.
     const expected = reference.kind === 'cpu' ? reference.losses! : await studentLosses(run, student, steps);
@@ -209,7 +214,8 @@ async function studentRows(
 export async function runConformance(options: ConformanceOptions = {}): Promise<ConformanceRow[]> {
   const candidates = options.runtimes ? resolveCandidates(options.runtimes) : await discoverRuntimes();
   const steps = options.steps ?? 20;
-  if (!Number.isInteger(steps) || steps < 2) throw new Error(`steps must be a whole number ≥ 2, got ${steps}.`);
+  if (!Number.isInteger(steps) || steps < 2)
+    throw new KdError('KD_INVALID_ARGUMENT', `steps must be a whole number ≥ 2, got ${steps}.`, { steps });
   const rows: ConformanceRow[] = [];
   const emit = (row: ConformanceRow) => {
     rows.push(row);
@@ -223,12 +229,7 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
       const runtime = await candidate.create();
       const info = await runtime.init();
       run = { candidate, runtime, info, tolerances: tolerancesFor(info.floatPrecision) };
-      const facts = [
-        `backend ${info.backend}`,
-        `float${info.floatPrecision}`,
-        ...(info.simd === undefined ? [] : [`simd ${info.simd ? 'on' : 'off'}`]),
-        ...(info.threads === undefined ? [] : [`${info.threads} thread${info.threads === 1 ? '' : 's'}`]),
-      ];
+      const facts = [`backend ${info.backend}`, `float${info.floatPrecision}`, ...runtimeFacts(info)];
       emit({ runtime: candidate.name, check: 'starts', status: 'pass', detail: facts.join(', ') });
     } catch (e) {
       emit({
@@ -252,4 +253,13 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
     }
   }
   return rows;
+}
+
+/** SIMD and threads, for the runtimes whose info reports them (wasm, node). */
+function runtimeFacts(info: RuntimeInfo): string[] {
+  const { simd, threads } = info as RuntimeInfo & { simd?: unknown; threads?: unknown };
+  return [
+    ...(typeof simd === 'boolean' ? [`simd ${simd ? 'on' : 'off'}`] : []),
+    ...(typeof threads === 'number' ? [`${threads} thread${threads === 1 ? '' : 's'}`] : []),
+  ];
 }

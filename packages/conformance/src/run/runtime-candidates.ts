@@ -1,4 +1,4 @@
-import type { KdRuntime } from '@kd/core';
+import { KdError, type KdRuntime } from '@kd/core';
 import type { RuntimeCandidate } from './types.js';
 
 /** The runtime names `runConformance` and the CLI know (`runtimes: ['cpu', 'wasm']`). */
@@ -13,7 +13,11 @@ async function factory(specifier: string, exportName: string): Promise<(...args:
   const mod = await importOptional(specifier);
   const make = mod[exportName];
   if (typeof make !== 'function')
-    throw new Error(`${specifier} does not export ${exportName}(); is it the kd runtime package?`);
+    throw new KdError(
+      'KD_BACKEND_UNAVAILABLE',
+      `${specifier} does not export ${exportName}(); is it the kd runtime package, at the version of @kd/conformance?`,
+      { package: specifier },
+    );
   return make as (...args: unknown[]) => KdRuntime;
 }
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { isStudent, KdError, type Student, type TrainableLayersModel } from '@kd/core';
+import { KdError, type Student, type TrainableLayersModel } from '@kd/core';
+import { isStudent } from '@kd/core/internal';
 import type { StudentModule } from './types.js';
 
 /** A student module checked for what the parity run needs. */

@@ -1,5 +1,6 @@
-import type { KdRuntime, RuntimeInfo } from '@kd/core';
+import { KdError, type KdRuntime, type RuntimeInfo } from '@kd/core';
 import { afterAll, beforeAll, describe } from 'vitest';
+import { storeNonFiniteValues, type CorruptCacheEntry } from '../checks/teacher-cache-corruption.js';
 import { worstOf, type Difference } from '../reference/compare.js';
 import { tolerancesFor, type ToleranceSet } from '../reference/tolerance.js';
 import type { SuiteContext } from './context.js';
@@ -7,9 +8,11 @@ import { errorTests } from './error-tests.js';
 import { fixtureTests } from './fixture-tests.js';
 import { hygieneTests } from './hygiene-tests.js';
 import { ioTests } from './io-tests.js';
+import { regeneratingReference } from './regenerate.js';
+import { runtimeContractTests } from './runtime-contract-tests.js';
 import { trainingTests } from './training-tests.js';
 
-/** Options of {@link defineConformanceSuite}. */
+/** Options of `defineConformanceSuite` (from `@kd/conformance/vitest`). */
 export interface ConformanceSuiteOptions {
   /** Shown in test names and the summary, e.g. `wasm-chromium`. */
   name: string;
@@ -19,6 +22,19 @@ export interface ConformanceSuiteOptions {
   tolerances?: (floatPrecision: 16 | 32) => ToleranceSet;
   /** Time allowed for `init()` (loading wasm, compiling shaders); default 120 s. */
   initTimeoutMs?: number;
+  /**
+   * Damages the stored form of one `runtime.cache` entry, as disk damage or a buggy writer would
+   * (flip a byte of its file, rewrite its IndexedDB record); the suite then checks that the entry
+   * is rebuilt. Default: overwrite it through `cache.set` with NaN and ±Infinity, which suits an
+   * in-memory cache (it has no stored form to damage).
+   */
+  corruptCacheEntry?: CorruptCacheEntry;
+}
+
+/** How the suite is registered: inside this repository it may also record the reference. */
+export interface SuiteRegistration {
+  /** Whether `REGENERATE=1` on cpu rewrites fixtures/trajectories.json (only from this repository's sources). */
+  mayRegenerate: boolean;
 }
 
 /**
@@ -28,11 +44,11 @@ export interface ConformanceSuiteOptions {
  * @example
  * ```ts
  * import { wasmRuntime } from '@kd/wasm';
- * import { defineConformanceSuite } from '../src/suite/index.js';
- * defineConformanceSuite({ name: 'wasm-node', createRuntime: () => wasmRuntime() });
+ * import { registerConformanceSuite } from './define-conformance-suite.js';
+ * registerConformanceSuite({ name: 'wasm-node', createRuntime: () => wasmRuntime() }, { mayRegenerate: false });
  * ```
  */
-export function defineConformanceSuite(options: ConformanceSuiteOptions): void {
+export function registerConformanceSuite(options: ConformanceSuiteOptions, registration: SuiteRegistration): void {
   let runtime: KdRuntime | undefined;
   let info: RuntimeInfo | undefined;
   let tolerances: ToleranceSet | undefined;
@@ -40,7 +56,11 @@ export function defineConformanceSuite(options: ConformanceSuiteOptions): void {
   // Every test fails with this when init() failed, so a runtime that cannot start fails the run.
   const ready = <T>(value: T | undefined): T => {
     if (value === undefined)
-      throw new Error(`Runtime "${options.name}" did not start; see the error of the suite's beforeAll.`);
+      throw new KdError(
+        'KD_RUNTIME_NOT_INITIALIZED',
+        `Runtime "${options.name}" did not start; see the error of the suite's beforeAll.`,
+        { runtime: options.name },
+      );
     return value;
   };
 
@@ -49,6 +69,8 @@ export function defineConformanceSuite(options: ConformanceSuiteOptions): void {
     runtime: () => ready(runtime),
     info: () => ready(info),
     tolerances: () => ready(tolerances),
+    regenerating: () => registration.mayRegenerate && regeneratingReference(ready(info)),
+    corruptCacheEntry: options.corruptCacheEntry ?? storeNonFiniteValues,
     record: (group, d) => void summary.set(group, worstOf(summary.get(group), d)),
   };
 
@@ -73,6 +95,7 @@ export function defineConformanceSuite(options: ConformanceSuiteOptions): void {
     fixtureTests(ctx);
     trainingTests(ctx);
     ioTests(ctx);
+    runtimeContractTests(ctx);
     hygieneTests(ctx);
     errorTests(ctx);
   });

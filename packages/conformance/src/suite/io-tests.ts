@@ -2,6 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { exportAndReload } from '../checks/export-reload.js';
 import { teacherCacheRoundTrip } from '../checks/teacher-cache.js';
+import {
+  rebuildAfterCorruption,
+  storeNonFiniteValues,
+  storeOutOfRangeProbabilities,
+  type CacheRebuildResult,
+} from '../checks/teacher-cache-corruption.js';
 import { convStudent, customMlpStudent } from '../reference/students.js';
 import { syntheticData } from '../reference/synthetic-data.js';
 import { dataTensors, perStepLosses } from '../reference/training-run.js';
@@ -75,5 +81,19 @@ export function ioTests(ctx: SuiteContext): void {
       expect(r.secondFromCache).toBe(true);
       expect(r.cached).toEqual(r.computed);
     });
+
+    it('a corrupt cache entry is rebuilt: deleted, read as a miss, recomputed and stored again', async () => {
+      expectRebuilt(await rebuildAfterCorruption(ctx.runtime(), ctx.corruptCacheEntry));
+    });
+
+    it('cached values training cannot use (NaN, ±Infinity, probabilities outside [0, 1]) are rebuilt', async () => {
+      expectRebuilt(await rebuildAfterCorruption(ctx.runtime(), storeNonFiniteValues, 'logits'));
+      expectRebuilt(await rebuildAfterCorruption(ctx.runtime(), storeOutOfRangeProbabilities, 'probabilities'));
+    });
   });
+}
+
+function expectRebuilt(r: CacheRebuildResult): void {
+  expect(r.calls.map((c) => c.fromCache)).toEqual([false, false, true]);
+  for (const call of r.calls) expect(call.values).toEqual(r.expected);
 }

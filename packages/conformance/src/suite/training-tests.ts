@@ -1,10 +1,11 @@
+import { KdError } from '@kd/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TRAJECTORY_FIXTURES } from '../fixtures/index.js';
 import type { TrajectoryRecord } from '../fixtures/types.js';
 import { recordTrajectory, TRAJECTORY_SPECS } from '../reference/trajectory-specs.js';
 import type { SuiteContext } from './context.js';
 import { expectClose } from './expect-close.js';
-import { regeneratingReference, writeTrajectoryFixtures } from './regenerate.js';
+import { writeTrajectoryFixtures } from './regenerate.js';
 
 /**
  * Training parity: the same seed, data and initial weights must give the committed cpu
@@ -20,7 +21,7 @@ export function trainingTests(ctx: SuiteContext): void {
         expect(losses).toHaveLength(spec.steps);
         expect(losses.every(Number.isFinite), `non-finite loss in ${JSON.stringify(losses)}`).toBe(true);
         expect(losses.at(-1)!, 'training should lower the loss').toBeLessThan(losses[0]!);
-        if (regeneratingReference(ctx.info())) {
+        if (ctx.regenerating()) {
           recorded[spec.name] = { spec: JSON.parse(JSON.stringify(spec)), losses };
           return;
         }
@@ -43,7 +44,11 @@ export function trainingTests(ctx: SuiteContext): void {
     afterAll(async () => {
       if (Object.keys(recorded).length === 0) return;
       if (Object.keys(recorded).length !== TRAJECTORY_SPECS.length)
-        throw new Error('Not every trajectory was recorded; fixtures/trajectories.json was left unchanged.');
+        throw new KdError(
+          'KD_INVALID_ARGUMENT',
+          'Not every trajectory was recorded, so fixtures/trajectories.json was left unchanged. Record them all at once: REGENERATE=1 npx vitest run --project cpu, without a test-name filter, with every run passing.',
+          { recorded: Object.keys(recorded) },
+        );
       const path = await writeTrajectoryFixtures(recorded);
       console.info(`[conformance] wrote ${path}`);
     });

@@ -9,7 +9,7 @@ import type { ConformanceSuiteOptions } from '../../src/suite/index.js';
 import { readTsBlocks, runDocBlock } from '@kd/test-utils/doc-blocks';
 
 const blocks = readTsBlocks(new URL('../../../../docs/conformance.md', import.meta.url));
-const [suiteFile, fromCode] = blocks;
+const [suiteFile, ownRuntime, fromCode] = blocks;
 const exampleStudent = new URL('../../../../examples/custom-student/my-student.mjs', import.meta.url);
 
 describe('docs/conformance.md', () => {
@@ -21,8 +21,21 @@ describe('docs/conformance.md', () => {
     process.exitCode = exitCode;
   });
 
-  it('has its two examples', () => {
-    expect(blocks).toHaveLength(2);
+  it('has its three examples', () => {
+    expect(blocks).toHaveLength(3);
+  });
+
+  it(`block at line ${ownRuntime!.line} is the external project's test file, and its runtime starts on cpu`, async () => {
+    // The external project runs this file through the published @kd/conformance/vitest entry.
+    const testFile = readFileSync(new URL('../external/my-runtime.test.ts', import.meta.url), 'utf8');
+    expect(ownRuntime!.code.trim()).toBe(testFile.trim());
+
+    const defined: ConformanceSuiteOptions[] = [];
+    const entry = { defineConformanceSuite: (options: ConformanceSuiteOptions) => void defined.push(options) };
+    await runDocBlock(ownRuntime!, { '@kd/conformance/vitest': entry });
+    expect(defined.map((o) => o.name)).toEqual(['my-runtime']);
+    const runtime: KdRuntime = await defined[0]!.createRuntime();
+    expect(await runtime.init()).toEqual({ backend: 'cpu', floatPrecision: 32 });
   });
 
   it(`block at line ${suiteFile!.line} is the wasm-node project's test file, and its call makes a wasm runtime`, async () => {

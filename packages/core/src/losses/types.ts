@@ -9,8 +9,8 @@ import type * as tf from '@tensorflow/tfjs-core';
  */
 export type LossReduction = 'mean' | 'sum' | 'none';
 
-/** Whether a model output holds logits (pre-activation scores) or probabilities. */
-export type OutputKind = 'logits' | 'probabilities';
+// The losses' signatures speak of it; it lives in outputs/ because teachers and students do too.
+export type { OutputKind } from '../outputs/output-kind.js';
 
 /** A reduced loss is a scalar; with `reduction: 'none'` it is the per-sample vector `[N]`. */
 export type LossValue<R extends LossReduction> = R extends 'none' ? tf.Tensor1D : tf.Scalar;

@@ -1,64 +1,82 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { KdError } from '../errors/kd-error.js';
+import { memoPromise } from '../util/memo-promise.js';
+import { timeSlicedYield } from './event-loop-yield.js';
 import { MemoryModelStore } from './memory-model-store.js';
 import { MemoryTeacherCache } from './memory-teacher-cache.js';
 import type { KdRuntime, ModelStore, RuntimeInfo, TeacherCache } from './types.js';
 
 /** Options for {@link createBackendRuntime}, the building block runtime packages share. */
-export interface BackendRuntimeOptions {
+export interface BackendRuntimeOptions<Info extends RuntimeInfo = RuntimeInfo> {
   /** Runtime name reported to users (`cpu`, `wasm`, `webgl`, `node`). */
   name: string;
   /** tfjs backend name to activate. */
   backend: string;
   /** Runs before `tf.setBackend` (register kernels, set wasm paths, flags). */
   setup?: () => void | Promise<void>;
-  /** Extra facts for {@link RuntimeInfo}, read after the backend is ready. */
-  describe?: () => Partial<RuntimeInfo> | Promise<Partial<RuntimeInfo>>;
+  /**
+   * The runtime's own facts for its `Info` (beyond `backend` and `floatPrecision`), read once
+   * after the backend is ready. Required when `Info` has fields of its own.
+   */
+  describe?: (base: RuntimeInfo) => Omit<Info, keyof RuntimeInfo> | Promise<Omit<Info, keyof RuntimeInfo>>;
   /** Hint printed when the backend cannot start. */
   unavailableHint?: string;
-  models?: ModelStore;
-  cache?: TeacherCache;
-  nextTick?: () => Promise<void>;
+  /** Default: a fresh {@link MemoryModelStore}. */
+  models?: ModelStore | undefined;
+  /** Default: a fresh {@link MemoryTeacherCache}. */
+  cache?: TeacherCache | undefined;
+  /** Default: {@link timeSlicedYield}, one trip through the event loop per ~10 ms of work. */
+  nextTick?: (() => Promise<void>) | undefined;
 }
 
 /**
  * Builds a {@link KdRuntime} around one tfjs backend: `init()` runs setup once, activates the
  * backend and fails with `KD_BACKEND_UNAVAILABLE` when tfjs could not start it (tfjs itself only
- * resolves `false`).
+ * resolves `false`). A later `init()` switches tfjs back to this backend when another runtime
+ * took the engine meanwhile.
+ *
+ * @example
+ * ```ts
+ * const runtime = createBackendRuntime({ name: 'cpu', backend: 'cpu' });
+ * const info = await runtime.init(); // { backend: 'cpu', floatPrecision: 32 }
+ * ```
  */
-export function createBackendRuntime(options: BackendRuntimeOptions): KdRuntime {
-  let ready: Promise<RuntimeInfo> | undefined;
-  const runtime: KdRuntime = {
+export function createBackendRuntime<Info extends RuntimeInfo = RuntimeInfo>(
+  options: BackendRuntimeOptions<Info>,
+): KdRuntime<Info> {
+  // A failed start may be retried (e.g. after the user installs what was missing).
+  const ready = memoPromise(async (): Promise<Info> => {
+    await options.setup?.();
+    await activate(options);
+    const base: RuntimeInfo = { backend: options.backend, floatPrecision: tf.backend().floatPrecision() as 16 | 32 };
+    const own = (await options.describe?.(base)) ?? {};
+    return { ...base, ...own } as Info;
+  });
+  return {
     name: options.name,
     models: options.models ?? new MemoryModelStore(),
     cache: options.cache ?? new MemoryTeacherCache(),
-    ...(options.nextTick ? { nextTick: options.nextTick } : {}),
+    nextTick: options.nextTick ?? timeSlicedYield(),
     async init() {
-      ready ??= (async () => {
-        await options.setup?.();
-        await activate(options);
-        const floatPrecision = tf.backend().floatPrecision() as 16 | 32;
-        const extra = (await options.describe?.()) ?? {};
-        return { backend: options.backend, floatPrecision, ...extra };
-      })();
-      // A failed init may be retried (e.g. after the user installs what was missing).
-      ready.catch(() => {
-        ready = undefined;
-      });
-      const info = await ready;
-      // Another runtime may have switched tfjs to its backend since; switching back is cheap
-      // because tfjs keeps every initialised backend.
-      if (tf.getBackend() !== options.backend) await activate(options);
+      const info = await ready();
+      await reactivate(options);
       return info;
     },
     hasKernel(kernelName: string): boolean {
       return tf.getKernel(kernelName, options.backend) !== undefined;
     },
   };
-  return runtime;
 }
 
-async function activate(options: BackendRuntimeOptions): Promise<void> {
+/**
+ * Switches tfjs back to `options.backend` when another runtime (or the user) activated another
+ * one since; cheap, because tfjs keeps every initialised backend.
+ */
+async function reactivate(options: Pick<BackendRuntimeOptions, 'name' | 'backend' | 'unavailableHint'>): Promise<void> {
+  if (tf.getBackend() !== options.backend) await activate(options);
+}
+
+async function activate(options: Pick<BackendRuntimeOptions, 'name' | 'backend' | 'unavailableHint'>): Promise<void> {
   let ok: boolean;
   try {
     ok = await tf.setBackend(options.backend);
@@ -69,7 +87,10 @@ async function activate(options: BackendRuntimeOptions): Promise<void> {
   if (!ok || tf.getBackend() !== options.backend) throw unavailable(options);
 }
 
-function unavailable(options: BackendRuntimeOptions, cause?: unknown): KdError {
+function unavailable(
+  options: Pick<BackendRuntimeOptions, 'name' | 'backend' | 'unavailableHint'>,
+  cause?: unknown,
+): KdError {
   const why = cause instanceof Error ? `: ${cause.message}` : '';
   return new KdError(
     'KD_BACKEND_UNAVAILABLE',

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { KdError } from '../errors/kd-error.js';
 import { PROBABILITY_EPSILON } from '../losses/elementwise-losses.js';
-import type { OutputKind } from '../losses/types.js';
+import type { OutputKind } from '../outputs/output-kind.js';
 import { layersStudent, type TrainableLayersModel } from '../students/layers-student.js';
 import { isStudent } from '../students/student.js';
 import { checkTrainOptions } from '../trainer/check-options.js';

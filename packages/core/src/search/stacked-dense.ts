@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { OutputKind } from '../losses/types.js';
+import type { OutputKind } from '../outputs/output-kind.js';
 import type { Student } from '../students/student.js';
 
 /** The activations a stacked dense layer can apply (tfjs-layers names). */

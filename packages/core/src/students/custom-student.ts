@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { KdError } from '../errors/kd-error.js';
-import type { OutputKind } from '../teachers/teacher.js';
+import type { OutputKind } from '../outputs/output-kind.js';
 import { bytesOf, type Student } from './student.js';
 
 /** The definition of a hand-written student for {@link customStudent}. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { KdError } from '../errors/kd-error.js';
-import { inferLayersOutput, isLayersModel, type OutputKind } from '../teachers/teacher.js';
+import type { OutputKind } from '../outputs/output-kind.js';
+import { inferLayersOutput, isLayersModel } from '../teachers/teacher.js';
 import { findSingleUnitSoftmax } from '../values/single-unit-softmax.js';
 import { kernelsForLayers } from './required-kernels.js';
 import { bytesOf, type Student } from './student.js';

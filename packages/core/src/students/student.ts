@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { OutputKind } from '../teachers/teacher.js';
+import type { OutputKind } from '../outputs/output-kind.js';
 
 /**
  * The model being trained. Either a tfjs-layers model wrapped by {@link layersStudent}, or a

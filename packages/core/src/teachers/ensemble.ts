@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { KdError } from '../errors/kd-error.js';
 import { ContentHash } from '../util/hash.js';
-import { teacher, type OutputKind, type PredictDatasetOptions, type Teacher, type TeacherSource } from './teacher.js';
+import type { OutputKind } from '../outputs/output-kind.js';
+import { toSpace } from '../outputs/to-space.js';
+import { teacher, type PredictDatasetOptions, type Teacher, type TeacherSource } from './teacher.js';
 
 /** How {@link ensemble} combines its members' outputs. */
 export type EnsembleCombine = 'mean-probability' | 'mean-logit' | 'weighted';
@@ -17,9 +19,6 @@ export interface EnsembleOptions {
   weights?: number[];
   name?: string;
 }
-
-/** Probabilities are clamped to [EPS, 1 − EPS] before a logit or log is taken. */
-const EPS = 1e-7;
 
 /**
  * Combines several teachers into one, e.g. to compress an ensemble into one small student.
@@ -107,14 +106,4 @@ function normaliseWeights(combine: EnsembleCombine, weights: number[] | undefine
 
 function sameShape(a: number[], b: number[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
-/** Converts [N, units] outputs between logits and probabilities (sigmoid for 1 unit, softmax otherwise). */
-export function toSpace(values: tf.Tensor2D, from: OutputKind, to: OutputKind): tf.Tensor2D {
-  const binary = values.shape[1] === 1;
-  if (from === to) return values.clone();
-  if (to === 'probabilities') return binary ? tf.sigmoid(values) : tf.softmax(values);
-  const p = tf.clipByValue(values, EPS, 1 - EPS);
-  // log p is a valid logit vector for softmax (softmax is shift-invariant); for one unit the logit is log(p / (1 − p)).
-  return binary ? tf.sub(tf.log(p), tf.log1p(tf.neg(p))) : tf.log(p);
 }

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { KdError } from '../errors/kd-error.js';
 import { ContentHash } from '../util/hash.js';
-import type { OutputKind, PredictDatasetOptions, Teacher } from './teacher.js';
+import type { OutputKind } from '../outputs/output-kind.js';
+import type { PredictDatasetOptions, Teacher } from './teacher.js';
 
 /** Options for {@link precomputedTeacher}. */
 export interface PrecomputedTeacherOptions {

@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { KdError } from '../errors/kd-error.js';
+import { cachedOutputsProblem } from '../runtime/cached-outputs-check.js';
+import type { CachedTeacherOutputs, KdRuntime } from '../runtime/types.js';
 import { findNonFinite, findProbabilityProblem } from '../values/index.js';
-import type { KdRuntime } from '../runtime/types.js';
 import { ContentHash } from '../util/hash.js';
-import type { OutputKind, Teacher } from './teacher.js';
+import type { OutputKind } from '../outputs/output-kind.js';
+import type { Teacher } from './teacher.js';
 
 /** A teacher's outputs for a whole data set, computed once and reused. */
 export interface TeacherOutputs {
@@ -51,15 +54,26 @@ export async function teacherOutputsKey(
   return `${teacherKey ?? (await t.cacheKey())}|${dataKey ?? (await fingerprintData(x))}`;
 }
 
-/** The outputs stored under `key` in `runtime.cache`, if they fit the teacher and `rows`; else undefined. */
+/**
+ * The outputs stored under `key` in `runtime.cache`, if they fit the teacher and `rows`; else
+ * undefined. A hit is checked like a fresh teacher output (well-formed, finite, probabilities in
+ * [0, 1]); an entry that fails is deleted and reported as a miss, so the caller recomputes it:
+ * the cache holds derived data and never stops a run.
+ */
 export async function cachedTeacherOutputs(
   runtime: KdRuntime,
   t: Teacher,
   key: string,
   rows: number,
 ): Promise<TeacherOutputs | undefined> {
-  const cached = await runtime.cache.get(key);
-  if (!cached || cached.kind !== t.output || cached.shape[0] !== rows) return undefined;
+  const cached: CachedTeacherOutputs | undefined = await runtime.cache.get(key);
+  if (!cached) return undefined;
+  if (cachedOutputsProblem(cached) !== undefined || cached.shape.length !== 2 || outputsProblem(cached.values, t)) {
+    await runtime.cache.delete(key);
+    return undefined;
+  }
+  // Another teacher kind or row count under the same key: a miss, and the recomputed outputs replace it.
+  if (cached.kind !== t.output || cached.shape[0] !== rows) return undefined;
   return {
     values: tf.tensor2d(cached.values, cached.shape as [number, number]),
     kind: cached.kind,
@@ -90,7 +104,7 @@ export async function computeTeacherOutputs(
   if (cached) return cached;
   const values = await t.predictDataset(x, {
     batchSize: options.batchSize ?? 256,
-    ...(runtime.nextTick ? { nextTick: () => runtime.nextTick!() } : {}),
+    nextTick: () => runtime.nextTick(),
   });
   const data = (await values.data()) as Float32Array;
   try {
@@ -104,11 +118,17 @@ export async function computeTeacherOutputs(
 }
 
 function checkOutputs(data: ArrayLike<number>, t: Teacher): void {
+  const problem = outputsProblem(data, t);
+  if (problem !== undefined) throw problem;
+}
+
+/** The first reason training cannot use these outputs (non-finite, or a probability outside [0, 1]), if any. */
+function outputsProblem(data: ArrayLike<number>, t: Teacher): KdError | undefined {
   const source = { name: `Teacher "${t.name}" outputs`, argument: 'teacher' };
-  const problem =
+  return (
     findNonFinite(data, source, 'Check the teacher and its input scaling.') ??
     (t.output === 'probabilities'
       ? findProbabilityProblem(data, source, "if the teacher outputs logits, declare { output: 'logits' }.")
-      : undefined);
-  if (problem !== undefined) throw problem;
+      : undefined)
+  );
 }

@@ -4,8 +4,7 @@ import { requireWholeNumber } from '../values/sizes.js';
 import { ContentHash } from '../util/hash.js';
 
 /** Whether a model's outputs are raw logits or probabilities (sigmoid / softmax applied). */
-export type { OutputKind } from '../losses/types.js';
-import type { OutputKind } from '../losses/types.js';
+import type { OutputKind } from '../outputs/output-kind.js';
 
 /** Options for computing a teacher's outputs over a whole data set. */
 export interface PredictDatasetOptions {

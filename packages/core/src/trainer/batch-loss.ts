@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { binaryDistillationLoss } from '../losses/binary-distillation-loss.js';
 import { binaryDistillationLossFromLogits } from '../losses/binary-distillation-loss-from-logits.js';
 import { softmaxDistillationLoss } from '../losses/softmax-distillation-loss.js';
-import type { LossParts, OutputKind } from '../losses/types.js';
-import { toSpace } from '../teachers/ensemble.js';
+import type { LossParts } from '../losses/types.js';
+import type { OutputKind } from '../outputs/output-kind.js';
+import { toSpace } from '../outputs/to-space.js';
 
 export type LossTask = 'binary' | 'multiclass';
 

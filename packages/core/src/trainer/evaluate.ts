@@ -4,7 +4,7 @@ import { requireMetricNames, type MetricName } from '../metrics/registry.js';
 import { computeMetricsUnchecked, secondColumn } from '../metrics/unchecked.js';
 import type { Student } from '../students/student.js';
 import type { KdRuntime } from '../runtime/types.js';
-import { toSpace } from '../teachers/ensemble.js';
+import { toSpace } from '../outputs/to-space.js';
 import { predictInBatches, teacher as asTeacher, type Teacher, type TeacherSource } from '../teachers/teacher.js';
 import { computeTeacherOutputs } from '../teachers/teacher-outputs.js';
 import { findBinaryLabelProblem, findClassIndexProblem, findNonFinite, requireWholeNumber } from '../values/index.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PROBABILITY_EPSILON } from '../losses/elementwise-losses.js';
-import type { OutputKind } from '../losses/types.js';
+import type { OutputKind } from '../outputs/output-kind.js';
 
 /** Inputs of {@link fusedBinaryLoss}: one batch of a binary task at temperature 1. */
 export interface FusedBinaryLossArgs {

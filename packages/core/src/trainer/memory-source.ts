@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { OutputKind } from '../losses/types.js';
+import type { OutputKind } from '../outputs/output-kind.js';
 import { mulberry32, permutation } from '../util/random.js';
 import type { PreparedData } from './prepare-data.js';
 import { batchTensors, type BatchSource, type TrainBatch } from './train-batch.js';

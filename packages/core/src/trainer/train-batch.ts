@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { KdError } from '../errors/kd-error.js';
-import type { OutputKind } from '../losses/types.js';
+import type { OutputKind } from '../outputs/output-kind.js';
 
 /** One optimisation step's data, as the step function takes it. */
 export interface TrainBatch {

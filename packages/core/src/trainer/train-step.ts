@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PROBABILITY_EPSILON } from '../losses/elementwise-losses.js';
-import type { OutputKind } from '../losses/types.js';
+import type { OutputKind } from '../outputs/output-kind.js';
 import type { Student } from '../students/student.js';
-import { toSpace } from '../teachers/ensemble.js';
+import { toSpace } from '../outputs/to-space.js';
 import { batchLoss, type LossTask } from './batch-loss.js';
 import { fusedBinaryLoss } from './fused-binary-loss.js';
 import type { TrainBatch } from './train-batch.js';

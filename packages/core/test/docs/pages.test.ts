@@ -15,6 +15,7 @@ const pages = [
   'caching.md',
   'alpha-search.md',
   'troubleshooting.md',
+  'errors.md',
 ];
 
 describe.each(pages)('docs/%s', (page) => {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { seededMlp } from '@kd/test-utils/seeded-mlp';
 import { mulberry32 } from '../../src/util/random.js';
 
 /** A linearly separable-ish binary problem with label noise, built from a seeded generator. */
@@ -20,7 +21,10 @@ export function toyBinary(
   return { x: tf.tensor2d(xs), y: tf.tensor1d(ys), xs, ys };
 }
 
-/** A dense student with seeded initialisers: the same seed gives bit-identical weights. */
+/**
+ * A dense student with seeded initialisers: the same seed gives bit-identical weights. The hidden
+ * layer (if any) is seeded with `seed` and the output layer with `seed + 100`.
+ */
 export function denseStudent(
   inputs: number,
   hidden: number,
@@ -28,27 +32,9 @@ export function denseStudent(
   seed = 1,
   activation: 'linear' | 'sigmoid' | 'softmax' = 'linear',
 ): tfl.LayersModel {
-  const layers = [] as tfl.layers.Layer[];
-  if (hidden > 0)
-    layers.push(
-      tfl.layers.dense({
-        inputShape: [inputs],
-        units: hidden,
-        activation: 'relu',
-        kernelInitializer: tfl.initializers.glorotUniform({ seed }),
-        biasInitializer: 'zeros',
-      }),
-    );
-  layers.push(
-    tfl.layers.dense({
-      ...(hidden > 0 ? {} : { inputShape: [inputs] }),
-      units,
-      activation,
-      kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 100 }),
-      biasInitializer: 'zeros',
-    }),
-  );
-  return tfl.sequential({ layers });
+  return hidden > 0
+    ? seededMlp({ units: [inputs, hidden, units], seed, seedStep: 100, output: activation })
+    : seededMlp({ units: [inputs, units], seed: seed + 100, output: activation });
 }
 
 /** Plain-double sigmoid and BCE, independent of the implementation under test. */

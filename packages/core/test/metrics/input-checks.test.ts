@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isKdError, type KdErrorCode } from '../../src/errors/kd-error.js';
+import { kdErrorOf } from '@kd/test-utils/kd-error';
 import {
   accuracy,
   aucRoc,
@@ -13,15 +13,7 @@ import {
   multiclassLogLoss,
 } from '../../src/metrics/index.js';
 
-function codeOf(fn: () => unknown): KdErrorCode {
-  try {
-    fn();
-  } catch (e) {
-    if (isKdError(e)) return e.code;
-    throw e;
-  }
-  throw new Error('expected a KdError');
-}
+const codeOf = (fn: () => unknown) => kdErrorOf(fn).code;
 
 type Binary = (y: ArrayLike<number>, p: ArrayLike<number>) => number;
 const binary: Record<string, Binary> = {

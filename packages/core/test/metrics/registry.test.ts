@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isKdError, type KdError } from '../../src/errors/kd-error.js';
+import { kdErrorOf } from '@kd/test-utils/kd-error';
 import {
   accuracy,
   aucRoc,
@@ -18,16 +18,6 @@ import {
   multiclassLogLoss,
 } from '../../src/metrics/index.js';
 import { binaryCase, multiclassCase } from './fixtures.js';
-
-function kdErrorOf(fn: () => unknown): KdError {
-  try {
-    fn();
-  } catch (e) {
-    if (isKdError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a KdError');
-}
 
 describe('computeMetrics', () => {
   const all = [...METRIC_NAMES];

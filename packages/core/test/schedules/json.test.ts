@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectKdError } from '@kd/test-utils/kd-error';
 import { isKdError } from '../../src/errors/kd-error.js';
 import { MAX_SCHEDULE_DEPTH } from '../../src/schedules/from-json.js';
 import {
@@ -80,15 +81,7 @@ describe('scheduleFromJSON', () => {
     expect(scheduleValues(s, { totalSteps: 3, stepsPerEpoch: 1 })).toEqual([0, 0.5, 1]);
   });
 
-  function errorOf(fn: () => unknown): Error {
-    try {
-      fn();
-    } catch (e) {
-      expect(isKdError(e, 'KD_SCHEDULE_INVALID')).toBe(true);
-      return e as Error;
-    }
-    throw new Error('expected a KD_SCHEDULE_INVALID error');
-  }
+  const errorOf = (fn: () => unknown) => expectKdError(fn, 'KD_SCHEDULE_INVALID');
 
   it('names a missing function and how to pass it', () => {
     const json: unknown = JSON.parse(JSON.stringify(schedules.nested));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isKdError, type KdErrorCode } from '../../src/errors/kd-error.js';
+import { expectKdError } from '@kd/test-utils/kd-error';
+import type { KdErrorCode } from '../../src/errors/kd-error.js';
 import { MAX_TOTAL_STEPS } from '../../src/values/sizes.js';
 import {
   constant,
@@ -15,15 +16,8 @@ import {
   warmup,
 } from '../../src/schedules/index.js';
 
-function errorOf(fn: () => unknown, code: KdErrorCode = 'KD_SCHEDULE_INVALID'): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(isKdError(e, code)).toBe(true);
-    return (e as Error).message;
-  }
-  throw new Error(`expected a ${code} error`);
-}
+// The message of the KdError `fn` throws, which must have `code`.
+const errorOf = (fn: () => unknown, code: KdErrorCode = 'KD_SCHEDULE_INVALID') => expectKdError(fn, code).message;
 
 describe('schedule validation', () => {
   it('rejects non-finite numbers, naming the field', () => {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { kdErrorOf } from '@kd/test-utils/kd-error';
 import { cpuRuntime } from '../../src/cpu.js';
 import {
   computeTeacherOutputs,
@@ -81,14 +82,7 @@ describe('ensemble', () => {
   });
 
   it('rejects bad configurations with KD_ENSEMBLE_INVALID', async () => {
-    const code = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return isKdError(e) ? e.code : String(e);
-      }
-      return 'no error';
-    };
+    const code = (f: () => unknown) => kdErrorOf(f).code;
     expect(code(() => ensemble([]))).toBe('KD_ENSEMBLE_INVALID');
     expect(code(() => ensemble([a, b], { combine: 'weighted', weights: [1] }))).toBe('KD_ENSEMBLE_INVALID');
     expect(code(() => ensemble([a, b], { combine: 'weighted', weights: [1, -1] }))).toBe('KD_ENSEMBLE_INVALID');

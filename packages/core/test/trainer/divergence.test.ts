@@ -1,15 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kdErrorOf } from '@kd/test-utils/kd-error';
 import { cpuRuntime } from '../../src/cpu.js';
 import {
   customStudent,
   distill,
-  isKdError,
   layersStudent,
   teacher,
   type DistillOptions,
-  type KdError,
   type KdRuntime,
 } from '../../src/index.js';
 import { denseStudent, toyBinary } from '../helpers/fixtures.js';
@@ -61,11 +60,7 @@ const base = (student: DistillOptions['student']): DistillOptions => ({
   optimizer: tf.train.sgd(0.1),
 });
 
-async function failure(options: DistillOptions): Promise<KdError> {
-  const err = await distill(options).catch((e: unknown) => e);
-  expect(isKdError(err), String(err)).toBe(true);
-  return err as KdError;
-}
+const failure = (options: DistillOptions) => kdErrorOf(distill(options));
 
 describe('a run whose loss stops being finite', () => {
   it('fails at the first bad step with the history, and the student back at its last finite weights', async () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { KdError, type CachedTeacherOutputs, type TeacherCache } from '@kd/core';
+import { assertStorableOutputs, KdError, type CachedTeacherOutputs, type TeacherCache } from '@kd/core';
 import { isTempName, writeFileAtomic } from '../io/atomic-write.js';
 import { decodeEntry, encodeEntry, type StoredPrecision } from './teacher-cache-format.js';
 
@@ -15,11 +15,30 @@ export interface FileTeacherCacheOptions {
 
 const EXTENSION = '.kdtc';
 
+/** The `code` of the process warning an unusable cache folder raises (once per cache). */
+export const CACHE_UNWRITABLE_WARNING = 'KD_CACHE_UNWRITABLE';
+
+/** File-system errors that mean "this folder cannot hold a cache", as opposed to a bug. */
+const UNUSABLE_FOLDER = new Set([
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'ENOTDIR',
+  'EEXIST',
+  'EISDIR',
+  'ENOSPC',
+  'EDQUOT',
+  'ELOOP',
+]);
+
 /**
  * A {@link TeacherCache} on disk: one binary file per key (header, SHA-256 checksum, float32 or
  * float16 values). Writes go to a temporary file renamed into place, so a reader sees the old
- * entry or the new one, never a partial file; a damaged file raises `KD_CACHE_CORRUPT` instead of
- * handing wrong numbers to training.
+ * entry or the new one, never a partial file. A damaged file (truncated, checksum mismatch,
+ * another key's entry, a float16 entry holding ±Infinity) is deleted and read as a miss, so core
+ * recomputes the outputs. With `float16`, an entry with a value beyond float16's ±65504 is stored
+ * at float32 instead of turning into ±Infinity. A folder that cannot be read or written degrades
+ * to no cache with one process warning (code `KD_CACHE_UNWRITABLE`) instead of stopping training.
  *
  * @example
  * ```ts
@@ -31,6 +50,7 @@ const EXTENSION = '.kdtc';
 export class FileTeacherCache implements TeacherCache {
   readonly dir: string;
   readonly precision: TeacherCachePrecision;
+  private warned = false;
 
   constructor(dir: string, options: FileTeacherCacheOptions = {}) {
     this.dir = resolve(dir);
@@ -49,6 +69,7 @@ export class FileTeacherCache implements TeacherCache {
     return join(this.dir, `${createHash('sha256').update(key).digest('hex').slice(0, 40)}${EXTENSION}`);
   }
 
+  /** The entry of `key`; `undefined` when there is none, when it was corrupt (the file is then deleted) or the folder is unreadable. */
   async get(key: string): Promise<CachedTeacherOutputs | undefined> {
     const path = this.pathOf(key);
     let bytes: Buffer;
@@ -56,32 +77,34 @@ export class FileTeacherCache implements TeacherCache {
       bytes = await readFile(path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if (this.unusable(error, 'read')) return undefined;
       throw error;
     }
     const decoded = decodeEntry(bytes, key);
     if ('problem' in decoded) {
-      throw new KdError(
-        'KD_CACHE_CORRUPT',
-        `The cached teacher outputs for "${key}" in ${path} are unusable: ${decoded.problem}. Delete the entry (cache.delete(key) or remove the file) and the teacher outputs will be recomputed.`,
-        { key, path },
-      );
+      // Derived data: a damaged entry is recomputed, never handed to training nor kept to fail again.
+      await rm(path, { force: true }).catch(() => undefined);
+      return undefined;
     }
     return decoded.outputs;
   }
 
   async set(key: string, outputs: CachedTeacherOutputs): Promise<void> {
-    const expected = outputs.shape.reduce((a, b) => a * b, 1);
-    if (
-      outputs.shape.some((d) => !Number.isInteger(d) || d < 0 || d > 0xffffffff) ||
-      expected !== outputs.values.length
-    ) {
+    assertStorableOutputs(key, outputs);
+    if (outputs.shape.some((d) => d > 0xffffffff)) {
       throw new KdError(
         'KD_SHAPE_MISMATCH',
-        `Teacher outputs for "${key}" have ${outputs.values.length} values but shape [${outputs.shape.join(', ')}] holds ${expected}. Pass the shape of the values.`,
-        { key, shape: outputs.shape, length: outputs.values.length },
+        `Teacher outputs for "${key}" have a dimension above 2^32 - 1 ([${outputs.shape.join(', ')}]), more than the cache format holds.`,
+        { key, shape: [...outputs.shape] },
       );
     }
-    await writeFileAtomic(this.pathOf(key), encodeEntry(key, outputs, this.precision));
+    // float16 turns |v| ≥ 65520 into ±Infinity: such an entry is kept exact at float32 instead.
+    const precision = this.precision === 'float16' && fitsFloat16(outputs.values) ? 'float16' : 'float32';
+    try {
+      await writeFileAtomic(this.pathOf(key), encodeEntry(key, outputs, precision));
+    } catch (error) {
+      if (!this.unusable(error, 'write')) throw error;
+    }
   }
 
   async delete(key: string): Promise<void> {
@@ -103,4 +126,28 @@ export class FileTeacherCache implements TeacherCache {
         .map((n) => rm(join(this.dir, n), { force: true })),
     );
   }
+
+  /** Whether `error` means the folder cannot serve as a cache; warns the first time it does. */
+  private unusable(error: unknown, action: 'read' | 'write'): boolean {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined || !UNUSABLE_FOLDER.has(code)) return false;
+    if (!this.warned) {
+      this.warned = true;
+      process.emitWarning(
+        `kd could not ${action} its teacher cache in ${this.dir} (${code}); training goes on without caching teacher outputs there. Pass a writable cacheDir (or KD_CACHE_DIR) to cache them.`,
+        { code: CACHE_UNWRITABLE_WARNING, type: 'KdWarning', detail: (error as Error).message },
+      );
+    }
+    return true;
+  }
+}
+
+/** float16 rounds magnitudes below this to a finite value (≤ 65504); 65520 and above become ±Infinity. */
+const FLOAT16_ROUNDS_FINITE_BELOW = 65520;
+
+function fitsFloat16(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) {
+    if (!(Math.abs(values[i] as number) < FLOAT16_ROUNDS_FINITE_BELOW)) return false;
+  }
+  return true;
 }

@@ -93,6 +93,10 @@ export function decodeEntry(
   // A copy: the payload sits at an arbitrary offset of a pooled buffer, typed arrays need alignment.
   const aligned = new Uint8Array(payload).buffer;
   const values = precision === 'float16' ? fromFloat16Bits(fromLittleEndian16(aligned)) : fromLittleEndian32(aligned);
+  // kd's writer stores values float16 cannot hold at float32, so a float16 ±Infinity or NaN is damage
+  // (or an entry from a writer that overflowed).
+  if (precision === 'float16' && !values.every(Number.isFinite))
+    return { problem: 'its float16 values include ±Infinity or NaN, which float16 entries never hold' };
   return { outputs: { values, shape, kind: kindByte === 1 ? 'probabilities' : 'logits' }, precision };
 }
 

@@ -1,10 +1,11 @@
 import { KdError } from '@kd/core';
-import { CsvRecordParser } from './csv-record-parser.js';
+import { CsvRecordParser, CsvSyntaxError, type CsvParserLimits } from './csv-record-parser.js';
 import { readTextChunks } from './open-text.js';
 import {
   BatchCollector,
   collectBatches,
   parseLabel,
+  describeValue,
   parseNumber,
   type TabularBatch,
   type TabularData,
@@ -12,7 +13,7 @@ import {
 } from './tabular.js';
 
 /** Options for {@link readCsv} and {@link csvBatches}. */
-export interface CsvOptions extends TabularOptions {
+export interface CsvOptions extends TabularOptions, CsvParserLimits {
   /** Field separator (default `,`). */
   delimiter?: string;
   /** Whether the first record names the columns (default true). Without one, columns are indices. */
@@ -34,7 +35,17 @@ export async function* csvBatches(
   path: string,
   options: CsvOptions & { batchSize?: number },
 ): AsyncGenerator<TabularBatch> {
-  const parser = new CsvRecordParser(options.delimiter ?? ',');
+  let parser: CsvRecordParser;
+  try {
+    parser = new CsvRecordParser(options.delimiter ?? ',', options);
+  } catch (cause) {
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      (cause as Error).message,
+      { path, delimiter: options.delimiter },
+      { cause },
+    );
+  }
   const hasHeader = options.header ?? true;
   let columns: { names: string[]; feature: number[]; label: number } | undefined;
   let collector: BatchCollector | undefined;
@@ -57,9 +68,13 @@ export async function* csvBatches(
         );
       }
       const features = columns.feature.map((i) =>
-        parseNumber(fields[i], `${path} line ${line}, column "${columns!.names[i]}"`),
+        parseNumber(fields[i], `${path} line ${line}, column ${i + 1} (${describeValue(columns!.names[i])})`),
       );
-      const label = parseLabel(fields[columns.label], options.classes, `${path} line ${line}`);
+      const label = parseLabel(
+        fields[columns.label],
+        options.classes,
+        `${path} line ${line}, column ${columns.label + 1} (label)`,
+      );
       const batch = collector!.add(features, label);
       if (batch) yield batch;
     }
@@ -69,8 +84,13 @@ export async function* csvBatches(
     for await (const text of readTextChunks(path)) yield* take(parser.push(text));
     yield* take(parser.end());
   } catch (error) {
-    if (error instanceof SyntaxError)
-      throw new KdError('KD_DATA_INVALID', `${path}: ${error.message}`, { path }, { cause: error });
+    if (error instanceof CsvSyntaxError)
+      throw new KdError(
+        error.tooLarge ? 'KD_INPUT_TOO_LARGE' : 'KD_DATA_INVALID',
+        `${path} ${error.message}`,
+        { path, line: error.line, column: error.column },
+        { cause: error },
+      );
     throw error;
   }
   const last = collector?.flush();
@@ -101,7 +121,10 @@ function chooseColumns(
     if (index < 0 || index >= names.length) {
       throw new KdError(
         'KD_DATA_INVALID',
-        `${path} has no ${role} column ${JSON.stringify(column)}; its columns are ${names.map((n) => JSON.stringify(n)).join(', ')}.`,
+        `${path} has no ${role} column ${describeValue(column)}; its columns are ${names
+          .slice(0, 20)
+          .map(describeValue)
+          .join(', ')}${names.length > 20 ? ` and ${names.length - 20} more` : ''}.`,
         { path, column },
       );
     }

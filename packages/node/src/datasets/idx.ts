@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
+import { stat } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { KdError, type LabeledData } from '@kd/core';
+import { isGzip, readByteChunks } from './open-text.js';
 
 /** Typed array of an IDX file's values. */
 export type IdxValues = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -18,57 +18,98 @@ const TYPES: Record<
   0x0e: { name: 'float64', bytes: 8, read: (v, at) => v.getFloat64(at, false), make: (n) => new Float64Array(n) },
 };
 
+/** Options for {@link readIdx}. */
+export interface IdxOptions {
+  /**
+   * Most value bytes the file may hold once gunzipped (default 1 GiB). The header is read first,
+   * so a header announcing more is refused before anything is allocated, and a gzip stream is
+   * never inflated past what its header announced.
+   */
+  maxBytes?: number;
+}
+
+/** The default of {@link IdxOptions.maxBytes}: 1 GiB. */
+export const DEFAULT_IDX_MAX_BYTES = 2 ** 30;
+
 /**
  * Reads an IDX file (the MNIST format: big-endian header with type and dimensions, then values),
- * gzip-compressed or not.
+ * gzip-compressed or not, streaming: the header is checked before the values are read, and reading
+ * stops at the first byte beyond what the header announced.
  *
  * @example
  * ```ts
  * const { values, shape } = await readIdx('train-images-idx3-ubyte.gz'); // Uint8Array, [60000, 28, 28]
  * ```
  */
-export async function readIdx(path: string): Promise<{ values: IdxValues; shape: number[]; type: string }> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-    if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
-  } catch (cause) {
-    throw new KdError(
-      'KD_DATA_INVALID',
-      `Cannot read the IDX file ${path}: ${(cause as Error).message}.`,
-      { path },
-      { cause },
-    );
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+export async function readIdx(
+  path: string,
+  options: IdxOptions = {},
+): Promise<{ values: IdxValues; shape: number[]; type: string }> {
+  const maxBytes = options.maxBytes ?? DEFAULT_IDX_MAX_BYTES;
   const bad = (why: string) => new KdError('KD_DATA_INVALID', `${path} is not an IDX file: ${why}.`, { path });
-  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) throw bad('it does not start with two zero bytes');
-  const type = TYPES[bytes[2] as number];
-  if (!type) throw bad(`unknown value type 0x${(bytes[2] as number).toString(16)}`);
-  const rank = bytes[3] as number;
-  if (bytes.length < 4 + 4 * rank) throw bad('its header is cut short');
-  const shape = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i, false));
-  const count = shape.reduce((a, b) => a * b, 1);
-  const start = 4 + 4 * rank;
-  if (bytes.length !== start + count * type.bytes)
+  const gzip = await isGzip(path);
+  const fileBytes = gzip ? undefined : (await stat(path)).size;
+  let head = Buffer.alloc(0);
+  let header: { type: (typeof TYPES)[number]; shape: number[]; start: number; total: number } | undefined;
+  let body: Buffer | undefined;
+  let filled = 0;
+  for await (const chunk of readByteChunks(path)) {
+    let rest = chunk;
+    if (!header) {
+      head = Buffer.concat([head, chunk]);
+      if (head.length < 4) continue;
+      if (head[0] !== 0 || head[1] !== 0) throw bad('it does not start with two zero bytes');
+      const type = TYPES[head[2] as number];
+      if (!type) throw bad(`unknown value type 0x${(head[2] as number).toString(16)}`);
+      const rank = head[3] as number;
+      const start = 4 + 4 * rank;
+      if (head.length < start) continue;
+      const shape = Array.from({ length: rank }, (_, i) => head.readUInt32BE(4 + 4 * i));
+      const count = shape.reduce((a, b) => a * b, 1);
+      const valueBytes = count * type.bytes;
+      if (fileBytes !== undefined && fileBytes !== start + valueBytes)
+        throw bad(
+          `its header announces ${count} values of ${type.bytes} bytes after ${start} header bytes, but the file has ${fileBytes} bytes`,
+        );
+      if (valueBytes > maxBytes)
+        throw new KdError(
+          'KD_INPUT_TOO_LARGE',
+          `${path} announces ${count} values (shape [${shape.join(', ')}], ${valueBytes} bytes), more than the limit of ${maxBytes} bytes. Raise it with readIdx(path, { maxBytes }) if the file is right.`,
+          { path, shape, maxBytes },
+        );
+      header = { type, shape, start, total: valueBytes };
+      body = Buffer.alloc(valueBytes);
+      rest = head.subarray(start);
+    }
+    if (filled + rest.length > header.total)
+      throw bad(
+        `it holds more than the ${header.total} value bytes its header announces (shape [${header.shape.join(', ')}])${gzip ? '; reading stopped there' : ''}`,
+      );
+    rest.copy(body!, filled);
+    filled += rest.length;
+  }
+  if (!header) throw bad(head.length < 4 ? 'it is shorter than the 4-byte magic number' : 'its header is cut short');
+  if (filled !== header.total)
     throw bad(
-      `its header announces ${count} values of ${type.bytes} bytes after ${start} header bytes, but the file has ${bytes.length} bytes`,
+      `its header announces ${header.total} value bytes (shape [${header.shape.join(', ')}]) but only ${filled} follow`,
     );
+  const { type, shape } = header;
+  const count = header.total / type.bytes;
+  const bytes = body!;
   let values: IdxValues;
   if (type.bytes === 1) {
     values = type.make(count);
-    values.set(
-      type.name === 'uint8' ? bytes.subarray(start) : new Int8Array(bytes.buffer, bytes.byteOffset + start, count),
-    );
+    values.set(type.name === 'uint8' ? bytes : new Int8Array(bytes.buffer, bytes.byteOffset, count));
   } else {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     values = type.make(count);
-    for (let i = 0; i < count; i++) values[i] = type.read(view, start + i * type.bytes);
+    for (let i = 0; i < count; i++) values[i] = type.read(view, i * type.bytes);
   }
   return { values, shape, type: type.name };
 }
 
 /** Options for {@link readIdxDataset}. */
-export interface IdxDatasetOptions {
+export interface IdxDatasetOptions extends IdxOptions {
   images: string;
   labels: string;
   /** Multiplies pixel values (default 1/255 for uint8 images, else 1). */
@@ -89,8 +130,8 @@ export interface IdxDatasetOptions {
 export async function readIdxDataset(
   options: IdxDatasetOptions,
 ): Promise<LabeledData & { x: tf.Tensor; y: tf.Tensor1D }> {
-  const images = await readIdx(options.images);
-  const labels = await readIdx(options.labels);
+  const images = await readIdx(options.images, options);
+  const labels = await readIdx(options.labels, options);
   if (labels.shape.length !== 1)
     throw new KdError(
       'KD_DATA_INVALID',

@@ -3,6 +3,8 @@ import { extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { KdError, type LabeledData } from '@kd/core';
 import { loadTfjsNode } from '../runtime/load-tfjs-node.js';
+import { imageSize } from './image-size.js';
+import { describeValue } from './tabular.js';
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.bmp', '.gif']);
 
@@ -16,7 +18,15 @@ export interface ImageFolderOptions {
   scale?: number;
   /** Class folder names in label order (default: the subfolders, sorted). */
   classes?: string[];
+  /**
+   * Largest image accepted, in pixels (width × height, default 16 777 216 = 4096²), read from the
+   * file's header before decoding; a larger one is refused with `KD_INPUT_TOO_LARGE`.
+   */
+  maxPixels?: number;
 }
+
+/** The default of {@link ImageFolderOptions.maxPixels}: 4096 × 4096. */
+export const DEFAULT_MAX_PIXELS = 4096 * 4096;
 
 /**
  * Reads a folder of class folders (`root/cat/*.png`, `root/dog/*.jpg`) into `{ x, y }` tensors:
@@ -34,9 +44,8 @@ export async function readImageFolder(
   root: string,
   options: ImageFolderOptions,
 ): Promise<LabeledData & { x: tf.Tensor4D; y: tf.Tensor1D; classes: string[]; files: string[] }> {
-  const [height, width] = options.size;
-  const channels = options.channels ?? 3;
-  const scale = options.scale ?? 1 / 255;
+  const { height, width, channels, scale } = checkImageOptions(root, options);
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const node = await loadDecoder();
   let classes = options.classes;
   if (!classes) {
@@ -65,7 +74,21 @@ export async function readImageFolder(
   const labels: number[] = [];
   for (const [label, name] of classes.entries()) {
     const dir = join(root, name);
-    const entries = (await readdir(dir)).filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase())).sort();
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      throw new KdError(
+        'KD_DATA_INVALID',
+        code === 'ENOENT'
+          ? `${root} has no folder for class ${describeValue(name)} (${dir}). Create it, or list only the classes that exist in \`classes\`.`
+          : `Cannot read the class folder ${dir}: ${(cause as Error).message}.`,
+        { root, class: name },
+        { cause },
+      );
+    }
+    const entries = names.filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase())).sort();
     for (const f of entries) {
       files.push(join(dir, f));
       labels.push(label);
@@ -80,7 +103,21 @@ export async function readImageFolder(
 
   const pixels = new Float32Array(files.length * height * width * channels);
   for (const [i, file] of files.entries()) {
-    const bytes = await readFile(file);
+    const bytes = await readFile(file).catch((cause: unknown) => {
+      throw new KdError(
+        'KD_DATA_INVALID',
+        `Cannot read the image ${file}: ${(cause as Error).message}.`,
+        { file },
+        { cause },
+      );
+    });
+    const size = imageSize(bytes);
+    if (size && size.width * size.height > maxPixels)
+      throw new KdError(
+        'KD_INPUT_TOO_LARGE',
+        `${file} is ${size.width}×${size.height} pixels, more than the limit of ${maxPixels}. Shrink it first, or raise the limit with \`maxPixels\`.`,
+        { file, ...size, maxPixels },
+      );
     const one = tf.tidy(() => {
       let image: tf.Tensor3D;
       try {
@@ -88,7 +125,7 @@ export async function readImageFolder(
       } catch (cause) {
         throw new KdError(
           'KD_DATA_INVALID',
-          `${file} could not be decoded as an image: ${(cause as Error).message}.`,
+          `${file} could not be decoded as an image: ${String((cause as Error)?.message).slice(0, 200)}.`,
           { file },
           { cause },
         );
@@ -108,6 +145,35 @@ export async function readImageFolder(
     classes,
     files,
   };
+}
+
+function checkImageOptions(
+  root: string,
+  options: ImageFolderOptions,
+): { height: number; width: number; channels: 1 | 3 | 4; scale: number } {
+  const bad = (what: string, got: unknown) =>
+    new KdError('KD_INVALID_ARGUMENT', `readImageFolder(${root}): ${what}, got ${describeValue(got)}.`, { root });
+  if (typeof options !== 'object' || options === null) throw bad('options with `size` are needed', options);
+  const size = options.size as unknown;
+  if (
+    !Array.isArray(size) ||
+    size.length !== 2 ||
+    !size.every((d) => Number.isInteger(d) && (d as number) >= 1 && (d as number) <= 16384)
+  )
+    throw bad('`size` must be [height, width], two whole numbers from 1 to 16384', size);
+  const channels = options.channels ?? 3;
+  if (channels !== 1 && channels !== 3 && channels !== 4) throw bad('`channels` must be 1, 3 or 4', channels);
+  const scale = options.scale ?? 1 / 255;
+  if (!Number.isFinite(scale)) throw bad('`scale` must be a finite number', scale);
+  if (
+    options.classes !== undefined &&
+    (!Array.isArray(options.classes) ||
+      !options.classes.every((c) => typeof c === 'string' && c !== '' && !/[\\/]/.test(c) && c !== '..' && c !== '.'))
+  )
+    throw bad('`classes` must be a list of folder names (no slashes)', options.classes);
+  if (options.maxPixels !== undefined && !(Number.isInteger(options.maxPixels) && options.maxPixels >= 1))
+    throw bad('`maxPixels` must be a positive whole number', options.maxPixels);
+  return { height: size[0] as number, width: size[1] as number, channels, scale };
 }
 
 type Decoder = {

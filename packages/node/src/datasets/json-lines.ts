@@ -4,6 +4,7 @@ import {
   BatchCollector,
   collectBatches,
   parseLabel,
+  describeValue,
   parseNumber,
   type TabularBatch,
   type TabularData,
@@ -14,7 +15,12 @@ import {
 export interface JsonLinesOptions extends TabularOptions {
   label: string;
   features: string[];
+  /** Longest line, in characters (default 16 777 216); a longer one is refused with `KD_INPUT_TOO_LARGE`. */
+  maxLineLength?: number;
 }
+
+/** The default of {@link JsonLinesOptions.maxLineLength}. */
+export const DEFAULT_MAX_LINE_LENGTH = 1 << 24;
 
 /**
  * Streams a JSON-lines file (one object per line, plain or gzip) in batches of plain arrays. A
@@ -29,12 +35,25 @@ export async function* jsonLinesBatches(
   path: string,
   options: JsonLinesOptions & { batchSize?: number },
 ): AsyncGenerator<TabularBatch> {
-  if (!Array.isArray(options.features) || options.features.length === 0) {
+  if (
+    !Array.isArray(options.features) ||
+    options.features.length === 0 ||
+    !options.features.every((f) => typeof f === 'string')
+  ) {
     throw new KdError('KD_INVALID_ARGUMENT', 'JSON lines need `features`: the keys to read, in order.', { path });
   }
+  if (typeof options.label !== 'string')
+    throw new KdError('KD_INVALID_ARGUMENT', 'JSON lines need `label`: the key holding the label.', { path });
+  // readCsv refuses this too: a label that is also a feature lets the model read the answer.
+  if (options.features.includes(options.label))
+    throw new KdError(
+      'KD_DATA_INVALID',
+      `The label key ${describeValue(options.label)} is also listed as a feature. Remove it from \`features\`.`,
+      { path },
+    );
+  const maxLine = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
   let collector: BatchCollector | undefined;
   let widths: number[] | undefined;
-  let pending = '';
   let lineNumber = 0;
 
   const take = function* (line: string): Generator<TabularBatch> {
@@ -46,7 +65,7 @@ export async function* jsonLinesBatches(
     } catch (cause) {
       throw new KdError(
         'KD_DATA_INVALID',
-        `${path} line ${lineNumber} is not valid JSON: ${(cause as Error).message}.`,
+        `${path} line ${lineNumber} is not valid JSON: ${(cause as Error).message.slice(0, 160)}.`,
         { path, line: lineNumber },
         { cause },
       );
@@ -56,12 +75,15 @@ export async function* jsonLinesBatches(
         path,
         line: lineNumber,
       });
-    const where = (key: string) => `${path} line ${lineNumber}, key "${key}"`;
+    const where = (key: string) => `${path} line ${lineNumber}, key ${describeValue(key)}`;
     const parts = options.features.map((key) => {
       const value = row[key];
-      return Array.isArray(value)
-        ? value.map((v, i) => parseNumber(v, `${where(key)}[${i}]`))
-        : [parseNumber(value, where(key))];
+      // The place is spelled out only for a bad value: building it for each of millions of values is slow.
+      const number = (v: unknown, i?: number) =>
+        typeof v === 'number' && Number.isFinite(v)
+          ? v
+          : parseNumber(v, i === undefined ? where(key) : `${where(key)}[${i}]`);
+      return Array.isArray(value) ? value.map((v, i) => number(v, i)) : [number(value)];
     });
     if (!widths) {
       widths = parts.map((p) => p.length);
@@ -82,12 +104,34 @@ export async function* jsonLinesBatches(
     if (batch) yield batch;
   };
 
+  // A line is kept as the chunks it spans and joined once complete: joining on every chunk made a
+  // long line cost time quadratic in its length.
+  let pending: string[] = [];
+  let pendingLength = 0;
+  const tooLong = () =>
+    new KdError(
+      'KD_INPUT_TOO_LARGE',
+      `${path} line ${lineNumber + 1} is longer than ${maxLine} characters. Is the file JSON lines (one object per line)? Raise the limit with \`maxLineLength\` if the data is right.`,
+      { path, line: lineNumber + 1, maxLineLength: maxLine },
+    );
   for await (const text of readTextChunks(path)) {
-    const lines = (pending + text).split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) yield* take(line);
+    let start = 0;
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+      if (pendingLength + end - start > maxLine) throw tooLong();
+      const piece = text.slice(start, end);
+      const line = pending.length === 0 ? piece : pending.join('') + piece;
+      pending = [];
+      pendingLength = 0;
+      start = end + 1;
+      yield* take(line);
+    }
+    if (start < text.length) {
+      pendingLength += text.length - start;
+      if (pendingLength > maxLine) throw tooLong();
+      pending.push(start === 0 ? text : text.slice(start));
+    }
   }
-  if (pending) yield* take(pending);
+  if (pending.length > 0) yield* take(pending.join(''));
   const last = collector?.flush();
   if (last) yield last;
 }

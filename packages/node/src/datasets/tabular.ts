@@ -31,14 +31,30 @@ export interface TabularBatch {
   featureNames: string[];
 }
 
+// Plain decimal numbers only: `Number()` would also read `0x10` as 16, and `0b1`, `0o7` as numbers.
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * A value for an error message: JSON-quoted and cut to 60 characters, so a huge field does not
+ * end up whole in the message.
+ */
+export function describeValue(value: unknown): string {
+  // Lists and objects are named, not printed: printing a deeply nested one could overflow the stack.
+  if (Array.isArray(value)) return `a list of ${value.length} items`;
+  if (typeof value === 'object' && value !== null) return 'an object';
+  const text = value === undefined ? 'nothing' : (JSON.stringify(value) ?? String(value));
+  return text.length > 60 ? `${text.slice(0, 57)}... (${text.length} characters)` : text;
+}
+
 /** Turns one field into a number, or says where the data is wrong. */
 export function parseNumber(text: unknown, where: string): number {
-  const value = typeof text === 'number' ? text : typeof text === 'string' && text.trim() !== '' ? Number(text) : NaN;
+  const trimmed = typeof text === 'string' ? text.trim() : '';
+  const value = typeof text === 'number' ? text : DECIMAL.test(trimmed) ? Number(trimmed) : NaN;
   if (!Number.isFinite(value)) {
     throw new KdError(
       'KD_DATA_INVALID',
-      `${where} holds ${JSON.stringify(text)}, not a finite number. Clean the file, or choose the feature columns with \`features\`.`,
-      { where, value: text },
+      `${where} holds ${describeValue(text)}, not a finite decimal number. Clean the file, or choose the feature columns with \`features\`.`,
+      { where, value: typeof text === 'string' ? text.slice(0, 60) : text },
     );
   }
   return value;
@@ -51,16 +67,16 @@ export function parseLabel(text: unknown, classes: string[] | undefined, where: 
     if (index < 0)
       throw new KdError(
         'KD_LABEL_RANGE',
-        `${where} has label ${JSON.stringify(text)}, which is not one of the classes [${classes.join(', ')}]. Add it to \`classes\` or fix the row.`,
-        { where, label: text },
+        `${where} has label ${describeValue(text)}, which is not one of the classes [${classes.slice(0, 20).join(', ')}${classes.length > 20 ? ', ...' : ''}]. Add it to \`classes\` or fix the row.`,
+        { where, label: typeof text === 'string' ? text.slice(0, 60) : text },
       );
     return index;
   }
-  if (typeof text === 'string' && text.trim() !== '' && !Number.isFinite(Number(text))) {
+  if (typeof text === 'string' && text.trim() !== '' && !DECIMAL.test(text.trim())) {
     throw new KdError(
       'KD_DATA_INVALID',
-      `${where} has the text label ${JSON.stringify(text)}. Pass \`classes\` (e.g. ['${text}', ...]) to map class names to numbers.`,
-      { where, label: text },
+      `${where} has the text label ${describeValue(text)}. Pass \`classes\` (e.g. [${describeValue(text)}, ...]) to map class names to numbers.`,
+      { where, label: text.slice(0, 60) },
     );
   }
   return parseNumber(text, where);

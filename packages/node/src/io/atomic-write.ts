@@ -13,57 +13,54 @@ export function isTempName(name: string): boolean {
 }
 
 /**
+ * Flushes a folder's entries (new names, renames, deletions) to disk, so a rename that returned is
+ * still there after a power cut. Windows cannot open folders for syncing; there it is skipped.
+ */
+export async function syncDir(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    await handle.sync();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'EISDIR' && code !== 'EINVAL') throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes `data` to a new file `path` (failing if it exists) and flushes it to disk. */
+export async function writeFileSynced(path: string, data: Uint8Array | readonly Uint8Array[]): Promise<void> {
+  const handle = await open(path, 'wx');
+  try {
+    for (const chunk of Array.isArray(data) ? data : [data as Uint8Array]) await handle.write(chunk);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(path, { force: true });
+    throw error;
+  }
+  await handle.close();
+}
+
+/**
  * Writes `data` to `target` so readers see either the old file or the complete new one: the bytes
  * go to a temporary file in the same folder, are flushed to disk, and the file is renamed over
- * `target` (rename is atomic within one file system).
+ * `target` (rename is atomic within one file system); the folder is then flushed too.
  */
 export async function writeFileAtomic(target: string, data: Uint8Array | readonly Uint8Array[]): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
   const temp = siblingTempPath(target);
-  const handle = await open(temp, 'wx');
-  try {
-    for (const chunk of Array.isArray(data) ? data : [data as Uint8Array]) await handle.write(chunk);
-    await handle.datasync();
-  } catch (error) {
-    await handle.close();
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await handle.close();
+  await writeFileSynced(temp, data);
   try {
     await rename(temp, target);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
   }
-}
-
-/**
- * Fills a fresh temporary folder with `fill(dir)` and then puts it at `target`, replacing what was
- * there. A reader never sees a half-written folder; while the old folder is swapped out, `target`
- * is briefly absent rather than mixed.
- */
-export async function replaceDirAtomic(target: string, fill: (dir: string) => Promise<void>): Promise<void> {
-  await mkdir(dirname(target), { recursive: true });
-  const temp = siblingTempPath(target);
-  await mkdir(temp);
-  try {
-    await fill(temp);
-  } catch (error) {
-    await rm(temp, { recursive: true, force: true });
-    throw error;
-  }
-  const old = siblingTempPath(target, 'old');
-  let hadOld = true;
-  try {
-    await rename(target, old);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      await rm(temp, { recursive: true, force: true });
-      throw error;
-    }
-    hadOld = false;
-  }
-  await rename(temp, target);
-  if (hadOld) await rm(old, { recursive: true, force: true });
+  await syncDir(dirname(target));
 }

@@ -1,12 +1,20 @@
 import { availableParallelism } from 'node:os';
-import { createBackendRuntime, type KdRuntime, type ModelStore, type TeacherCache } from '@kd/core';
+import {
+  createBackendRuntime,
+  optionRules,
+  RUNTIME_OPTION_RULES,
+  validateRuntimeOptions,
+  type KdRuntime,
+  type RuntimeInfo,
+  type RuntimeOptions,
+} from '@kd/core';
 import { FileTeacherCache, type TeacherCachePrecision } from '../cache/file-teacher-cache.js';
 import { defaultCacheRoot } from '../cache/cache-dir.js';
 import { FileModelStore } from '../io/file-model-store.js';
 import { loadTfjsNode, nativeTensorFlowVersion } from './load-tfjs-node.js';
 
 /** Options for {@link nodeRuntime}. */
-export interface NodeRuntimeOptions {
+export interface NodeRuntimeOptions extends RuntimeOptions {
   /** Folder of the default {@link FileModelStore} (default `./kd-models`). Ignored when `models` is given. */
   modelDir?: string;
   /** Folder of the default {@link FileTeacherCache} (default `$KD_CACHE_DIR/teacher-outputs`, i.e. `~/.cache/kd/teacher-outputs`). */
@@ -14,8 +22,9 @@ export interface NodeRuntimeOptions {
   /** Precision teacher outputs are stored at on disk (default `float32`). */
   cachePrecision?: TeacherCachePrecision;
   /**
-   * TensorFlow intra-op threads. Sets `TF_NUM_INTRAOP_THREADS` before the addon loads; it has no
-   * effect once tfjs-node was loaded in this process. Default: TensorFlow's (one per core).
+   * TensorFlow intra-op threads: a whole number from 1 to the number of CPU cores. Sets
+   * `TF_NUM_INTRAOP_THREADS` before the addon loads; it has no effect once tfjs-node was loaded
+   * in this process. Default: TensorFlow's (one per core).
    */
   threads?: number;
   /**
@@ -23,40 +32,60 @@ export interface NodeRuntimeOptions {
    * variable is already set). Default true.
    */
   quietNativeLogs?: boolean;
-  models?: ModelStore;
-  cache?: TeacherCache;
+}
+
+/** What {@link nodeRuntime}'s `init()` reports. */
+export interface NodeRuntimeInfo extends RuntimeInfo {
+  /** TensorFlow intra-op threads in use. */
+  threads: number;
+  /** Version of the TensorFlow C library the addon runs on (e.g. `2.18.1`), when it says. */
+  tensorflow: string | undefined;
+  /** Version of `@tensorflow/tfjs-node`. */
+  tfjsNode: string | undefined;
+  /** `process.version`. */
+  node: string;
 }
 
 /**
  * The kd runtime for Node on native TensorFlow (`@tensorflow/tfjs-node`, backend `tensorflow`),
- * with a file model store and a disk teacher cache. Creating it has no side effects; `init()`
- * loads tfjs-node and fails with `KD_BACKEND_UNAVAILABLE` (pointing at `npx kd-node provision`)
- * when its native addon is missing.
+ * with a file model store and a disk teacher cache. Creating it validates the options and has
+ * no other side effect; `init()` loads tfjs-node and fails with `KD_BACKEND_UNAVAILABLE`
+ * (pointing at `npx kd-node provision`) when its native addon is missing.
  *
  * @example
  * ```ts
  * import { nodeRuntime } from '@kd/node';
  * const runtime = nodeRuntime({ modelDir: './models' });
  * const info = await runtime.init();
- * console.log(info.backend, info.extra?.tensorflow); // 'tensorflow' '2.18.1'
+ * console.log(info.backend, info.tensorflow, info.threads); // 'tensorflow' '2.18.1' 8
  * ```
  */
-export function nodeRuntime(options: NodeRuntimeOptions = {}): KdRuntime {
+export function nodeRuntime(options?: NodeRuntimeOptions): KdRuntime<NodeRuntimeInfo> {
+  const cores = availableParallelism();
+  const o = validateRuntimeOptions('nodeRuntime', options, {
+    ...RUNTIME_OPTION_RULES,
+    modelDir: optionRules.string,
+    cacheDir: optionRules.string,
+    cachePrecision: optionRules.oneOf('float32', 'float16'),
+    // TensorFlow aborts the process on a negative count and hangs starting 100000 threads.
+    threads: optionRules.wholeNumber(1, cores),
+    quietNativeLogs: optionRules.boolean,
+  });
   let tensorflowVersion: string | undefined;
   let tfjsNodeVersion: string | undefined;
-  return createBackendRuntime({
+  return createBackendRuntime<NodeRuntimeInfo>({
     name: 'node',
     backend: 'tensorflow',
-    models: options.models ?? new FileModelStore(options.modelDir ?? 'kd-models'),
+    models: o.models ?? new FileModelStore(o.modelDir ?? 'kd-models'),
     cache:
-      options.cache ??
-      new FileTeacherCache(options.cacheDir ?? defaultCacheRoot('teacher-outputs'), {
-        precision: options.cachePrecision,
+      o.cache ??
+      new FileTeacherCache(o.cacheDir ?? defaultCacheRoot('teacher-outputs'), {
+        precision: o.cachePrecision,
       }),
     unavailableHint: 'Run `npx kd-node check` to see why, and `npx kd-node provision` to build the native addon.',
     async setup() {
-      if (options.threads !== undefined) process.env.TF_NUM_INTRAOP_THREADS = String(options.threads);
-      if (options.quietNativeLogs !== false) process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
+      if (o.threads !== undefined) process.env.TF_NUM_INTRAOP_THREADS = String(o.threads);
+      if (o.quietNativeLogs !== false) process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
       const tfn = await loadTfjsNode();
       tensorflowVersion = nativeTensorFlowVersion(tfn);
       tfjsNodeVersion = tfn.version['tfjs-node'];
@@ -64,8 +93,10 @@ export function nodeRuntime(options: NodeRuntimeOptions = {}): KdRuntime {
     describe() {
       const fromEnv = Number(process.env.TF_NUM_INTRAOP_THREADS);
       return {
-        threads: Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : availableParallelism(),
-        extra: { tensorflow: tensorflowVersion, tfjsNode: tfjsNodeVersion, node: process.version },
+        threads: Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : cores,
+        tensorflow: tensorflowVersion,
+        tfjsNode: tfjsNodeVersion,
+        node: process.version,
       };
     },
   });

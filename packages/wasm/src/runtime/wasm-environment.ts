@@ -11,26 +11,3 @@ export function isCrossOriginIsolated(): boolean {
     runtimePlatform() === 'browser' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true
   );
 }
-
-/**
- * Yields to the event loop between training steps: `setImmediate` where it exists (Node; no
- * 1 ms timer clamp), a message round-trip in browsers (no 4 ms clamp of nested timeouts).
- */
-export function yieldToEventLoop(): Promise<void> {
-  const g = globalThis as { setImmediate?: (cb: () => void) => unknown; MessageChannel?: typeof MessageChannel };
-  if (typeof g.setImmediate === 'function') {
-    const setImmediate = g.setImmediate;
-    return new Promise((resolve) => void setImmediate(resolve));
-  }
-  if (typeof g.MessageChannel === 'function') {
-    const channel = new g.MessageChannel();
-    return new Promise((resolve) => {
-      channel.port1.onmessage = () => {
-        channel.port1.close();
-        resolve();
-      };
-      channel.port2.postMessage(null);
-    });
-  }
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}

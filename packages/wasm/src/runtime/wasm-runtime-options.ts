@@ -1,8 +1,8 @@
-import { KdError, type ModelStore, type TeacherCache } from '@kd/core';
+import { optionRules, RUNTIME_OPTION_RULES, validateRuntimeOptions, type RuntimeOptions } from '@kd/core';
 import { normalizeWasmPaths, type WasmPaths } from '../paths/wasm-paths.js';
 
 /** Options for {@link wasmRuntime}. */
-export interface WasmRuntimeOptions {
+export interface WasmRuntimeOptions extends RuntimeOptions {
   /**
    * Where the browser fetches the `.wasm` binaries from: the folder URL they are served under
    * (e.g. `'/assets/tfjs-wasm/'` or a CDN folder) or a URL per binary. Not needed in Node, which
@@ -24,10 +24,6 @@ export interface WasmRuntimeOptions {
    * thread there).
    */
   threads?: boolean | number;
-  /** Model store (default: in memory). */
-  models?: ModelStore;
-  /** Teacher cache (default: in memory). */
-  cache?: TeacherCache;
 }
 
 /** The part of the options that configures the backend before it starts. */
@@ -41,28 +37,19 @@ export interface WasmStartConfig {
 }
 
 /** Validates options up front (before any training) and reduces them to what starts the backend. */
-export function resolveStartConfig(options: WasmRuntimeOptions): WasmStartConfig {
-  const { simd = true, threads = true, usePlatformFetch = false } = options;
-  if (typeof simd !== 'boolean') {
-    throw new KdError('KD_INVALID_ARGUMENT', `simd must be true or false, got ${String(simd)}.`, { simd });
-  }
-  if (typeof usePlatformFetch !== 'boolean') {
-    throw new KdError(
-      'KD_INVALID_ARGUMENT',
-      `usePlatformFetch must be true or false, got ${String(usePlatformFetch)}.`,
-      { usePlatformFetch },
-    );
-  }
-  if (typeof threads !== 'boolean' && !(Number.isInteger(threads) && threads >= 1)) {
-    throw new KdError(
-      'KD_INVALID_ARGUMENT',
-      `threads must be true, false or a whole number >= 1, got ${String(threads)}.`,
-      { threads },
-    );
-  }
+export function resolveStartConfig(options: WasmRuntimeOptions | undefined): WasmStartConfig {
+  const o = validateRuntimeOptions('wasmRuntime', options, {
+    ...RUNTIME_OPTION_RULES,
+    // normalizeWasmPaths checks the paths themselves, with messages that name the binaries.
+    wasmPaths: () => undefined,
+    usePlatformFetch: optionRules.boolean,
+    simd: optionRules.boolean,
+    threads: optionRules.either(optionRules.boolean, optionRules.wholeNumber(1)),
+  });
+  const { simd = true, threads = true, usePlatformFetch = false } = o;
   const threaded = threads === true || (typeof threads === 'number' && threads > 1);
   return {
-    ...(options.wasmPaths !== undefined ? { wasmPaths: normalizeWasmPaths(options.wasmPaths) } : {}),
+    ...(o.wasmPaths !== undefined ? { wasmPaths: normalizeWasmPaths(o.wasmPaths) } : {}),
     usePlatformFetch,
     simd,
     threaded,

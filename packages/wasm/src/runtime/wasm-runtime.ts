@@ -1,11 +1,29 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
-import { createBackendRuntime, type KdRuntime } from '@kd/core';
+import { createBackendRuntime, type KdRuntime, type RuntimeInfo } from '@kd/core';
 import { registerWasmTrainingKernels, type TrainingKernelReport } from '../kernels/register-training-kernels.js';
-import { chosenWasmBinary } from '../paths/wasm-paths.js';
+import { chosenWasmBinary, type WasmBinaryName } from '../paths/wasm-paths.js';
 import { configureWasmBackend } from './wasm-backend-start.js';
-import { isCrossOriginIsolated, runtimePlatform, yieldToEventLoop } from './wasm-environment.js';
+import { isCrossOriginIsolated, runtimePlatform } from './wasm-environment.js';
 import { resolveStartConfig, type WasmRuntimeOptions } from './wasm-runtime-options.js';
+
+/** What {@link wasmRuntime}'s `init()` reports. */
+export interface WasmRuntimeInfo extends RuntimeInfo {
+  /** Whether the SIMD binary runs. */
+  simd: boolean;
+  /** XNNPACK threads in use (always 1 in Node). */
+  threads: number;
+  /** Where the runtime runs. */
+  platform: 'node' | 'browser';
+  /** Whether the page is cross-origin isolated (SharedArrayBuffer threads possible); false in Node. */
+  crossOriginIsolated: boolean;
+  /** Which of the three `.wasm` binaries loaded. */
+  binary: WasmBinaryName;
+  /** Version of `@tensorflow/tfjs-backend-wasm`. */
+  tfjsBackendWasm: string;
+  /** Which training kernels kd filled in, kept (tfjs had them) or guarded. */
+  kernels: TrainingKernelReport | undefined;
+}
 
 const BROWSER_HINT =
   'In a browser, serve the three .wasm files from node_modules/@tensorflow/tfjs-backend-wasm/dist and pass their folder URL as wasmPaths (see docs/runtimes/wasm.md); the browser console shows which URL failed.';
@@ -26,18 +44,17 @@ const NODE_HINT =
  * import { wasmRuntime } from '@kd/wasm';
  * const runtime = wasmRuntime({ wasmPaths: '/assets/tfjs-wasm/' }); // browser; Node needs no paths
  * const info = await runtime.init();
- * console.log(info); // { backend: 'wasm', floatPrecision: 32, simd: true, threads: 1, extra: {...} }
+ * console.log(info.simd, info.threads, info.binary); // true 1 'tfjs-backend-wasm-simd.wasm'
  * ```
  */
-export function wasmRuntime(options: WasmRuntimeOptions = {}): KdRuntime {
+export function wasmRuntime(options?: WasmRuntimeOptions): KdRuntime<WasmRuntimeInfo> {
   const config = resolveStartConfig(options);
   let kernels: TrainingKernelReport | undefined;
-  return createBackendRuntime({
+  return createBackendRuntime<WasmRuntimeInfo>({
     name: 'wasm',
     backend: 'wasm',
-    ...(options.models ? { models: options.models } : {}),
-    ...(options.cache ? { cache: options.cache } : {}),
-    nextTick: yieldToEventLoop,
+    models: options?.models,
+    cache: options?.cache,
     unavailableHint: runtimePlatform() === 'browser' ? BROWSER_HINT : NODE_HINT,
     setup() {
       kernels = registerWasmTrainingKernels();
@@ -49,13 +66,11 @@ export function wasmRuntime(options: WasmRuntimeOptions = {}): KdRuntime {
       return {
         simd,
         threads: Math.max(1, getThreadsCount()),
-        extra: {
-          platform: runtimePlatform(),
-          crossOriginIsolated: isCrossOriginIsolated(),
-          binary: chosenWasmBinary(simd, threaded),
-          tfjsBackendWasm: version_wasm,
-          kernels,
-        },
+        platform: runtimePlatform(),
+        crossOriginIsolated: isCrossOriginIsolated(),
+        binary: chosenWasmBinary(simd, threaded),
+        tfjsBackendWasm: version_wasm,
+        kernels,
       };
     },
   });

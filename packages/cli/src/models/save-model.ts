@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { PREPROCESSING_FILE, type Preprocessing } from '../data/preprocessing.js';
+import { writeFolderAtomic } from '../run/run-folder.js';
+
+export const WEIGHTS_FILE = 'weights.bin';
+
+/** What `model.save` hands an IOHandler, captured in memory. */
+export async function captureArtifacts(model: {
+  save(handler: tf.io.IOHandler): Promise<unknown>;
+}): Promise<tf.io.ModelArtifacts> {
+  let captured: tf.io.ModelArtifacts | undefined;
+  await model.save({
+    save: async (artifacts) => {
+      captured = artifacts;
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    },
+  });
+  return captured!;
+}
+
+/** model.json text for artifacts whose weights are stored in {@link WEIGHTS_FILE}. */
+export function modelJsonText(artifacts: tf.io.ModelArtifacts, specs = artifacts.weightSpecs ?? []): string {
+  const json: tf.io.ModelJSON = {
+    modelTopology: artifacts.modelTopology as object,
+    format: artifacts.format ?? 'layers-model',
+    generatedBy: artifacts.generatedBy,
+    convertedBy: artifacts.convertedBy ?? null,
+    weightsManifest: [{ paths: [WEIGHTS_FILE], weights: specs }],
+  };
+  return JSON.stringify(json);
+}
+
+/**
+ * Saves a layers model with its preprocessing as one folder (model.json, weights.bin,
+ * preprocessing.json), replaced atomically: the layout `tf.loadLayersModel('file://…')` reads.
+ */
+export async function saveModelFolder(
+  dir: string,
+  model: { save(handler: tf.io.IOHandler): Promise<unknown> },
+  preprocessing: Preprocessing,
+): Promise<void> {
+  const artifacts = await captureArtifacts(model);
+  const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? new ArrayBuffer(0)));
+  await writeFolderAtomic(dir, {
+    'model.json': modelJsonText(artifacts),
+    [WEIGHTS_FILE]: weights,
+    [PREPROCESSING_FILE]: JSON.stringify(preprocessing, null, 2) + '\n',
+  });
+}

@@ -1,0 +1,27 @@
+/** What a running command reports as it goes; the `kd` command turns these into bars, lines or JSON. */
+export type RunEvent =
+  | { type: 'note'; message: string }
+  | { type: 'train-begin'; model: string; seed: number; epochs: number; totalSteps: number }
+  | { type: 'batch'; model: string; seed: number; step: number; totalSteps: number }
+  | {
+      type: 'epoch';
+      model: string;
+      seed: number;
+      epoch: number;
+      epochs: number;
+      loss: number;
+      val: Record<string, number>;
+    }
+  | { type: 'train-end'; model: string; seed: number; aborted: boolean }
+  | {
+      type: 'search-run';
+      alpha: number;
+      temperature: number;
+      seed: number;
+      value: number;
+      done: number;
+      total: number;
+    };
+
+/** Receives {@link RunEvent}s; the `run*` functions print nothing themselves. */
+export type OnEvent = (event: RunEvent) => void;
