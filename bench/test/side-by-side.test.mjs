@@ -34,7 +34,7 @@ describe('bench smoke', () => {
       expect(Number.isFinite(r.kdOverKeras)).toBe(true);
     }
     expect(report.keras.tensorflow).toMatch(/^2\.18\./);
-    expect(report.kd.extra.tensorflow).toMatch(/^2\.18\./);
+    expect(report.kd.tensorflow).toMatch(/^2\.18\./);
     expect(report.distillOverScratch).toBeGreaterThan(0);
   });
 
