@@ -22,13 +22,12 @@ import {
   evaluateStudent,
   evaluateTeacher,
   gapClosed,
-  mulberry32,
   outOfFoldOutputs,
-  permutation,
   searchDistillation,
   teacherSharpness,
   trainFromScratch,
 } from '@kd/core';
+import { mulberry32, permutation } from '@kd/core/internal';
 import { nodeRuntime, readIdxDataset } from '@kd/node';
 
 const argv = process.argv.slice(2);

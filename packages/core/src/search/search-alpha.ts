@@ -10,6 +10,7 @@ import { computeTeacherOutputs } from '../teachers/teacher-outputs.js';
 import { distill } from '../trainer/distill.js';
 import { predictProbabilities } from '../trainer/evaluate.js';
 import { deadReason, resolveDeadRunOptions, type DeadReason, type DeadRunOptions } from './dead-run.js';
+import { searchInParallel } from './parallel-search.js';
 import { monitorMode } from '../trainer/early-stopping.js';
 import type { DistillResult, LabeledData, TrainOptions } from '../trainer/types.js';
 
@@ -43,6 +44,12 @@ export interface SearchAlphaOptions extends Omit<
    * run is retried once with another seed; the dead run itself never enters a row's mean.
    */
   deadRun?: DeadRunOptions | false;
+  /**
+   * Train each seed's students side by side in one batched computation (dense tfjs-layers
+   * binary students at temperature 1; see {@link searchInParallel}). Default false. Dead runs are not
+   * detected on this path yet: use the default sequential search where that matters.
+   */
+  parallel?: boolean;
 }
 
 /** One training run of the search. */
@@ -146,6 +153,21 @@ export async function searchAlpha(options: SearchAlphaOptions): Promise<SearchAl
   const outputs = await computeTeacherOutputs(options.runtime, asTeacher(options.teacher), options.data.x, {
     batchSize: teacherBatchSize,
   });
+  if (options.parallel) {
+    let found;
+    try {
+      found = await searchInParallel(options, {
+        alphas,
+        seeds,
+        metric,
+        mode,
+        teacher: { values: outputs.values, kind: outputs.kind },
+      });
+    } finally {
+      outputs.values.dispose();
+    }
+    return summariseSearch(found.runs, found.failed, alphas, temperatures, metric, mode);
+  }
   const values = (await outputs.values.data()) as Float32Array;
   const cached = precomputedTeacher(values, {
     output: outputs.kind,
@@ -196,6 +218,17 @@ export async function searchAlpha(options: SearchAlphaOptions): Promise<SearchAl
       }
     }
   }
+  return summariseSearch(runs, failed, alphas, temperatures, metric, mode);
+}
+
+function summariseSearch(
+  runs: SearchRun[],
+  failed: SearchFailure[],
+  alphas: number[],
+  temperatures: number[],
+  metric: string,
+  mode: 'min' | 'max',
+): SearchAlphaResult {
   if (runs.length === 0) throw failed[0]!.error;
   const rows = summarise(runs, alphas, temperatures);
   const finite = rows.filter((r) => Number.isFinite(r.mean));

@@ -14,6 +14,11 @@ export interface MemorySourceOptions {
   /** Reorder the rows every epoch (default true), from `seed` (default 0). */
   shuffle?: boolean;
   seed?: number;
+  /**
+   * Binary runs at temperature 1 everywhere: hold the labels and the teacher's probabilities side
+   * by side once, so each batch gathers its targets in one kernel (see {@link TrainBatch.targets}).
+   */
+  fuseTargets?: boolean;
 }
 
 /** In-memory data as batches: a (seeded) permutation per epoch, cut into `batchSize` rows. */
@@ -29,11 +34,16 @@ export function memorySource(options: MemorySourceOptions): BatchSource {
     draws++;
     return random();
   };
+  const targets = options.fuseTargets ? fusedTargets(train.y, teacher) : undefined;
   const rowsAt = (idx: tf.Tensor1D): TrainBatch =>
     tf.tidy(() => ({
       x: tf.gather(train.x, idx),
-      y: tf.gather(train.y, idx),
-      ...(teacher ? { teacher: tf.gather(teacher.values, idx) } : {}),
+      ...(targets
+        ? { targets: tf.gather(targets, idx) }
+        : {
+            y: tf.gather(train.y, idx),
+            ...(teacher ? { teacher: tf.gather(teacher.values, idx) } : {}),
+          }),
       ...(train.sampleWeight ? { sampleWeight: tf.gather(train.sampleWeight, idx) } : {}),
       rows: idx.shape[0],
     }));
@@ -74,6 +84,15 @@ export function memorySource(options: MemorySourceOptions): BatchSource {
     },
     dispose() {
       tf.dispose(batchTensors(probeBatch));
+      if (targets && targets !== train.y) targets.dispose();
     },
   };
+}
+
+/** [y | σ(t)] (or y itself without a teacher): the fused loss's targets for every row. */
+function fusedTargets(y: tf.Tensor2D, teacher: MemorySourceOptions['teacher']): tf.Tensor2D {
+  if (!teacher) return y;
+  return tf.tidy(() =>
+    tf.concat([y, teacher.kind === 'logits' ? tf.sigmoid(teacher.values) : teacher.values], 1),
+  ) as tf.Tensor2D;
 }

@@ -72,8 +72,25 @@ export async function prepareLabeled(
     ...(sampleWeight ? { sampleWeight } : {}),
     rows,
     owned,
-    ...(options.fingerprint ? { fingerprint: fingerprintValues(x, features) } : {}),
+    ...(options.fingerprint ? { fingerprint: fingerprintOf(x, features) } : {}),
   };
+}
+
+/**
+ * Fingerprints of feature tensors already hashed. A tensor's values never change (a Variable's
+ * can, so those are hashed every time), and hashing tens of MB on every run of an α search that
+ * reuses one data set would repeat the same work for every run.
+ */
+const fingerprints = new WeakMap<tf.Tensor, string>();
+
+function fingerprintOf(x: tf.Tensor, features: ArrayBufferView): string {
+  if (x instanceof tf.Variable) return fingerprintValues(x, features);
+  let known = fingerprints.get(x);
+  if (known === undefined) {
+    known = fingerprintValues(x, features);
+    fingerprints.set(x, known);
+  }
+  return known;
 }
 
 function fail(problem: KdError | undefined): void {

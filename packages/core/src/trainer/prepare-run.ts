@@ -22,7 +22,7 @@ import { streamSource } from './stream-source.js';
 import { checkFeatureShape, isStreamingData } from './streaming-data.js';
 import type { TensorScope } from './tensor-scope.js';
 import { checkTeacherUnits, type BatchSource } from './train-batch.js';
-import { stepLoss, type StepSetup } from './train-step.js';
+import { fusesLoss, stepLoss, type StepSetup } from './train-step.js';
 import type { DistillOptions, LabeledData, TrainingData } from './types.js';
 
 const BINARY_METRICS: MetricName[] = ['accuracy', 'auc', 'logLoss', 'brier', 'ece'];
@@ -61,7 +61,11 @@ export async function prepareRun(
   throwIfAborted(options.signal);
   const source =
     data.source ??
-    scope.own(await inMemorySource(options, data.train!, teacher, data.units, settings.batchSize, scope));
+    scope.own(
+      await inMemorySource(options, data.train!, teacher, data.units, settings.batchSize, scope, {
+        fuseTargets: data.units === 1 && temperatures.every((t) => fusesLoss(task, t)),
+      }),
+    );
 
   const logged = ['loss', 'hardLoss', 'softLoss', ...(data.val ? ['val_loss', ...metrics.map((m) => `val_${m}`)] : [])];
   const earlyStopping = options.earlyStopping
@@ -163,6 +167,7 @@ async function inMemorySource(
   units: number,
   batchSize: number,
   scope: TensorScope,
+  how: { fuseTargets: boolean },
 ): Promise<BatchSource> {
   let teacher: { values: tf.Tensor2D; kind: Teacher['output'] } | undefined;
   if (teacherObj) {
@@ -178,6 +183,7 @@ async function inMemorySource(
     train,
     ...(teacher ? { teacher } : {}),
     batchSize,
+    fuseTargets: how.fuseTargets,
     ...(options.shuffle !== undefined ? { shuffle: options.shuffle } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
   });

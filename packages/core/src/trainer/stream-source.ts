@@ -195,7 +195,7 @@ function firstRows(batch: TrainBatch): TrainBatch {
   const n = Math.min(2, batch.rows);
   return tf.tidy(() => ({
     x: tf.slice(batch.x, 0, n),
-    y: tf.slice(batch.y, 0, n),
+    y: tf.slice(batch.y!, 0, n) as tf.Tensor2D,
     ...(batch.teacher ? { teacher: tf.slice(batch.teacher, 0, n) } : {}),
     ...(batch.sampleWeight ? { sampleWeight: tf.slice(batch.sampleWeight, 0, n) } : {}),
     rows: n,

@@ -5,10 +5,18 @@ import type { OutputKind } from '../outputs/output-kind.js';
 /** One optimisation step's data, as the step function takes it. */
 export interface TrainBatch {
   x: tf.Tensor;
-  /** Targets as the loss takes them: binary [B, 1] 0/1, multi-class [B, K] one-hot. */
-  y: tf.Tensor2D;
-  /** The teacher's outputs for these rows, of the source's `teacherKind`; absent without a teacher. */
+  /**
+   * Targets as the loss takes them: binary [B, 1] 0/1, multi-class [B, K] one-hot. Absent when
+   * `targets` carries them.
+   */
+  y?: tf.Tensor2D;
+  /** The teacher's outputs for these rows, of the source's `teacherKind`; absent without a teacher (or with `targets`). */
   teacher?: tf.Tensor2D;
+  /**
+   * Binary runs at temperature 1 only: the labels and, with a teacher, its probabilities side by
+   * side, [B, 1] or [B, 2], the one tensor the fused loss takes (one gather per batch, not two).
+   */
+  targets?: tf.Tensor2D;
   sampleWeight?: tf.Tensor1D;
   rows: number;
 }
@@ -45,8 +53,9 @@ export interface BatchSource {
 export function batchTensors(batch: TrainBatch): tf.Tensor[] {
   return [
     batch.x,
-    batch.y,
+    ...(batch.y ? [batch.y] : []),
     ...(batch.teacher ? [batch.teacher] : []),
+    ...(batch.targets ? [batch.targets] : []),
     ...(batch.sampleWeight ? [batch.sampleWeight] : []),
   ];
 }

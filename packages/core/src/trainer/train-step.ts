@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PROBABILITY_EPSILON } from '../losses/elementwise-losses.js';
-import type { LossParts } from '../losses/types.js';
 import type { OutputKind } from '../outputs/output-kind.js';
 import type { Student } from '../students/student.js';
 import { toSpace } from '../outputs/to-space.js';
 import { batchLoss, type LossTask } from './batch-loss.js';
+import { fusedBinaryLoss } from './fused-binary-loss.js';
 import type { TrainBatch } from './train-batch.js';
 
 /** What every step of a run shares. */
@@ -17,16 +17,22 @@ export interface StepSetup {
   teacherSpace?: OutputKind;
 }
 
-/** A step's loss parts and, for a probabilities student, how many rows sat at the clamp against their label. */
-export interface StepLoss extends LossParts {
+/**
+ * A step's loss: the total to minimise, `[[hard, soft]]` for the logs (one tensor, so the fused
+ * loss needs no kernels to split it) and, for a probabilities student, how many rows sat at the
+ * clamp against their label.
+ */
+export interface StepLoss {
+  total: tf.Scalar;
+  parts: tf.Tensor2D;
   pinned?: tf.Scalar;
 }
 
-/** The device scalars one step leaves behind (the caller frees them). */
+/** The device tensors one step leaves behind (the caller frees them). */
 export interface StepScalars {
   cost: tf.Scalar;
-  hard: tf.Scalar;
-  soft: tf.Scalar;
+  /** [1, 2]: the step's hard and soft loss. */
+  parts: tf.Tensor2D;
   pinned?: tf.Scalar;
 }
 
@@ -34,6 +40,8 @@ export interface StepScalars {
 export function stepLoss(setup: StepSetup, batch: TrainBatch, alpha: number, temperature: number): StepLoss {
   const { student, task, teacherKind, teacherSpace } = setup;
   const out = student.apply(batch.x, { training: true });
+  if (fusesLoss(task, temperature)) return fusedStepLoss(setup, batch, out, alpha);
+  if (!batch.y) throw new Error('Internal: a batch without labels reached the unfused loss.');
   const teacher =
     batch.teacher && teacherKind && teacherSpace
       ? teacherKind === teacherSpace
@@ -50,7 +58,39 @@ export function stepLoss(setup: StepSetup, batch: TrainBatch, alpha: number, tem
     temperature,
     ...(batch.sampleWeight ? { sampleWeight: batch.sampleWeight } : {}),
   });
-  return student.output === 'probabilities' ? { ...parts, pinned: pinnedRows(out, batch.y) } : parts;
+  const loss = { total: parts.total, parts: tf.reshape(tf.stack([parts.hard, parts.soft]), [1, 2]) as tf.Tensor2D };
+  return student.output === 'probabilities' ? { ...loss, pinned: pinnedRows(out, batch.y) } : loss;
+}
+
+/** Whether a step takes the one-cross-entropy loss: binary tasks at temperature 1. */
+export function fusesLoss(task: LossTask, temperature: number): boolean {
+  return task === 'binary' && temperature === 1;
+}
+
+/** {@link fusedBinaryLoss} on a batch, with its targets side by side (as the source gave them, or joined here). */
+function fusedStepLoss(setup: StepSetup, batch: TrainBatch, out: tf.Tensor, alpha: number): StepLoss {
+  const rows = out.shape[0]!;
+  const student = (out.rank === 2 ? out : tf.reshape(out, [rows, 1])) as tf.Tensor2D;
+  let targets = batch.targets;
+  if (!targets) {
+    const y = batch.y!;
+    const teacher = batch.teacher
+      ? setup.teacherKind === 'logits'
+        ? tf.sigmoid(batch.teacher)
+        : batch.teacher
+      : undefined;
+    targets = teacher ? (tf.concat([y, teacher], 1) as tf.Tensor2D) : y;
+  }
+  const parts = fusedBinaryLoss({
+    student,
+    studentKind: setup.student.output,
+    targets,
+    alpha,
+    ...(batch.sampleWeight ? { sampleWeight: batch.sampleWeight } : {}),
+  });
+  if (setup.student.output !== 'probabilities') return parts;
+  const y = batch.y ?? (targets.shape[1] === 1 ? targets : (tf.slice(targets, [0, 0], [-1, 1]) as tf.Tensor2D));
+  return { ...parts, pinned: pinnedRows(student, y) };
 }
 
 /**
@@ -126,8 +166,7 @@ export async function trainStepUnlessNonFinite(
 
 function keepParts(parts: StepLoss): Omit<StepScalars, 'cost'> {
   return {
-    hard: tf.keep(parts.hard),
-    soft: tf.keep(parts.soft),
+    parts: tf.keep(parts.parts),
     ...(parts.pinned ? { pinned: tf.keep(parts.pinned) } : {}),
   };
 }

@@ -11,8 +11,18 @@ export class ContentHash {
       for (let i = 0; i < input.length; i++) this.byte(input.charCodeAt(i) & 0xff, (input.charCodeAt(i) >>> 8) & 0xff);
       return this;
     }
+    // The same arithmetic as byte(b, 0), on locals: data sets are hashed whole (tens of MB) on
+    // every cached run, and keeping the state off `this` in this loop makes it 4-5x faster.
     const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-    for (let i = 0; i < bytes.length; i++) this.byte(bytes[i]!, 0);
+    let h1 = this.h1;
+    let h2 = this.h2;
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i]!;
+      h1 = Math.imul(h1 ^ b, 0x01000193);
+      h2 = Math.imul(h2 ^ (b + 0x5bd1e995), 0x01000193) ^ (h2 >>> 13);
+    }
+    this.h1 = h1;
+    this.h2 = h2;
     return this;
   }
 

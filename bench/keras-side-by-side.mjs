@@ -1,0 +1,400 @@
+#!/usr/bin/env node
+// kd on @kd/node against Keras on the same TensorFlow, case by case, alternating the two in one
+// invocation (kd, Keras, Keras, kd, ...) so that machine noise hits both alike. Both train on
+// Fashion-MNIST T-shirt/top vs Shirt with the same architectures, batch size, optimizer (Adam 1e-3,
+// epsilon 1e-7) and epochs; the Keras side (bench/keras/reference.py) runs in the cached Keras venv.
+// Prints, per case, the median seconds of each side and kd's speed as a multiple of Keras's.
+//
+//   node bench/keras-side-by-side.mjs [--quick] [--rounds 3] [--rows 12000] [--cases a,b] [--out file.json]
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { distill, MemoryTeacherCache, searchAlpha, trainFromScratch } from '@kd/core';
+import { nodeRuntime, readIdx } from '@kd/node';
+import { kerasPython } from '../fixtures/keras-teachers/keras-venv.mjs';
+import { writeJson } from './write-json.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const FASHION = process.env.KD_FASHION_MNIST_DIR || '/usr/share/datasets/fashion-mnist';
+const FILES = [
+  'train-images-idx3-ubyte.gz',
+  'train-labels-idx1-ubyte.gz',
+  't10k-images-idx3-ubyte.gz',
+  't10k-labels-idx1-ubyte.gz',
+];
+const NEGATIVE = 0; // T-shirt/top
+const POSITIVE = 6; // Shirt
+const ALPHAS = Array.from({ length: 11 }, (_, i) => i / 10);
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(`--${name}`);
+const arg = (name, fallback) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : fallback;
+};
+const quick = flag('quick');
+const rounds = Number(arg('rounds', quick ? 1 : 3));
+const rows = Number(arg('rows', quick ? 384 : 12000));
+const valRows = Number(arg('val-rows', quick ? 128 : 2000));
+const out = arg('out', join(here, 'results', quick ? 'keras-side-by-side.quick.json' : 'keras-side-by-side.json'));
+
+/** The cases: the rows of the issue's table. `epochs` etc. shrink in --quick so the whole smoke run stays short. */
+const CASES = [
+  {
+    id: 'conv-teacher',
+    label: 'teacher training, Keras-example teacher (Conv 256/512), batch 32',
+    kind: 'fit',
+    arch: 'conv-teacher',
+    batch: 32,
+    epochs: 1,
+    quickRows: 64,
+  },
+  {
+    id: 'conv-student',
+    label: 'student from scratch, Keras-example student (Conv 16/32), batch 32',
+    kind: 'fit',
+    arch: 'conv-student',
+    batch: 32,
+    epochs: 1,
+  },
+  {
+    id: 'conv-distill-1',
+    label: 'distillation, conv pair, 1 epoch (kd: one teacher pass)',
+    kind: 'distill',
+    teacher: 'conv-teacher',
+    student: 'conv-student',
+    batch: 32,
+    epochs: 1,
+    quickRows: 64,
+  },
+  {
+    id: 'conv-distill-2-cached',
+    label: 'distillation, conv pair, 2 epochs, kd teacher outputs cached',
+    kind: 'distill',
+    teacher: 'conv-teacher',
+    student: 'conv-student',
+    batch: 32,
+    epochs: 2,
+    cached: true,
+    quickRows: 64,
+  },
+  {
+    id: 'mlp-teacher',
+    label: 'teacher training, MLP 784-128-64-1, batch 64',
+    kind: 'fit',
+    arch: 'mlp-teacher',
+    batch: 64,
+    epochs: 3,
+    quickEpochs: 1,
+  },
+  {
+    id: 'mlp-student',
+    label: 'student from scratch, MLP 784-8-1, batch 64',
+    kind: 'fit',
+    arch: 'mlp-student',
+    batch: 64,
+    epochs: 3,
+    quickEpochs: 2,
+  },
+  {
+    id: 'mlp-distill-cached',
+    label: 'distillation, MLP pair, 3 epochs, kd teacher outputs cached',
+    kind: 'distill',
+    teacher: 'mlp-teacher',
+    student: 'mlp-student',
+    batch: 64,
+    epochs: 3,
+    cached: true,
+    quickEpochs: 2,
+  },
+  {
+    id: 'mlp-sweep-1seed',
+    label: 'α sweep, 11 α × 1 seed × 3 epochs, MLP pair, whole sweep',
+    kind: 'sweep',
+    teacher: 'mlp-teacher',
+    student: 'mlp-student',
+    batch: 64,
+    epochs: 3,
+    alphas: ALPHAS,
+    seeds: [0],
+    quickAlphas: [0, 0.5, 1],
+    quickEpochs: 1,
+  },
+  {
+    id: 'mlp-sweep-3seeds',
+    label: 'α search end to end, 11 α × 3 seeds × 3 epochs, MLP pair',
+    kind: 'sweep',
+    teacher: 'mlp-teacher',
+    student: 'mlp-student',
+    batch: 64,
+    epochs: 3,
+    alphas: ALPHAS,
+    seeds: [0, 1, 2],
+    quickAlphas: [0, 1],
+    quickSeeds: [0, 1],
+    quickEpochs: 1,
+  },
+];
+
+function pick(c) {
+  if (!quick) return { ...c, rows };
+  return {
+    ...c,
+    rows: Math.min(rows, c.quickRows ?? rows),
+    epochs: c.quickEpochs ?? c.epochs,
+    ...(c.alphas ? { alphas: c.quickAlphas ?? c.alphas, seeds: c.quickSeeds ?? c.seeds } : {}),
+  };
+}
+
+/** The first `limit` T-shirt/Shirt rows of an IDX pair, in file order, as kd and Python both read them. */
+async function tshirtVsShirt(imagesFile, labelsFile, limit) {
+  const images = await readIdx(join(FASHION, imagesFile));
+  const labels = await readIdx(join(FASHION, labelsFile));
+  const keep = [];
+  for (let i = 0; i < labels.values.length && keep.length < limit; i++)
+    if (labels.values[i] === NEGATIVE || labels.values[i] === POSITIVE) keep.push(i);
+  const x = new Float32Array(keep.length * 784);
+  const scale = Math.fround(1 / 255);
+  keep.forEach((row, k) => {
+    for (let j = 0; j < 784; j++) x[k * 784 + j] = Math.fround(images.values[row * 784 + j] * scale);
+  });
+  const y = Float32Array.from(keep, (row) => (labels.values[row] === POSITIVE ? 1 : 0));
+  return { x, y, rows: keep.length };
+}
+
+function build(arch, seed) {
+  const init = (i) => tfl.initializers.glorotUniform({ seed: seed * 100 + i });
+  if (arch.startsWith('conv')) {
+    const [a, b] = arch === 'conv-teacher' ? [256, 512] : [16, 32];
+    return tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({
+          inputShape: [28, 28, 1],
+          filters: a,
+          kernelSize: 3,
+          strides: 2,
+          padding: 'same',
+          kernelInitializer: init(1),
+        }),
+        tfl.layers.leakyReLU({ alpha: 0.2 }),
+        tfl.layers.maxPooling2d({ poolSize: 2, strides: 1, padding: 'same' }),
+        tfl.layers.conv2d({ filters: b, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: init(2) }),
+        tfl.layers.flatten(),
+        tfl.layers.dense({ units: 1, kernelInitializer: init(3) }),
+      ],
+    });
+  }
+  const hidden = arch === 'mlp-teacher' ? [128, 64] : [8];
+  const layers = hidden.map((units, i) =>
+    tfl.layers.dense({
+      ...(i === 0 ? { inputShape: [784] } : {}),
+      units,
+      activation: 'relu',
+      kernelInitializer: init(i + 1),
+    }),
+  );
+  layers.push(tfl.layers.dense({ units: 1, kernelInitializer: init(9) }));
+  return tfl.sequential({ layers });
+}
+
+/** The Python side: one process, one TensorFlow import, one case per line. */
+async function startKeras() {
+  const child = spawn(
+    kerasPython(),
+    [join(here, 'keras', 'reference.py'), ...FILES.map((f) => join(FASHION, f)), String(rows), String(valRows)],
+    { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONHASHSEED: '0' } },
+  );
+  // TensorFlow's start-up chatter stays out of the report; it is shown if the reference fails.
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-20000)));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const { value, done } = await lines.next();
+    if (done) throw new Error(`the Keras reference exited early:\n${stderr}`);
+    return JSON.parse(value);
+  };
+  const info = await next();
+  return {
+    info,
+    async run(c) {
+      child.stdin.write(`${JSON.stringify(c)}\n`);
+      return (await next()).seconds;
+    },
+    close: () => child.stdin.end(),
+  };
+}
+
+async function kdSide(data) {
+  const runtime = nodeRuntime({ cache: new MemoryTeacherCache() });
+  const info = await runtime.init();
+  const tensors = (n, arch) => {
+    const x = tf.tensor(data.x.subarray(0, n * 784), arch.startsWith('conv') ? [n, 28, 28, 1] : [n, 784]);
+    return { x, y: tf.tensor1d(data.y.subarray(0, n)) };
+  };
+  return {
+    info,
+    /** Seconds of one case, end to end as a user calls it (building the models excluded). */
+    async run(c) {
+      const arch = c.student ?? c.arch;
+      const train = tensors(c.rows, arch);
+      const held = [];
+      try {
+        if (c.kind === 'fit') {
+          const student = build(c.arch, 0);
+          held.push(student);
+          const started = performance.now();
+          await trainFromScratch({ runtime, student, data: train, epochs: c.epochs, batchSize: c.batch, seed: 0 });
+          return (performance.now() - started) / 1000;
+        }
+        const teacher = build(c.teacher, 1000);
+        held.push(teacher);
+        // A fresh cache per measurement: "cached" cases fill it in a run before the timed one.
+        const run = { ...runtime, cache: new MemoryTeacherCache() };
+        if (c.kind === 'distill') {
+          const go = async () => {
+            const student = build(c.student, 0);
+            held.push(student);
+            const started = performance.now();
+            await distill({
+              runtime: run,
+              teacher,
+              student,
+              data: train,
+              epochs: c.epochs,
+              batchSize: c.batch,
+              alpha: 0.5,
+              seed: 0,
+            });
+            return (performance.now() - started) / 1000;
+          };
+          if (c.cached) await go();
+          return await go();
+        }
+        const val = tensors(valRows, arch);
+        held.push({ dispose: () => tf.dispose([val.x, val.y]) });
+        const started = performance.now();
+        await searchAlpha({
+          runtime: run,
+          teacher,
+          makeStudent: (seed) => build(c.student, seed),
+          data: train,
+          validation: val,
+          alphas: c.alphas,
+          seeds: c.seeds,
+          epochs: c.epochs,
+          batchSize: c.batch,
+          metrics: ['auc'],
+          ...(c.parallel ? { parallel: true } : {}),
+        });
+        return (performance.now() - started) / 1000;
+      } finally {
+        held.forEach((m) => m.dispose());
+        tf.dispose([train.x, train.y]);
+      }
+    },
+  };
+}
+
+const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const samplesOf = (c) => c.rows * c.epochs * (c.alphas ? c.alphas.length * c.seeds.length : 1);
+
+/** The results as BENCHMARKS.md's table. */
+function markdownTable(results) {
+  const n = (v) => Math.round(v).toLocaleString('en-US');
+  const lines = ['| case | Keras samples/s | kd node samples/s | kd / Keras |', '| --- | ---: | ---: | ---: |'];
+  for (const r of results) {
+    lines.push(
+      `| ${r.label} | ${n(r.kerasSamplesPerSecond)} | ${n(r.kdSamplesPerSecond)} | ${r.kdOverKeras.toFixed(2)} |`,
+    );
+    if (r.kdParallelSeconds) {
+      const perSecond = (r.kdSamplesPerSecond * r.kdSeconds) / r.kdParallelSeconds;
+      lines.push(
+        `| same, kd \`parallel: true\` | ${n(r.kerasSamplesPerSecond)} | ${n(perSecond)} | ${r.kdParallelOverKeras.toFixed(2)} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+async function main() {
+  const wanted = arg('cases', '');
+  const cases = CASES.filter((c) => !wanted || wanted.split(',').includes(c.id)).map(pick);
+  const data = await tshirtVsShirt(FILES[0], FILES[1], rows);
+  const val = await tshirtVsShirt(FILES[2], FILES[3], valRows);
+  data.val = val;
+  const keras = await startKeras();
+  const kd = await kdSide(data);
+  // Warm-up on both sides (not recorded): first-call costs of each library's machinery.
+  const warm = { kind: 'fit', arch: 'mlp-student', batch: 64, epochs: 1, rows: Math.min(256, rows) };
+  await kd.run(warm);
+  await keras.run(warm);
+
+  const results = [];
+  for (const c of cases) {
+    // Sweeps also time kd's batched search (parallel: true) against the same Keras runs.
+    const sides = c.kind === 'sweep' ? ['kd', 'kdParallel', 'keras'] : ['kd', 'keras'];
+    const times = Object.fromEntries(sides.map((s) => [s, []]));
+    for (let r = 0; r < rounds; r++) {
+      const order = r % 2 === 0 ? sides : [...sides].reverse();
+      for (const side of order)
+        times[side].push(
+          await (side === 'keras' ? keras.run(c) : kd.run(side === 'kdParallel' ? { ...c, parallel: true } : c)),
+        );
+    }
+    const kdSeconds = median(times.kd);
+    const kerasSeconds = median(times.keras);
+    const row = {
+      id: c.id,
+      label: c.label,
+      rows: c.rows,
+      epochs: c.epochs,
+      ...(c.alphas ? { runs: c.alphas.length * c.seeds.length } : {}),
+      kdSeconds,
+      kerasSeconds,
+      kdSamplesPerSecond: samplesOf(c) / kdSeconds,
+      kerasSamplesPerSecond: samplesOf(c) / kerasSeconds,
+      kdOverKeras: kerasSeconds / kdSeconds,
+      ...(times.kdParallel
+        ? { kdParallelSeconds: median(times.kdParallel), kdParallelOverKeras: kerasSeconds / median(times.kdParallel) }
+        : {}),
+      samples: times,
+    };
+    results.push(row);
+    console.log(
+      `${c.label}\n  kd ${kdSeconds.toFixed(2)} s (${row.kdSamplesPerSecond.toFixed(0)} samples/s)   Keras ${kerasSeconds.toFixed(2)} s (${row.kerasSamplesPerSecond.toFixed(0)} samples/s)   kd / Keras ×${row.kdOverKeras.toFixed(2)}`,
+    );
+    if (row.kdParallelSeconds)
+      console.log(
+        `  kd parallel: true ${row.kdParallelSeconds.toFixed(2)} s   kd / Keras ×${row.kdParallelOverKeras.toFixed(2)}`,
+      );
+  }
+  keras.close();
+  const byId = Object.fromEntries(results.map((r) => [r.id, r]));
+  // kd's own cost of distilling from cached outputs over training the same student from scratch.
+  const scratch = byId['mlp-student'];
+  const cached = byId['mlp-distill-cached'];
+  const distillOverScratch =
+    scratch && cached && scratch.epochs === cached.epochs ? cached.kdSeconds / scratch.kdSeconds : undefined;
+  if (distillOverScratch)
+    console.log(`kd: MLP distillation (cached teacher) / training from scratch ×${distillOverScratch.toFixed(2)}`);
+  const report = {
+    when: new Date().toISOString(),
+    quick,
+    rounds,
+    rows,
+    valRows,
+    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+    kd: kd.info,
+    keras: keras.info,
+    results,
+    ...(distillOverScratch ? { distillOverScratch } : {}),
+  };
+  console.log(`\n${markdownTable(results)}`);
+  await writeJson(out, report);
+  console.log(`wrote ${out}`);
+}
+
+await main();
