@@ -57,10 +57,11 @@ export async function loadTeacher(
   const artifacts = await handler.load();
   const format = formatOf(artifacts);
   const where = typeof source === 'string' ? source : 'the IOHandler';
+  const name = options.name ?? (typeof source === 'string' ? source : undefined);
   const teacherOptions: TeacherOptions = {
     ...(options.output ? { output: options.output } : {}),
     ...(options.id ? { id: options.id } : {}),
-    name: options.name ?? (typeof source === 'string' ? source : undefined),
+    ...(name !== undefined ? { name } : {}),
   };
   if (format === 'graph-model') {
     if (!options.output) {

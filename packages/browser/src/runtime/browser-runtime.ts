@@ -9,7 +9,9 @@ import {
   type KdRuntime,
   type OptionRule,
   type RuntimeInfo,
+  type ModelStore,
   type RuntimeOptions,
+  type TeacherCache,
 } from '@kd/core';
 import { memoPromise } from '@kd/core/internal';
 import { IndexedDbTeacherCache } from '../cache/indexeddb-teacher-cache.js';
@@ -33,9 +35,9 @@ export interface BrowserRuntimeOptions extends RuntimeOptions {
    * Model store (default: a {@link BrowserModelStore} for `indexeddb://`, `localstorage://`,
    * `downloads://` and HTTP keys).
    */
-  models?: RuntimeOptions['models'];
+  models?: ModelStore;
   /** Teacher-output cache (default: an {@link IndexedDbTeacherCache} named `kd-teacher-outputs`). */
-  cache?: RuntimeOptions['cache'];
+  cache?: TeacherCache;
   /**
    * tfjs's packed WebGL kernels (`WEBGL_PACK`). Default `false`: with packing, a matrix product of
    * GPU-computed operands was measured ~1e-3 relative off on SwiftShader, enough for SGD to drift
@@ -171,7 +173,7 @@ export function browserRuntime(input?: BrowserRuntimeOptions): BrowserRuntime {
           floatPrecision: info.floatPrecision,
           webglVersion: readWebGLFacts().version,
           fellBack: true,
-          fallbackReason: reasons[0],
+          ...(reasons[0] !== undefined ? { fallbackReason: reasons[0] } : {}),
           fallbackInfo: info,
           renderFloat32: false,
           offscreenCanvas: false,

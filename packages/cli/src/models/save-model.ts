@@ -23,7 +23,7 @@ export function modelJsonText(artifacts: tf.io.ModelArtifacts, specs = artifacts
   const json: tf.io.ModelJSON = {
     modelTopology: artifacts.modelTopology as object,
     format: artifacts.format ?? 'layers-model',
-    generatedBy: artifacts.generatedBy,
+    ...(artifacts.generatedBy !== undefined ? { generatedBy: artifacts.generatedBy } : {}),
     convertedBy: artifacts.convertedBy ?? null,
     weightsManifest: [{ paths: [WEIGHTS_FILE], weights: specs }],
   };

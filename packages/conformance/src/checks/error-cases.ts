@@ -21,9 +21,9 @@ export interface ErrorCase {
 /** What a bad call raised. */
 export interface ObservedError {
   /** `KdError`, or the name of whatever else was thrown; undefined when nothing was thrown. */
-  name?: string;
-  code?: string;
-  message?: string;
+  name?: string | undefined;
+  code?: string | undefined;
+  message?: string | undefined;
 }
 
 const ROWS = 8;

@@ -36,10 +36,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       ...(student ? { student } : {}),
       ...(options.steps ? { steps: options.steps } : {}),
       builtInChecks: !options.studentOnly,
-      onRow: options.json
-        ? undefined
-        : (row) =>
-            io.err(`  ${row.status === 'fail' ? '✗' : row.status === 'pass' ? '✓' : '–'} ${row.runtime}: ${row.check}`),
+      ...(options.json
+        ? {}
+        : {
+            onRow: (row: ConformanceRow) =>
+              io.err(
+                `  ${row.status === 'fail' ? '✗' : row.status === 'pass' ? '✓' : '–'} ${row.runtime}: ${row.check}`,
+              ),
+          }),
     });
   } catch (e) {
     io.err(

@@ -3,10 +3,10 @@ import { KdError } from '../errors/kd-error.js';
 
 /** Inputs of the binary losses; absent ones are not checked (checkLossInputs may lack a student). */
 export interface BinaryShapeInputs {
-  yTrue?: tf.Tensor;
-  teacher?: tf.Tensor;
-  student?: tf.Tensor;
-  sampleWeight?: tf.Tensor;
+  yTrue?: tf.Tensor | undefined;
+  teacher?: tf.Tensor | undefined;
+  student?: tf.Tensor | undefined;
+  sampleWeight?: tf.Tensor | undefined;
 }
 
 /** Inputs of the softmax loss; absent ones are not checked. */

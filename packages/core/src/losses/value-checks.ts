@@ -28,14 +28,14 @@ export interface PlannedValueCheck {
 /** Inputs to plan value checks for; shapes are already validated. */
 export interface ValueCheckInputs {
   loss: DistillationLossName;
-  yTrue?: tf.Tensor;
-  teacher?: tf.Tensor;
+  yTrue?: tf.Tensor | undefined;
+  teacher?: tf.Tensor | undefined;
   teacherKind: OutputKind;
-  student?: tf.Tensor;
-  sampleWeight?: tf.Tensor;
+  student?: tf.Tensor | undefined;
+  sampleWeight?: tf.Tensor | undefined;
   /** For the softmax loss: K when known, and how yTrue is laid out. */
-  numClasses?: number;
-  labelLayout?: LabelLayout;
+  numClasses?: number | undefined;
+  labelLayout?: LabelLayout | undefined;
 }
 
 /**

@@ -4,8 +4,8 @@ import type { ScheduleContext, ScheduleUnit } from './types.js';
 
 /** Where a ramp (linear, cosine, exponential) runs: from `start` to `end`, counted in `unit`. */
 export interface RampWindow {
-  start?: number;
-  end?: number;
+  start?: number | undefined;
+  end?: number | undefined;
   unit: ScheduleUnit;
 }
 

@@ -194,7 +194,7 @@ const lossFunctions = {
 } as const;
 
 function callLoss(loss: DistillationLossName, values: Values, checkValues?: boolean) {
-  return lossFunctions[loss]({ ...values, alpha: 0.5, checkValues });
+  return lossFunctions[loss]({ ...values, alpha: 0.5, ...(checkValues === undefined ? {} : { checkValues }) });
 }
 
 async function rejection(promise: Promise<void>): Promise<unknown> {

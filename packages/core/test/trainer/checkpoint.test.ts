@@ -34,7 +34,8 @@ const crash = new Error('simulated crash');
 /** Everything that shapes the numbers: default Adam, shuffling, an α schedule, validation and early stopping. */
 function options(
   store: CheckpointStore,
-  extra: Partial<DistillOptions<TrainingData>> = {},
+  // `undefined` removes a default below (a stream takes no batchSize or validation split).
+  extra: { [K in keyof DistillOptions<TrainingData>]?: DistillOptions<TrainingData>[K] | undefined } = {},
 ): DistillOptions<TrainingData> {
   return {
     runtime,
@@ -51,7 +52,7 @@ function options(
     earlyStopping: { monitor: 'val_loss', patience: 10 },
     checkpoint: { store, everySteps: 3 },
     ...extra,
-  };
+  } as DistillOptions<TrainingData>;
 }
 
 const weightsOf = (r: { student: { getWeights(): tf.Tensor[] } }) => {

@@ -102,9 +102,9 @@ export class FileModelStore implements ModelStore {
         const weightsName = `weights.${randomBytes(6).toString('hex')}.bin`;
         const modelJson: tf.io.ModelJSON = {
           modelTopology: artifacts.modelTopology as object,
-          format: artifacts.format,
-          generatedBy: artifacts.generatedBy,
-          convertedBy: artifacts.convertedBy,
+          ...(artifacts.format !== undefined ? { format: artifacts.format } : {}),
+          ...(artifacts.generatedBy !== undefined ? { generatedBy: artifacts.generatedBy } : {}),
+          ...(artifacts.convertedBy !== undefined ? { convertedBy: artifacts.convertedBy } : {}),
           weightsManifest: [{ paths: weights ? [weightsName] : [], weights: artifacts.weightSpecs ?? [] }],
           ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
           ...(artifacts.signature ? { signature: artifacts.signature } : {}),

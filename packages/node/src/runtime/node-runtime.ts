@@ -79,9 +79,10 @@ export function nodeRuntime(options?: NodeRuntimeOptions): KdRuntime<NodeRuntime
     models: o.models ?? new FileModelStore(o.modelDir ?? 'kd-models'),
     cache:
       o.cache ??
-      new FileTeacherCache(o.cacheDir ?? defaultCacheRoot('teacher-outputs'), {
-        precision: o.cachePrecision,
-      }),
+      new FileTeacherCache(
+        o.cacheDir ?? defaultCacheRoot('teacher-outputs'),
+        o.cachePrecision === undefined ? {} : { precision: o.cachePrecision },
+      ),
     unavailableHint: 'Run `npx kd-node check` to see why, and `npx kd-node provision` to build the native addon.',
     async setup() {
       if (o.threads !== undefined) process.env.TF_NUM_INTRAOP_THREADS = String(o.threads);
