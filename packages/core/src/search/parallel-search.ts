@@ -132,7 +132,7 @@ async function trainSeed(
         });
         sums.dispose();
         sums = next;
-        await options.runtime.nextTick?.();
+        await options.runtime.nextTick();
       }
       const epochSums = (await sums.data()) as Float32Array;
       sums.dispose();

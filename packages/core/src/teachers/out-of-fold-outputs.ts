@@ -139,7 +139,7 @@ export async function outOfFoldOutputs(options: OutOfFoldOptions): Promise<OutOf
       const t = asTeacher(source);
       const raw = await t.predictDataset(heldX, {
         batchSize,
-        ...(runtime.nextTick ? { nextTick: () => runtime.nextTick!() } : {}),
+        nextTick: () => runtime.nextTick(),
       });
       kind ??= t.output;
       const converted = tf.tidy(() => toSpace(raw, t.output, kind!));

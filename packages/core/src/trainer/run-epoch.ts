@@ -75,7 +75,7 @@ async function trainBatches(
     progress.batch++;
     progress.globalStep++;
     if (checkpointer?.dueWithinEpoch(run, progress)) await saveWithinEpoch(run, progress, totals, checkpointer);
-    await options.runtime.nextTick?.();
+    await options.runtime.nextTick();
   }
   if (progress.batch !== stepsPerEpoch)
     throw batchCountChanged(progress.epoch, stepsPerEpoch, `${progress.batch}, not`);
@@ -110,7 +110,7 @@ async function validationMetrics(run: Run): Promise<Record<string, number>> {
   if (!val) return out;
   const m = await evaluateStudent(run.student, val.x, val.labels, run.metrics, {
     batchSize: Math.max(run.source.batchSize, 256),
-    ...(options.runtime.nextTick ? { nextTick: () => options.runtime.nextTick!() } : {}),
+    nextTick: () => options.runtime.nextTick(),
   });
   for (const [k, v] of Object.entries(m)) out[`val_${k}`] = v;
   return out;

@@ -103,7 +103,7 @@ async function checkingPass(
       rows += t.rows;
       largest = Math.max(largest, t.rows);
       batches++;
-      await ctx.runtime.nextTick?.();
+      await ctx.runtime.nextTick();
     }
   } catch (e) {
     if (probe) tf.dispose(batchTensors(probe));
