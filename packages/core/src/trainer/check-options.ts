@@ -41,6 +41,8 @@ export function checkTrainOptions(options: DistillOptions<TrainingData>): Checke
   });
   const stream = isStreamingData(options.data);
   if (stream) checkStreamOptions(options);
+  else checkTensorData(options.data, 'data');
+  if (options.validation && !('split' in options.validation)) checkTensorData(options.validation, 'validation');
   const batchSize = requireWholeNumber('batchSize', options.batchSize ?? 32, { min: 1 });
   // A zero batch never advances through the rows; a fractional one misaligns teacher outputs with rows.
   if (options.teacherBatchSize !== undefined)
@@ -70,6 +72,29 @@ export function checkTrainOptions(options: DistillOptions<TrainingData>): Checke
   if (singleUnitSoftmax !== undefined) throw singleUnitSoftmax;
   checkValidationWidth(options);
   return { epochs, batchSize, learningRate };
+}
+
+/**
+ * In-memory data is `{ x, y }` tensors. Plain arrays (or anything else) are refused here, before
+ * the runtime starts, rather than failing deep inside with a TypeError.
+ */
+function checkTensorData(data: unknown, argument: 'data' | 'validation'): void {
+  const given = data as { x?: unknown; y?: unknown } | null | undefined;
+  const isTensors =
+    typeof given === 'object' && given !== null && given.x instanceof tf.Tensor && given.y instanceof tf.Tensor;
+  if (isTensors) return;
+  const what = Array.isArray(data)
+    ? 'a plain array'
+    : typeof given === 'object' && given !== null
+      ? `{ ${Object.keys(given).join(', ')} } without tensors x and y`
+      : String(data);
+  throw new KdError(
+    'KD_DATA_INVALID',
+    `${argument} must be { x, y } with tfjs tensors (x: [rows, ...features], y: [rows] labels)` +
+      (argument === 'data' ? ', or a stream from streamingData()' : '') +
+      `; got ${what}. Wrap plain arrays with tf.tensor2d(x) and tf.tensor1d(y).`,
+    { argument },
+  );
 }
 
 /** Rejects options that have no meaning for a stream, rather than ignoring them. */

@@ -74,6 +74,20 @@ describe('training options are checked at the entry point', () => {
     }
   });
 
+  it('refuses plain arrays as data or validation with KD_DATA_INVALID, not a TypeError from inside', async () => {
+    const plain = [
+      { data: { x: [[1, 2, 3, 4]], y: [1] } },
+      { data: [[1, 2, 3, 4]] },
+      { data: null },
+      { validation: { x: [[1, 2, 3, 4]], y: [1] } },
+    ] as unknown as Partial<DistillOptions<TrainingData>>[];
+    for (const options of plain) {
+      const { error, batches } = await failure(options);
+      expectCode(error, 'KD_DATA_INVALID', 'tf.tensor2d');
+      expect(batches).toBe(0);
+    }
+  });
+
   it('refuses epochs beyond the documented bound with a KdError, not a failure while planning', async () => {
     const { error } = await failure({ epochs: 1e9 });
     expectCode(error, 'KD_INVALID_ARGUMENT', `[1, ${MAX_EPOCHS}]`);
