@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+/** Fill for finite steps when looking for the first bad one; any real batch index is smaller. */
+const NO_BAD_BATCH = 2 ** 24;
+
 /** Slots of the totals vector. */
 const LOSS = 0;
 const ROWS = 3;
@@ -80,7 +83,10 @@ export class EpochTotals {
         steps.map((s) => s.batch),
         'float32',
       );
-      const firstBadHere = tf.min(tf.where(finite, tf.fill([steps.length], Infinity), batches));
+      // No Infinity as the "no bad step" fill: WebGL clamps it to a finite 1e20, which read back as
+      // a bad batch. A finite fill gated by `anyBad` behaves the same on every backend.
+      const anyBad = tf.reshape(tf.any(tf.logicalNot(finite)), [1]);
+      const firstBadHere = tf.min(tf.where(finite, tf.fill([steps.length], NO_BAD_BATCH), batches));
       const old = this.totals;
       const firstBad = tf.slice(old, FIRST_BAD, 1);
       const pinned = steps.some((s) => s.pinned)
@@ -90,11 +96,7 @@ export class EpochTotals {
         tf.add(tf.slice(old, LOSS, 3), tf.sum(weighted, 0)),
         tf.add(tf.slice(old, ROWS, 1), tf.reshape(tf.sum(countedRows), [1])),
         tf.add(tf.slice(old, PINNED, 1), tf.reshape(pinned, [1])),
-        tf.where(
-          tf.logicalAnd(tf.less(firstBad, 0), tf.isFinite(tf.reshape(firstBadHere, [1]))),
-          tf.reshape(firstBadHere, [1]),
-          firstBad,
-        ),
+        tf.where(tf.logicalAnd(tf.less(firstBad, 0), anyBad), tf.reshape(firstBadHere, [1]), firstBad),
       ]) as tf.Tensor1D;
     });
     tf.dispose([this.totals, ...steps.flatMap((s) => [s.cost, s.parts, ...(s.pinned ? [s.pinned] : [])])]);
