@@ -53,6 +53,9 @@ describe('the quick-start demo (kd train-teacher, kd distill, kd inspect)', () =
     expect(distill).toMatch(/metrics: run\/metrics\.json/);
     expect(outputs[2].stdout).toMatch(/^student\s+layers\s+6289\s+25\.2 KB\s+12\.6k/m);
     expect(existsSync(join(out, 'run', 'student', 'model.json'))).toBe(true);
+    // The student ships with its preprocessing; it names the IDX label file, never a machine path.
+    const preprocessing = JSON.parse(readFileSync(join(out, 'run', 'student', 'preprocessing.json'), 'utf8'));
+    expect(preprocessing.label).toBe('train-labels-idx1-ubyte');
   }, 300_000);
 
   it('writes the embedded subset as IDX files that hold the same images and labels', () => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { resolve, basename } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { KdError } from '@kd/core';
 import { countClasses, readDataset, takeRows, type Dataset } from './dataset.js';
@@ -83,7 +83,8 @@ export async function prepareData(options: DataOptions): Promise<PreparedData> {
   const numClasses = countClasses([train, validation, test], options.data);
   const preprocessing = preprocessingFor(train, {
     standardize: options.standardize ?? false,
-    label: options.label ?? null,
+    // For IDX the label is a file: keep its name only, so no machine path ships with the student.
+    label: options.label === undefined ? null : train.format === 'idx' ? basename(options.label) : options.label,
     numClasses,
   });
   const apply = (d: Dataset): Dataset => ({ ...d, x: applyPreprocessing(preprocessing, d.x) });
