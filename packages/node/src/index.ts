@@ -12,6 +12,8 @@ export {
 } from './cache/file-teacher-cache.js';
 export { defaultCacheRoot } from './cache/cache-dir.js';
 export { fileCheckpointStore } from './checkpoint/file-checkpoint-store.js';
+/* writing one file so readers see the old or the whole new one (temp file, fsync, rename) */
+export { writeFileAtomic } from './io/atomic-write.js';
 
 /* provisioning tfjs-node's native addon (also `npx kd-node provision`) */
 export {

@@ -13,7 +13,8 @@ import { saveModelFolder } from '../models/save-model.js';
 import { DEFAULT_ALPHAS, runAlphaGrid } from './alpha-search.js';
 import { loadDistillInputs, type TeacherStudentOptions } from './distill-inputs.js';
 import { CHECKPOINTS_FOLDER, keepWholeHistory, REPORT_FILE, resumableOptions } from './resume.js';
-import { checkOutputFolder, claimOutputFolder, writeFileAtomic } from './run-folder.js';
+import { writeFileAtomic } from '@kd/node';
+import { checkOutputFolder, claimOutputFolder } from './run-folder.js';
 import { ensembleName } from './teachers.js';
 import { trainModel } from './train-model.js';
 import {

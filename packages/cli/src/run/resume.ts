@@ -7,7 +7,8 @@ import { KdError } from '@kd/core';
 import type { HistoryRow } from '@kd/report';
 import { dataOptionsOf } from '../data/prepare-data.js';
 import type { DistillRunOptions } from './distill-run.js';
-import { RUN_MARKER, writeFileAtomic, type RunMarker } from './run-folder.js';
+import { writeFileAtomic } from '@kd/node';
+import { RUN_MARKER, type RunMarker } from './run-folder.js';
 import { historyKey } from './train-model.js';
 
 /** The folder of a run (under `--out`) that holds one checkpoint folder per training. */

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { appendFile, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { KdError } from '@kd/core';
+import { writeFileAtomic } from '@kd/node';
 
 /** The file that marks a folder as written by kd, so a later run may reuse it. */
 export const RUN_MARKER = 'kd-run.json';
@@ -72,25 +73,6 @@ export function checkOutputFolder(dir: string): void {
 
 function tempName(target: string): string {
   return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
-}
-
-/** Writes a file so readers see the old one or the whole new one: temp file, flush, rename. */
-export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(target), { recursive: true });
-  const temp = tempName(target);
-  const handle = await open(temp, 'wx');
-  try {
-    await handle.write(typeof data === 'string' ? Buffer.from(data) : data);
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, target);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }
 
 /**

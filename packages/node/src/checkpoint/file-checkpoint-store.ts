@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { KdError, type Checkpoint, type CheckpointStore } from '@kd/core';
+import { syncDir, writeFileSynced } from '../io/atomic-write.js';
 import { decodeCheckpoint, encodeCheckpoint, looksLikeCheckpoint } from './checkpoint-file-format.js';
 
 /** The one file a store keeps; its temporary siblings are `.checkpoint.kdckpt.<pid>-<random>.tmp`. */
@@ -46,19 +47,13 @@ export function fileCheckpointStore(dir: string): CheckpointStore {
       await removeLeftovers(root);
       const temp = join(root, `.${CHECKPOINT_FILE}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
       try {
-        const handle = await open(temp, 'wx');
-        try {
-          await handle.writeFile(encodeCheckpoint(checkpoint));
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
+        await writeFileSynced(temp, encodeCheckpoint(checkpoint));
         await rename(temp, target);
       } catch (e) {
         await rm(temp, { force: true });
         throw wrap(e as NodeJS.ErrnoException, `write the checkpoint ${target}`);
       }
-      await syncFolder(root);
+      await syncDir(root);
     },
   };
 }
@@ -82,19 +77,6 @@ async function refuseForeignFile(target: string): Promise<void> {
         { path: target },
       );
     }
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Makes the rename itself durable (POSIX keeps folder entries in the folder's own blocks). */
-async function syncFolder(root: string): Promise<void> {
-  const handle = await open(root, 'r').catch(() => undefined);
-  if (!handle) return;
-  try {
-    await handle.sync();
-  } catch {
-    // Some platforms (Windows) cannot fsync a folder; the rename is still atomic there.
   } finally {
     await handle.close();
   }

@@ -51,11 +51,19 @@ export async function writeFileSynced(path: string, data: Uint8Array | readonly 
  * Writes `data` to `target` so readers see either the old file or the complete new one: the bytes
  * go to a temporary file in the same folder, are flushed to disk, and the file is renamed over
  * `target` (rename is atomic within one file system); the folder is then flushed too.
+ *
+ * @example
+ * ```ts
+ * await writeFileAtomic('run/metrics.json', JSON.stringify(metrics));
+ * ```
  */
-export async function writeFileAtomic(target: string, data: Uint8Array | readonly Uint8Array[]): Promise<void> {
+export async function writeFileAtomic(
+  target: string,
+  data: string | Uint8Array | readonly Uint8Array[],
+): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
   const temp = siblingTempPath(target);
-  await writeFileSynced(temp, data);
+  await writeFileSynced(temp, typeof data === 'string' ? Buffer.from(data) : data);
   try {
     await rename(temp, target);
   } catch (error) {
