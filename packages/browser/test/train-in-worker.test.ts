@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { distill, linear, trainFromScratch, type EpochLog } from '@kd/core';
+import { distill, linear, precomputedTeacher, trainFromScratch, type EpochLog } from '@kd/core';
 import { cpuRuntime } from '@kd/core/cpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectKdError } from '@kd/test-utils/kd-error';
@@ -111,6 +111,35 @@ describe('trainInWorker', () => {
     expect(result.history[0]!.softLoss).toBeGreaterThan(0);
     tf.dispose([xs, ys]);
     student.dispose();
+    expect(await workerTensors(worker)).toBe(0);
+  });
+
+  it('holds out the split rows of precomputed teacher outputs, as distill on the page does', async () => {
+    const start = tf.memory().numTensors;
+    // One output per row of data (160), the 40 held-out rows of the split included.
+    const values = Float32Array.from(problem.teacher);
+    const options = { data: { x, y }, validation: { split: 0.25 }, ...settings, learningRate: 0.01 } as const;
+    const student = mlp([8, 16, 1], 21);
+    const reference = mlp([8, 16, 1], 21);
+    const result = await trainInWorker(worker, {
+      student,
+      teacher: { values, shape: [160, 1], kind: 'probabilities' },
+      ...options,
+    });
+    const expected = await distill({
+      runtime: cpuRuntime(),
+      teacher: precomputedTeacher(values, { output: 'probabilities', shape: [160, 1] }),
+      student: reference,
+      ...options,
+    });
+    expect(result.history).toHaveLength(settings.epochs);
+    expect(Object.keys(result.history[0]!.val).sort()).toEqual(Object.keys(expected.history[0]!.val).sort());
+    expect(Object.keys(result.history[0]!.val)).toContain('val_auc');
+    const logged = (h: EpochLog[]) => h.map((log) => [log.loss, log.softLoss, log.val.val_loss!, log.val.val_logLoss!]);
+    expect(maxRelativeError(logged(result.history), logged(expected.history))).toBeLessThan(1e-4);
+    expect(maxRelativeError(await weightsOf(student), await weightsOf(reference))).toBeLessThan(1e-3);
+    [student, reference].forEach((m) => m.dispose());
+    expect(tf.memory().numTensors).toBe(start);
     expect(await workerTensors(worker)).toBe(0);
   });
 

@@ -14,7 +14,8 @@ export interface PrecomputedTeacherOptions {
 
 /**
  * A teacher whose outputs were computed earlier (another process, a Python model, a cache):
- * row i is the teacher's output for row i of the training data.
+ * row i is the teacher's output for row i of the training data. With `validation: { split }`,
+ * give one output per row of `data`, the held-out rows included; training uses those of its rows.
  *
  * @example
  * ```ts

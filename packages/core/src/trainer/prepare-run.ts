@@ -171,13 +171,19 @@ async function inMemorySource(
 ): Promise<BatchSource> {
   let teacher: { values: tf.Tensor2D; kind: Teacher['output'] } | undefined;
   if (teacherObj) {
-    const outputs = await computeTeacherOutputs(options.runtime, teacherObj, train.x, {
+    // A teacher that answers by row position holds one output per row of `data`, the rows that
+    // `validation: { split }` holds out included: it answers for all of them, and the training
+    // rows (the first ones, see splitValidation) keep theirs.
+    const allRows = teacherObj.byRowPosition && options.validation !== undefined && 'split' in options.validation;
+    const x = allRows ? (options.data as LabeledData).x : train.x;
+    const outputs = await computeTeacherOutputs(options.runtime, teacherObj, x, {
       batchSize: options.teacherBatchSize ?? 256,
-      ...(train.fingerprint ? { dataKey: train.fingerprint } : {}),
+      ...(!allRows && train.fingerprint ? { dataKey: train.fingerprint } : {}),
     });
-    scope.own(outputs.values);
-    checkTeacherUnits(outputs.values.shape[1], units);
-    teacher = { values: outputs.values, kind: outputs.kind };
+    const values = allRows ? trainRows(outputs.values, train.rows) : outputs.values;
+    scope.own(values);
+    checkTeacherUnits(values.shape[1], units);
+    teacher = { values, kind: outputs.kind };
   }
   return memorySource({
     train,
@@ -187,6 +193,13 @@ async function inMemorySource(
     ...(options.shuffle !== undefined ? { shuffle: options.shuffle } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
   });
+}
+
+/** The first `rows` rows of outputs computed for every row of the data (the outputs are freed). */
+function trainRows(values: tf.Tensor2D, rows: number): tf.Tensor2D {
+  const kept = tf.slice(values, [0, 0], [rows, -1]);
+  values.dispose();
+  return kept;
 }
 
 function stepSetup(student: Student, task: LossTask, source: BatchSource, temperatures: number[]): StepSetup {

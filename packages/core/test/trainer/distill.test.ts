@@ -8,6 +8,7 @@ import {
   isKdError,
   layersStudent,
   linear,
+  precomputedTeacher,
   teacher,
   trainFromScratch,
   type KdRuntime,
@@ -86,6 +87,50 @@ describe('distill', () => {
     optimizer.dispose();
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
+  });
+
+  it('gives a precomputed teacher with validation: { split } the outputs of the training rows only', async () => {
+    // One output per row of `data`, the held-out rows included, as the teacher cache or another
+    // process hands them over; the split holds out the last 30 of the 120 rows.
+    const logits = Float32Array.from(data.xs, teacherLogit);
+    const nTrain = 90;
+    const before = tf.memory().numTensors;
+    const run = async (options: Pick<Parameters<typeof distill>[0], 'teacher' | 'data' | 'validation'>, lr = 0.1) => {
+      const model = denseStudent(4, 0, 1, 3);
+      const optimizer = tf.train.sgd(lr);
+      const r = await distill({ runtime, student: model, epochs: 2, batchSize: 16, seed: 4, optimizer, ...options });
+      const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
+      optimizer.dispose();
+      model.dispose();
+      return { history: r.history.map(({ durationMs: _, ...log }) => log), weights };
+    };
+    const precomputed = precomputedTeacher(logits, { output: 'logits', shape: [120, 1] });
+    const split = { teacher: precomputed, data: { x: data.x, y: data.y }, validation: { split: 0.25 } };
+
+    // A frozen student: the soft loss is the mean over the first 90 rows alone, in float64.
+    const initial = denseStudent(4, 0, 1, 3);
+    const [kernel, bias] = initial.getWeights().map((w) => Array.from(w.dataSync()));
+    initial.dispose();
+    let soft = 0;
+    for (let i = 0; i < nTrain; i++) {
+      const s = sigmoid64(data.xs[i]!.reduce((a, v, j) => a + v * kernel![j]!, 0) + bias![0]!);
+      soft += bce64(sigmoid64(teacherLogit(data.xs[i]!)), s);
+    }
+    const frozen = await run(split, 0);
+    expect(frozen.history[0]!.softLoss).toBeCloseTo(soft / nTrain, 5);
+    expect(Object.keys(frozen.history[0]!.val)).toContain('val_loss');
+
+    // Training: the same run as the rows split by hand, with the teacher's outputs for the first 90.
+    const [xTrain, xVal] = tf.split(data.x, [nTrain, 120 - nTrain]);
+    const [yTrain, yVal] = tf.split(data.y, [nTrain, 120 - nTrain]);
+    const byHand = await run({
+      teacher: precomputedTeacher(logits.slice(0, nTrain), { output: 'logits', shape: [nTrain, 1] }),
+      data: { x: xTrain!, y: yTrain! },
+      validation: { x: xVal!, y: yVal! },
+    });
+    expect(await run(split)).toEqual(byHand);
+    tf.dispose([xTrain!, xVal!, yTrain!, yVal!]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('is reproducible from a seed and differs with another seed', async () => {
