@@ -221,3 +221,6 @@ export { MAX_SCHEDULE_DEPTH } from './schedules/from-json.js';
 
 /* saved models: reading model.json and its weight paths safely (shared by the node and browser stores) */
 export { checkModelJson, checkWeightPath, checkWeightPaths, parseModelJson, weightBytes } from './io/index.js';
+
+/* what a saved model needs done to a raw row (preprocessing.json, written by the kd command, read by its loaders) */
+export type { Preprocessing } from './io/index.js';

@@ -24,3 +24,6 @@ export { cachedOutputsProblem } from './runtime/cached-outputs-check.js';
 
 /* a student's probabilities for every row, in batches, read back once (the kd command's test metrics) */
 export { predictProbabilities } from './trainer/evaluate.js';
+
+/* preprocessing.json: its file name and version, and the one check its readers (kd evaluate, loadStudent) share */
+export { parsePreprocessing, PREPROCESSING_FILE, PREPROCESSING_VERSION } from './io/preprocessing.js';

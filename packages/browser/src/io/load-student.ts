@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
 import { checkWeightPaths, KdError, parseModelJson } from '@kd/core';
+import { PREPROCESSING_FILE } from '@kd/core/internal';
 import {
   parseStudentPreprocessing,
   preprocessInputs,
-  STUDENT_PREPROCESSING_FILE,
   type StudentInput,
   type StudentPreprocessing,
 } from './student-preprocessing.js';
@@ -113,7 +113,7 @@ export async function loadStudent(url: string, options: LoadStudentOptions = {})
   const modelJson = parseModelJson(modelText, modelUrl.href);
   const weightUrls = checkWeightPaths(modelJson.weightsManifest, modelUrl.href).map((p) => weightUrl(modelUrl, p));
 
-  const preprocessingUrl = new URL(STUDENT_PREPROCESSING_FILE, modelUrl);
+  const preprocessingUrl = new URL(PREPROCESSING_FILE, modelUrl);
   const [weightBuffers, preprocessingResponse] = await Promise.all([
     Promise.all(weightUrls.map(async (u) => (await get(u, 'the weight file'))!.arrayBuffer())),
     get(preprocessingUrl, 'the preprocessing', true),

@@ -1,33 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { KdError } from '@kd/core';
+import { KdError, type Preprocessing } from '@kd/core';
+import { parsePreprocessing } from '@kd/core/internal';
 
 /**
  * The `preprocessing.json` that `kd distill` and `kd export` write beside a student's
- * `model.json`. Kept field for field in step with the format the kd command writes (`@kd/cli`,
- * data/preprocessing.ts), which this package does not import: model input = (reader value − mean)
- * / std, where the reader value of an image pixel is pixel × `image.scale`.
+ * `model.json` (the format @kd/core defines, shared with the kd command): model input =
+ * (reader value − mean) / std, where the reader value of an image pixel is pixel × `image.scale`.
  */
-export interface StudentPreprocessing {
-  format: 'kd-preprocessing';
-  version: 1;
-  /** Data format the model was trained on. */
-  source: 'csv' | 'jsonl' | 'idx' | 'images';
-  /** Feature columns in input order (tables); null for images. */
-  features: string[] | null;
-  /** The label column (tables) or label file (IDX). */
-  label: string | null;
-  /** Class names in output order, when known. */
-  classes: string[] | null;
-  numClasses: number;
-  /** Shape of one input row, e.g. `[28, 28, 1]` for images or `[10]` for a table. */
-  inputShape: number[];
-  image: { height: number; width: number; channels: number; scale: number } | null;
-  /** Per-value mean and standard deviation of the training split (one per input value), or null. */
-  standardize: { mean: number[]; std: number[] } | null;
-}
-
-/** The file name kd writes the preprocessing under, next to `model.json`. */
-export const STUDENT_PREPROCESSING_FILE = 'preprocessing.json';
+export type StudentPreprocessing = Preprocessing;
 
 /** Pixels as plain bytes (0..255), row-major, `channels` values per pixel (default 1: grayscale). */
 export interface PixelImage {
@@ -47,50 +27,13 @@ export type StudentImage =
  */
 export type StudentInput = StudentImage | ArrayLike<number> | Readonly<Record<string, number>>;
 
-const SOURCES = ['csv', 'jsonl', 'idx', 'images'];
-const isPositiveInt = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
-const isFiniteList = (v: unknown, n: number) =>
-  Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && Number.isFinite(x));
-
-/**
- * Checks a parsed `preprocessing.json` and returns it typed; a `KdError` (`KD_DATA_INVALID`)
- * names the first field that is wrong.
- */
+/** Checks a parsed `preprocessing.json` (the check @kd/core defines) and returns it typed; else `KD_DATA_INVALID`. */
 export function parseStudentPreprocessing(value: unknown, where: string): StudentPreprocessing {
-  const fail = (what: string): never => {
-    throw new KdError(
-      'KD_DATA_INVALID',
-      `${where} is not a kd preprocessing file: ${what}. Export the student again with kd export, which writes it beside model.json.`,
-      { where },
-    );
-  };
-  if (!value || typeof value !== 'object') fail('it is not a JSON object');
-  const p = value as Partial<StudentPreprocessing>;
-  if (p.format !== 'kd-preprocessing') fail(`"format" is ${JSON.stringify(p.format)}, expected "kd-preprocessing"`);
-  if (p.version !== 1) fail(`"version" is ${JSON.stringify(p.version)}; this @kd/browser reads version 1`);
-  if (!SOURCES.includes(p.source as string)) fail(`"source" is ${JSON.stringify(p.source)}`);
-  if (!Array.isArray(p.inputShape) || p.inputShape.length === 0 || !p.inputShape.every(isPositiveInt))
-    fail('"inputShape" must be a list of positive integers');
-  const width = p.inputShape!.reduce((a, b) => a * b, 1);
-  if (p.features !== null && (!Array.isArray(p.features) || p.features.length !== width))
-    fail(`"features" must be null or ${width} column names (the input row's width)`);
-  if (p.image !== null) {
-    const im = p.image;
-    if (!im || ![im.height, im.width, im.channels].every(isPositiveInt) || !(im.scale > 0))
-      fail('"image" must be null or { height, width, channels, scale } with positive values');
-    if (p.inputShape!.join() !== [im!.height, im!.width, im!.channels].join())
-      fail(
-        `"image" (${im!.height}×${im!.width}×${im!.channels}) disagrees with "inputShape" [${p.inputShape!.join(', ')}]`,
-      );
-  }
-  if (p.standardize !== null) {
-    const s = p.standardize;
-    if (!s || !isFiniteList(s.mean, width) || !isFiniteList(s.std, width))
-      fail(`"standardize" must be null or { mean, std } with ${width} finite numbers each`);
-    if (s!.std.some((v) => v <= 0)) fail('"standardize.std" holds a value ≤ 0');
-  }
-  if (!isPositiveInt(p.numClasses)) fail('"numClasses" must be a positive integer');
-  return p as StudentPreprocessing;
+  return parsePreprocessing(
+    value,
+    where,
+    'Export the student again with kd export, which writes it beside model.json.',
+  );
 }
 
 function isPixelImage(v: unknown): v is PixelImage {

@@ -1,34 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { KdError } from '@kd/core';
+import { KdError, type Preprocessing } from '@kd/core';
+import { parsePreprocessing, PREPROCESSING_FILE, PREPROCESSING_VERSION } from '@kd/core/internal';
 import type { Dataset } from './dataset.js';
 
-/**
- * What a model needs done to a raw row before it sees it; saved as `preprocessing.json` next to
- * its `model.json`, and applied by `kd evaluate` (and by the browser loader) so a deployed model
- * sees the features it was trained on. Model input = (reader value − mean) / std, where the
- * reader value of an image pixel is pixel × `image.scale`.
- */
-export interface Preprocessing {
-  format: 'kd-preprocessing';
-  version: 1;
-  /** Data format the model was trained on. */
-  source: 'csv' | 'jsonl' | 'idx' | 'images';
-  /** Feature columns in input order (tables); null for images. */
-  features: string[] | null;
-  /** The label column (tables) or label file (IDX). */
-  label: string | null;
-  /** Class names in output order, when known. */
-  classes: string[] | null;
-  numClasses: number;
-  /** Shape of one input row. */
-  inputShape: number[];
-  image: { height: number; width: number; channels: number; scale: number } | null;
-  /** Per-feature mean and standard deviation of the training split, or null without --standardize. */
-  standardize: { mean: number[]; std: number[] } | null;
-}
-
-export const PREPROCESSING_FILE = 'preprocessing.json';
+// The format is defined once, in @kd/core, and shared with the browser's loader.
+export { PREPROCESSING_FILE, type Preprocessing };
 
 /** The preprocessing for a training split; with `standardize`, means and stds are computed on it. */
 export function preprocessingFor(
@@ -51,7 +28,7 @@ export function preprocessingFor(
   const shape = train.featureShape;
   return {
     format: 'kd-preprocessing',
-    version: 1,
+    version: PREPROCESSING_VERSION,
     source: train.format,
     features: train.featureNames,
     label: options.label,
@@ -93,22 +70,24 @@ export function checkCompatible(p: Preprocessing, data: Dataset, where: string):
 
 /** Reads `preprocessing.json` from a model folder; undefined when the folder has none. */
 export async function readPreprocessing(dir: string): Promise<Preprocessing | undefined> {
+  const file = join(dir, PREPROCESSING_FILE);
+  const fix = 'Restore it from the run folder.';
   let text: string;
   try {
-    text = await readFile(join(dir, PREPROCESSING_FILE), 'utf8');
+    text = await readFile(file, 'utf8');
   } catch {
     return undefined;
   }
+  let value: unknown;
   try {
-    const p = JSON.parse(text) as Preprocessing;
-    if (p.format !== 'kd-preprocessing') throw new Error('not a kd preprocessing file');
-    return p;
+    value = JSON.parse(text);
   } catch (cause) {
     throw new KdError(
       'KD_DATA_INVALID',
-      `${join(dir, PREPROCESSING_FILE)} is not a kd preprocessing file (${(cause as Error).message}). Restore it from the run folder.`,
+      `${file} is not a kd preprocessing file (${(cause as Error).message}). ${fix}`,
       { dir },
       { cause },
     );
   }
+  return parsePreprocessing(value, file, fix);
 }
