@@ -1,6 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { expectSilentNodeScript } from '@kd/test-utils/silent-node';
+import { describe, it } from 'vitest';
 
 // A library prints nothing it was not asked to: importing kd and training a step on its cpu
 // runtime in a fresh Node process writes nothing to stdout or stderr.
@@ -14,13 +13,6 @@ const script = `
 
 describe('@kd/core in Node', () => {
   it('prints nothing on import, init and first tensor of the cpu runtime', () => {
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toBe('');
+    expectSilentNodeScript(script, new URL('..', import.meta.url));
   });
 });
