@@ -24,7 +24,8 @@ export function chartLibrarySource(): string {
   if (typeof getBuiltin !== 'function')
     throw new KdError(
       'KD_INVALID_ARGUMENT',
-      'renderReport reads the charting library from node_modules, which needs Node.js 20.16 or later. In a browser, pass the library yourself: renderReport(input, { chartLibrary: sourceOfChartUmdMinJs }).',
+      'renderReport reads the charting library from node_modules, which needs Node.js 20.16 or later. ' +
+        'In a browser, pass the library yourself: renderReport(input, { chartLibrary: sourceOfChartUmdMinJs }).',
     );
   const node: NodeBuiltins = {
     module: getBuiltin('node:module') as NodeBuiltins['module'],

@@ -11,7 +11,8 @@ async function readRunFile(dir: string, name: string): Promise<string> {
   } catch (cause) {
     throw new KdError(
       'KD_INVALID_ARGUMENT',
-      `Cannot read ${join(dir, name)} (${(cause as NodeJS.ErrnoException).code ?? String(cause)}). writeReport needs the folder a kd run wrote, with metrics.json and history.jsonl in it.`,
+      `Cannot read ${join(dir, name)} (${(cause as NodeJS.ErrnoException).code ?? String(cause)}). ` +
+        'writeReport needs the folder a kd run wrote, with metrics.json and history.jsonl in it.',
       { dir, file: name },
       { cause },
     );

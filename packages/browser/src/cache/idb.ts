@@ -23,7 +23,8 @@ export function openDatabase(name: string, store: string): Promise<IDBDatabase> 
     return Promise.reject(
       new KdError(
         'KD_INVALID_ARGUMENT',
-        'IndexedDB is not available here (private mode in some browsers, or not a browser). Pass a different cache to the runtime, e.g. new MemoryTeacherCache() from @kd/core.',
+        'IndexedDB is not available here (private mode in some browsers, or not a browser). ' +
+          'Pass a different cache to the runtime, e.g. new MemoryTeacherCache() from @kd/core.',
       ),
     );
   }

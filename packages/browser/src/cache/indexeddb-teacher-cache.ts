@@ -54,7 +54,9 @@ export class IndexedDbTeacherCache implements TeacherCache {
       options.onUnavailable ??
       ((error) =>
         console.warn(
-          `kd: the IndexedDB teacher cache "${this.databaseName}" is unusable (${error instanceof Error ? error.message : String(error)}); training goes on without caching teacher outputs.`,
+          `kd: the IndexedDB teacher cache "${this.databaseName}" is unusable ` +
+            `(${error instanceof Error ? error.message : String(error)}); ` +
+            'training goes on without caching teacher outputs.',
         ));
   }
 

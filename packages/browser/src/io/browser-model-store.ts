@@ -37,7 +37,9 @@ export class BrowserModelStore implements ModelStore {
     if (parsed.kind === 'http') {
       throw new KdError(
         'KD_INVALID_ARGUMENT',
-        `The browser store loads models from URLs but does not upload them ("${key}"). Save to indexeddb://, localstorage:// or downloads://, or pass tf.io.http(url) to model.save to POST it to your server.`,
+        `The browser store loads models from URLs but does not upload them ("${key}"). ` +
+          'Save to indexeddb://, localstorage:// or downloads://, ' +
+          'or pass tf.io.http(url) to model.save to POST it to your server.',
         { key },
       );
     }
@@ -49,7 +51,9 @@ export class BrowserModelStore implements ModelStore {
     if (parsed.kind === 'downloads') {
       throw new KdError(
         'KD_INVALID_ARGUMENT',
-        `A download cannot be read back by the page ("${key}"). Let the user pick the two files (<input type="file" multiple>) and load them with tf.io.browserFiles([jsonFile, weightsFile]).`,
+        `A download cannot be read back by the page ("${key}"). ` +
+          'Let the user pick the two files (<input type="file" multiple>) and load them with ' +
+          'tf.io.browserFiles([jsonFile, weightsFile]).',
         { key },
       );
     }

@@ -33,7 +33,8 @@ export function folderConfinedFetch(modelUrl: string, base: typeof fetch): typeo
     if (url.origin !== folder.origin || !url.pathname.startsWith(folder.pathname)) {
       throw new KdError(
         'KD_MODEL_INVALID',
-        `The model at ${modelUrl} asks to fetch ${url.href.slice(0, 200)}, outside its folder ${folder.href}. Its weights files must sit next to model.json; do not load models from sources you do not trust.`,
+        `The model at ${modelUrl} asks to fetch ${url.href.slice(0, 200)}, outside its folder ${folder.href}. ` +
+          'Its weights files must sit next to model.json; do not load models from sources you do not trust.',
         { modelJson: modelUrl, url: url.href },
       );
     }

@@ -169,7 +169,9 @@ export function weightUrl(modelUrl: URL, path: string): URL {
   )
     throw new KdError(
       'KD_MODEL_INVALID',
-      `${modelUrl.href} names the weight file ${JSON.stringify(path)}, which is outside the model's folder ${folder.href}. Weight paths must be relative names inside it, as kd export writes them.`,
+      `${modelUrl.href} names the weight file ${JSON.stringify(path)}, ` +
+        `which is outside the model's folder ${folder.href}. ` +
+        'Weight paths must be relative names inside it, as kd export writes them.',
       { url: modelUrl.href, path },
     );
   return resolved;
@@ -201,7 +203,8 @@ export function studentFromModel(
   if (preprocessing && preprocessing.inputShape.join() !== inputShape.join())
     throw new KdError(
       'KD_SHAPE_MISMATCH',
-      `${where} takes inputs of shape [${inputShape.join(', ')}] but its preprocessing.json says [${preprocessing.inputShape.join(', ')}]; the two files come from different runs.`,
+      `${where} takes inputs of shape [${inputShape.join(', ')}] but its preprocessing.json says ` +
+        `[${preprocessing.inputShape.join(', ')}]; the two files come from different runs.`,
       { expected: inputShape, got: preprocessing.inputShape },
     );
   const units = model.outputs[0]!.shape[model.outputs[0]!.shape.length - 1]!;

@@ -67,7 +67,8 @@ export async function loadTeacher(
     if (!options.output) {
       throw new KdError(
         'KD_TEACHER_INVALID',
-        `The graph model at ${where} does not say whether it ends in a sigmoid/softmax: pass loadTeacher(url, { output: 'logits' }) or { output: 'probabilities' }.`,
+        `The graph model at ${where} does not say whether it ends in a sigmoid/softmax: ` +
+          `pass loadTeacher(url, { output: 'logits' }) or { output: 'probabilities' }.`,
         { source: where },
       );
     }
@@ -127,7 +128,9 @@ async function defaultLoadGraphModel(handler: tf.io.IOHandler): Promise<GraphMod
   } catch (cause) {
     throw new KdError(
       'KD_TEACHER_INVALID',
-      `Loading a graph model needs @tensorflow/tfjs-converter (4.22.0), which could not be imported: ${(cause as Error)?.message}. Install it, or pass loadTeacher(url, { loadGraphModel }).`,
+      'Loading a graph model needs @tensorflow/tfjs-converter (4.22.0), ' +
+        `which could not be imported: ${(cause as Error)?.message}. ` +
+        'Install it, or pass loadTeacher(url, { loadGraphModel }).',
       {},
       { cause },
     );

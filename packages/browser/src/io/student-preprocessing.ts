@@ -157,7 +157,9 @@ export function preprocessInputs(
             'KD_INVALID_ARGUMENT',
             p
               ? `This student was trained on ${p.source} features, not images; pass its ${width} feature values instead.`
-              : 'This student has no preprocessing.json beside its model.json, so how to turn an image into its inputs is unknown; export it with kd export, or pass feature values.',
+              : 'This student has no preprocessing.json beside its model.json, ' +
+                  'so how to turn an image into its inputs is unknown; ' +
+                  'export it with kd export, or pass feature values.',
           );
         return tf.reshape(tf.mul(imageTensor(input, p.image), p.image.scale), [1, width]);
       }

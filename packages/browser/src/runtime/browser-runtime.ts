@@ -131,7 +131,8 @@ export function browserRuntime(input?: BrowserRuntimeOptions): BrowserRuntime {
       if (!tf.findBackendFactory('webgl')) {
         throw new KdError(
           'KD_BACKEND_UNAVAILABLE',
-          "tfjs registers its WebGL backend only in browsers and web workers, and this is neither. Outside a browser use @kd/node or @kd/wasm, or pass browserRuntime({ fallback: 'cpu' }).",
+          'tfjs registers its WebGL backend only in browsers and web workers, and this is neither. ' +
+            "Outside a browser use @kd/node or @kd/wasm, or pass browserRuntime({ fallback: 'cpu' }).",
           { backend: 'webgl' },
         );
       }

@@ -37,7 +37,10 @@ export async function fallbackRuntime(
     } catch (cause) {
       throw new KdError(
         'KD_BACKEND_UNAVAILABLE',
-        `The wasm fallback could not load ${KD_WASM_MODULE}: ${(cause as Error)?.message ?? String(cause)}. Install ${KD_WASM_MODULE} and, in a bundled app, pass browserRuntime({ fallback: 'wasm', loadWasm: () => import('${KD_WASM_MODULE}') }) so the bundler includes it.`,
+        `The wasm fallback could not load ${KD_WASM_MODULE}: ${(cause as Error)?.message ?? String(cause)}. ` +
+          `Install ${KD_WASM_MODULE} and, in a bundled app, ` +
+          `pass browserRuntime({ fallback: 'wasm', loadWasm: () => import('${KD_WASM_MODULE}') }) ` +
+          'so the bundler includes it.',
         { fallback: 'wasm' },
         { cause },
       );
@@ -80,7 +83,8 @@ function cpuFallback(): KdRuntime {
         if (isKdError(cause)) throw cause;
         throw new KdError(
           'KD_BACKEND_UNAVAILABLE',
-          `The cpu fallback could not import @tensorflow/tfjs-backend-cpu: ${(cause as Error)?.message}. Install it at the same version as @tensorflow/tfjs-core.`,
+          `The cpu fallback could not import @tensorflow/tfjs-backend-cpu: ${(cause as Error)?.message}. ` +
+            'Install it at the same version as @tensorflow/tfjs-core.',
           { fallback: 'cpu' },
           { cause },
         );

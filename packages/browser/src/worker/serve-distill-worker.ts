@@ -79,7 +79,9 @@ function workerScope(): MessageEndpoint {
   if (typeof scope.WorkerGlobalScope === 'undefined' || typeof scope.postMessage !== 'function') {
     throw new KdError(
       'KD_INVALID_ARGUMENT',
-      'serveDistillWorker() must run inside a Web Worker (create one with new Worker(new URL("./kd.worker.js", import.meta.url), { type: "module" })), or be given an endpoint.',
+      'serveDistillWorker() must run inside a Web Worker ' +
+        '(create one with new Worker(new URL("./kd.worker.js", import.meta.url), { type: "module" })), ' +
+        'or be given an endpoint.',
     );
   }
   return scope;

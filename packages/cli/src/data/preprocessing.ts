@@ -57,7 +57,8 @@ export function checkCompatible(p: Preprocessing, data: Dataset, where: string):
   if (p.features && data.featureNames && !same(p.features, data.featureNames))
     throw new KdError(
       'KD_DATA_INVALID',
-      `${where} was trained on the features [${p.features.join(', ')}] but the data has [${data.featureNames.join(', ')}]. Pass --features ${p.features.join(',')}.`,
+      `${where} was trained on the features [${p.features.join(', ')}] but the data has ` +
+        `[${data.featureNames.join(', ')}]. Pass --features ${p.features.join(',')}.`,
       { expected: p.features, got: data.featureNames },
     );
   if (!same(p.inputShape, data.featureShape))

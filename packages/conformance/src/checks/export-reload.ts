@@ -76,6 +76,8 @@ async function reload(options: ExportReloadOptions, key: string): Promise<Builda
   }
   throw new KdError(
     'KD_STUDENT_INVALID',
-    `Student "${options.model.name}" was saved but cannot be reloaded: give a way to build a fresh instance whose loadWeights(handler) restores it (customStudent students have loadWeights), or use a tfjs-layers model.`,
+    `Student "${options.model.name}" was saved but cannot be reloaded: ` +
+      'give a way to build a fresh instance whose loadWeights(handler) restores it ' +
+      '(customStudent students have loadWeights), or use a tfjs-layers model.',
   );
 }

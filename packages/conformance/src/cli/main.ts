@@ -55,9 +55,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   }
   const ok = rows.every((r) => r.status !== 'fail');
   if (options.json) io.out(JSON.stringify({ ok, rows }, null, 2));
-  else
+  else {
+    const count = (status: string) => rows.filter((r) => r.status === status).length;
     io.out(
-      `${formatTable(rows)}\n\n${ok ? 'PASS' : 'FAIL'}: ${rows.filter((r) => r.status === 'pass').length} passed, ${rows.filter((r) => r.status === 'fail').length} failed, ${rows.filter((r) => r.status === 'unavailable').length} unavailable`,
+      `${formatTable(rows)}\n\n${ok ? 'PASS' : 'FAIL'}: ` +
+        `${count('pass')} passed, ${count('fail')} failed, ${count('unavailable')} unavailable`,
     );
+  }
   return ok ? 0 : 1;
 }

@@ -84,5 +84,8 @@ export function describeDifference(
     d.worstIndex >= 0 && actual && expected
       ? `; worst at [${d.worstIndex}]: got ${actual[d.worstIndex]}, expected ${expected[d.worstIndex]}`
       : '';
-  return `${label}: max |Δ| ${d.maxAbs.toExponential(2)}, max rel ${d.maxRel.toExponential(2)} (tolerance rtol ${tolerance.rtol}, atol ${tolerance.atol})${worst}`;
+  return (
+    `${label}: max |Δ| ${d.maxAbs.toExponential(2)}, max rel ${d.maxRel.toExponential(2)} ` +
+    `(tolerance rtol ${tolerance.rtol}, atol ${tolerance.atol})${worst}`
+  );
 }

@@ -53,7 +53,8 @@ export async function inspectStudent(module: StudentModule): Promise<StudentUnde
     if (!inputShape || inputShape.length === 0 || inputShape.some((d) => !Number.isInteger(d) || d < 1)) {
       throw new KdError(
         'KD_STUDENT_INVALID',
-        `Cannot tell the student's input shape${inputShape ? ` (got [${inputShape.join(', ')}])` : ''}: export inputShape from the module, e.g. export const inputShape = [8, 8, 1];`,
+        `Cannot tell the student's input shape${inputShape ? ` (got [${inputShape.join(', ')}])` : ''}: ` +
+          'export inputShape from the module, e.g. export const inputShape = [8, 8, 1];',
       );
     }
     const x = tf.zeros([2, ...inputShape]);

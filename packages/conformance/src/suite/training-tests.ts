@@ -46,7 +46,9 @@ export function trainingTests(ctx: SuiteContext): void {
       if (Object.keys(recorded).length !== TRAJECTORY_SPECS.length)
         throw new KdError(
           'KD_INVALID_ARGUMENT',
-          'Not every trajectory was recorded, so fixtures/trajectories.json was left unchanged. Record them all at once: REGENERATE=1 npx vitest run --project cpu, without a test-name filter, with every run passing.',
+          'Not every trajectory was recorded, so fixtures/trajectories.json was left unchanged. ' +
+            'Record them all at once: REGENERATE=1 npx vitest run --project cpu, without a test-name filter, ' +
+            'with every run passing.',
           { recorded: Object.keys(recorded) },
         );
       const path = await writeTrajectoryFixtures(recorded);

@@ -39,7 +39,8 @@ export function checkModelJson(value: unknown, where: string): tf.io.ModelJSON {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new KdError(
       'KD_MODEL_INVALID',
-      `${where} holds ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}, not a tfjs model (an object with "modelTopology" and "weightsManifest"). Save or convert the model again.`,
+      `${where} holds ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}, ` +
+        'not a tfjs model (an object with "modelTopology" and "weightsManifest"). Save or convert the model again.',
       { path: where },
     );
   }

@@ -20,7 +20,9 @@ export function checkWeightPath(path: unknown, modelJson: string): string {
   const refuse = (why: string): never => {
     throw new KdError(
       'KD_MODEL_INVALID',
-      `${modelJson} lists the weights file ${describe(path)}, which ${why}. A model's weights files must be relative paths inside its folder (such as "weights.bin"); re-save or re-convert the model, and do not load model files from sources you do not trust.`,
+      `${modelJson} lists the weights file ${describe(path)}, which ${why}. ` +
+        `A model's weights files must be relative paths inside its folder (such as "weights.bin"); ` +
+        're-save or re-convert the model, and do not load model files from sources you do not trust.',
       { modelJson, path },
     );
   };

@@ -94,7 +94,8 @@ function unavailable(
   const why = cause instanceof Error ? `: ${cause.message}` : '';
   return new KdError(
     'KD_BACKEND_UNAVAILABLE',
-    `The tfjs backend "${options.backend}" for runtime "${options.name}" could not start${why}. ${options.unavailableHint ?? 'Check that its package is installed and imported once.'}`,
+    `The tfjs backend "${options.backend}" for runtime "${options.name}" could not start${why}. ` +
+      (options.unavailableHint ?? 'Check that its package is installed and imported once.'),
     { backend: options.backend },
     { cause },
   );
@@ -109,7 +110,8 @@ export function assertActiveBackend(info: RuntimeInfo): void {
   if (tf.getBackend() !== info.backend) {
     throw new KdError(
       'KD_RUNTIME_NOT_INITIALIZED',
-      `The active tfjs backend is "${tf.getBackend()}" but the runtime initialised "${info.backend}". Do not call tf.setBackend while kd trains; pass the runtime you want instead.`,
+      `The active tfjs backend is "${tf.getBackend()}" but the runtime initialised "${info.backend}". ` +
+        'Do not call tf.setBackend while kd trains; pass the runtime you want instead.',
       { active: tf.getBackend(), expected: info.backend },
     );
   }

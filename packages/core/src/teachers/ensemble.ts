@@ -61,7 +61,8 @@ export function ensemble(members: TeacherSource[], options: EnsembleOptions = {}
           acc.dispose();
           throw new KdError(
             'KD_ENSEMBLE_INVALID',
-            `Ensemble member "${t.name}" outputs shape [${shape.join(', ')}] but earlier members output [${acc.shape.join(', ')}]. All members must have the same number of output units.`,
+            `Ensemble member "${t.name}" outputs shape [${shape.join(', ')}] but earlier members output ` +
+              `[${acc.shape.join(', ')}]. All members must have the same number of output units.`,
           );
         }
         const next: tf.Tensor2D = tf.tidy(() => {

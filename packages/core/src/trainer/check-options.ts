@@ -102,14 +102,16 @@ function checkStreamOptions(options: DistillOptions<TrainingData>): void {
   if (options.batchSize !== undefined) {
     throw new KdError(
       'KD_INVALID_ARGUMENT',
-      `batchSize (${options.batchSize}) does not apply to a stream: each batch the stream yields is one step. Choose the batch size in the source (e.g. csvBatches(path, { batchSize })) and leave batchSize out.`,
+      `batchSize (${options.batchSize}) does not apply to a stream: each batch the stream yields is one step. ` +
+        'Choose the batch size in the source (e.g. csvBatches(path, { batchSize })) and leave batchSize out.',
       { batchSize: options.batchSize },
     );
   }
   if (options.shuffle === true) {
     throw new KdError(
       'KD_INVALID_ARGUMENT',
-      'shuffle: true cannot reorder a stream: kd trains on its batches in the order they come. Shuffle in the source (e.g. shuffle shard order or rows within a buffer) and leave shuffle out.',
+      'shuffle: true cannot reorder a stream: kd trains on its batches in the order they come. ' +
+        'Shuffle in the source (e.g. shuffle shard order or rows within a buffer) and leave shuffle out.',
     );
   }
   if (options.validation && 'split' in options.validation) {

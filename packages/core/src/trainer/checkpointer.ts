@@ -78,7 +78,10 @@ export class Checkpointer {
     if (differences.length > 0) {
       throw new KdError(
         'KD_CHECKPOINT_MISMATCH',
-        `The checkpoint was written by a different run, so resuming from it would not continue that run: ${differences.join('; ')}. Resume with the options and data of the run that wrote it, or give a store without a checkpoint (or leave out resume) to start afresh.`,
+        'The checkpoint was written by a different run, so resuming from it would not continue that run: ' +
+          `${differences.join('; ')}. ` +
+          'Resume with the options and data of the run that wrote it, ' +
+          'or give a store without a checkpoint (or leave out resume) to start afresh.',
         { differences },
       );
     }

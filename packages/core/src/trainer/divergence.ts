@@ -62,15 +62,27 @@ function divergedError(run: Run, progress: RunProgress, read: EpochTotalsRead, r
 function whatToTry(run: Run): string {
   const skip = "or pass onNonFinite: 'skip-batch' to leave out the steps whose loss or gradients are not finite";
   if (run.student.output === 'probabilities') {
-    return `Student "${run.student.name}" outputs probabilities, whose loss and gradients lose precision near 0 and 1: give it a linear last layer and declare output: 'logits' (recommended), lower the learning rate, ${skip}.`;
+    return (
+      `Student "${run.student.name}" outputs probabilities, ` +
+      'whose loss and gradients lose precision near 0 and 1: ' +
+      `give it a linear last layer and declare output: 'logits' (recommended), lower the learning rate, ${skip}.`
+    );
   }
-  return `Student "${run.student.name}" outputs logits: lower the learning rate (or clip gradients in your optimizer), check that the features are scaled (e.g. standardised), ${skip}.`;
+  return (
+    `Student "${run.student.name}" outputs logits: lower the learning rate (or clip gradients in your optimizer), ` +
+    `check that the features are scaled (e.g. standardised), ${skip}.`
+  );
 }
 
 function saturatedError(run: Run, progress: RunProgress, share: number): KdError {
   return new KdError(
     'KD_STUDENT_SATURATED',
-    `Student "${run.student.name}" outputs probabilities, and in epoch ${progress.epoch} ${(share * 100).toFixed(1)}% of the rows had a probability below ${PROBABILITY_EPSILON} for their true class: the loss clamps them, no gradient flows back, and the student cannot learn. Give it a linear last layer and declare output: 'logits', or start from smaller initial weights, scale the features, or lower the learning rate.`,
+    `Student "${run.student.name}" outputs probabilities, ` +
+      `and in epoch ${progress.epoch} ${(share * 100).toFixed(1)}% of the rows had a probability ` +
+      `below ${PROBABILITY_EPSILON} for their true class: ` +
+      'the loss clamps them, no gradient flows back, and the student cannot learn. ' +
+      `Give it a linear last layer and declare output: 'logits', or start from smaller initial weights, ` +
+      'scale the features, or lower the learning rate.',
     { epoch: progress.epoch, share, history: [...progress.history] },
   );
 }

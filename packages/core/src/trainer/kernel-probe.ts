@@ -30,7 +30,8 @@ export function probeTrainingStep(runtime: KdRuntime, student: Student, step: ()
     if (grad) {
       throw new KdError(
         'KD_KERNEL_MISSING',
-        `No gradient is registered for op "${grad}", which student "${student.name}" uses. Import '@tensorflow/tfjs-layers' (it registers all gradients) or avoid this op.`,
+        `No gradient is registered for op "${grad}", which student "${student.name}" uses. ` +
+          `Import '@tensorflow/tfjs-layers' (it registers all gradients) or avoid this op.`,
         { gradient: grad },
         { cause: e },
       );
@@ -45,7 +46,10 @@ export function probeTrainingStep(runtime: KdRuntime, student: Student, step: ()
 function missingKernels(runtime: KdRuntime, student: Student, kernels: string[], cause?: unknown): KdError {
   return new KdError(
     'KD_KERNEL_MISSING',
-    `Runtime "${runtime.name}" has no ${kernels.join(', ')} kernel${kernels.length > 1 ? 's' : ''}, which training student "${student.name}" needs. Use a runtime that provides ${kernels.length > 1 ? 'them' : 'it'} (e.g. @kd/wasm fills the conv gradients stock tfjs-backend-wasm lacks) or change the student's layers.`,
+    `Runtime "${runtime.name}" has no ${kernels.join(', ')} kernel${kernels.length > 1 ? 's' : ''}, ` +
+      `which training student "${student.name}" needs. ` +
+      `Use a runtime that provides ${kernels.length > 1 ? 'them' : 'it'} ` +
+      "(e.g. @kd/wasm fills the conv gradients stock tfjs-backend-wasm lacks) or change the student's layers.",
     { kernels, runtime: runtime.name },
     cause === undefined ? undefined : { cause },
   );

@@ -127,7 +127,8 @@ async function prepareData(
     if (teacher?.byRowPosition) {
       throw new KdError(
         'KD_TEACHER_INVALID',
-        `Teacher "${teacher.name}" answers by row position (precomputed outputs), which cannot follow streamed batches. Use a model or function teacher, or load the data in memory.`,
+        `Teacher "${teacher.name}" answers by row position (precomputed outputs), ` +
+          'which cannot follow streamed batches. Use a model or function teacher, or load the data in memory.',
       );
     }
     const featureShape = checkFeatureShape(options.data.featureShape);

@@ -15,7 +15,11 @@ export function formatEpoch(log: EpochLog, epochs: number): string {
   const val = Object.entries(log.val)
     .map(([k, v]) => `${k} ${v.toFixed(4)}`)
     .join('  ');
-  return `epoch ${log.epoch + 1}/${epochs}  loss ${log.loss.toFixed(4)} (hard ${log.hardLoss.toFixed(4)}, soft ${log.softLoss.toFixed(4)})  α ${log.alpha.toFixed(2)}  T ${log.temperature.toFixed(2)}  ${val}  ${(log.durationMs / 1000).toFixed(1)}s`;
+  return (
+    `epoch ${log.epoch + 1}/${epochs}  ` +
+    `loss ${log.loss.toFixed(4)} (hard ${log.hardLoss.toFixed(4)}, soft ${log.softLoss.toFixed(4)})  ` +
+    `α ${log.alpha.toFixed(2)}  T ${log.temperature.toFixed(2)}  ${val}  ${(log.durationMs / 1000).toFixed(1)}s`
+  );
 }
 
 /**
@@ -37,7 +41,9 @@ export function consoleProgress(options: { prefix?: string; sink?: Sink } = {}):
     onTrainBegin(log) {
       epochs = log.epochs;
       write(
-        `${prefix}${log.fromScratch ? 'training from scratch' : 'distilling'} on ${log.runtime.backend}: ${log.trainRows} rows, ${log.validationRows} validation rows, ${log.epochs} epochs of ${Math.ceil(log.totalSteps / log.epochs)} steps`,
+        `${prefix}${log.fromScratch ? 'training from scratch' : 'distilling'} on ${log.runtime.backend}: ` +
+          `${log.trainRows} rows, ${log.validationRows} validation rows, ` +
+          `${log.epochs} epochs of ${Math.ceil(log.totalSteps / log.epochs)} steps`,
       );
     },
     onBatchEnd(log) {

@@ -14,7 +14,8 @@ export function checkRecoveryOptions(options: TrainOptions<TrainingData>): void 
   if (resume && !checkpoint) {
     throw new KdError(
       'KD_INVALID_ARGUMENT',
-      "resume: true needs checkpoint: { store } to resume from, e.g. checkpoint: { store: fileCheckpointStore('runs/ckpt') } with fileCheckpointStore from '@kd/node'.",
+      'resume: true needs checkpoint: { store } to resume from, e.g. ' +
+        "checkpoint: { store: fileCheckpointStore('runs/ckpt') } with fileCheckpointStore from '@kd/node'.",
     );
   }
   if (checkpoint === undefined) return;
@@ -22,7 +23,8 @@ export function checkRecoveryOptions(options: TrainOptions<TrainingData>): void 
   if (!store || typeof store.readLatest !== 'function' || typeof store.write !== 'function') {
     throw new KdError(
       'KD_INVALID_ARGUMENT',
-      "checkpoint.store must be a CheckpointStore ({ readLatest(), write(checkpoint) }): fileCheckpointStore(dir) from '@kd/node', memoryCheckpointStore(), or your own.",
+      'checkpoint.store must be a CheckpointStore ({ readLatest(), write(checkpoint) }): ' +
+        "fileCheckpointStore(dir) from '@kd/node', memoryCheckpointStore(), or your own.",
     );
   }
   const every = checkpoint.everySteps;

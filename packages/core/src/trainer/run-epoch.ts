@@ -119,7 +119,10 @@ async function validationMetrics(run: Run): Promise<Record<string, number>> {
 function batchCountChanged(epoch: number, expected: number, got: string): KdError {
   return new KdError(
     'KD_DATA_INVALID',
-    `In epoch ${epoch} the training stream yielded ${got} the ${expected} batches it yielded in the pass before training. data.batches() must yield the same number of batches on every pass (schedules and the checks were planned for that many steps).`,
+    `In epoch ${epoch} the training stream yielded ${got} the ${expected} batches ` +
+      'it yielded in the pass before training. ' +
+      'data.batches() must yield the same number of batches on every pass ' +
+      '(schedules and the checks were planned for that many steps).',
     { epoch, expected },
   );
 }

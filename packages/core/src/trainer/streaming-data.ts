@@ -55,7 +55,8 @@ export function streamingData(
   if (typeof batches !== 'function') {
     throw new KdError(
       'KD_INVALID_ARGUMENT',
-      'streamingData needs a function that starts a new pass over the data each time it is called (e.g. an async generator function), not an iterator that can run only once.',
+      'streamingData needs a function that starts a new pass over the data each time it is called ' +
+        '(e.g. an async generator function), not an iterator that can run only once.',
     );
   }
   const featureShape = checkFeatureShape(options?.featureShape);
@@ -113,7 +114,8 @@ export function streamBatchTensors(batch: StreamBatch, featureShape: number[], w
       if (x.rank !== featureShape.length + 1 || x.shape.slice(1).some((d, i) => d !== featureShape[i])) {
         throw new KdError(
           'KD_SHAPE_MISMATCH',
-          `${what}.x has shape [${x.shape.join(', ')}] but the stream's featureShape is [${featureShape.join(', ')}]; every batch must be [rows, ${featureShape.join(', ')}].`,
+          `${what}.x has shape [${x.shape.join(', ')}] but the stream's featureShape is ` +
+            `[${featureShape.join(', ')}]; every batch must be [rows, ${featureShape.join(', ')}].`,
           { x: x.shape, featureShape },
         );
       }
@@ -121,7 +123,9 @@ export function streamBatchTensors(batch: StreamBatch, featureShape: number[], w
       if (batch.x.length === 0 || batch.x.length % perRow !== 0) {
         throw new KdError(
           'KD_SHAPE_MISMATCH',
-          `${what}.x holds ${batch.x.length} values, which is not a whole number (> 0) of rows of featureShape [${featureShape.join(', ')}] (${perRow} values each).`,
+          `${what}.x holds ${batch.x.length} values, ` +
+            `which is not a whole number (> 0) of rows of featureShape [${featureShape.join(', ')}] ` +
+            `(${perRow} values each).`,
           { length: batch.x.length, featureShape },
         );
       }

@@ -134,7 +134,9 @@ export class FileTeacherCache implements TeacherCache {
     if (!this.warned) {
       this.warned = true;
       process.emitWarning(
-        `kd could not ${action} its teacher cache in ${this.dir} (${code}); training goes on without caching teacher outputs there. Pass a writable cacheDir (or KD_CACHE_DIR) to cache them.`,
+        `kd could not ${action} its teacher cache in ${this.dir} (${code}); ` +
+          'training goes on without caching teacher outputs there. ' +
+          'Pass a writable cacheDir (or KD_CACHE_DIR) to cache them.',
         { code: CACHE_UNWRITABLE_WARNING, type: 'KdWarning', detail: (error as Error).message },
       );
     }

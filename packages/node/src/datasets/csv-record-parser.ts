@@ -113,7 +113,8 @@ export class CsvRecordParser {
           const c = text.charCodeAt(j);
           if (c === QUOTE)
             throw this.error(
-              `line ${this.line}, column ${this.record.length + 1}: a quote inside an unquoted field; quote the whole field and double the quotes inside ("a""b").`,
+              `line ${this.line}, column ${this.record.length + 1}: a quote inside an unquoted field; ` +
+                'quote the whole field and double the quotes inside ("a""b").',
             );
           i = this.endField(c, j, done);
           break;
@@ -138,7 +139,9 @@ export class CsvRecordParser {
             i = this.endField(c, i, done);
           } else {
             throw this.error(
-              `line ${this.line}, column ${this.record.length + 1}: text after the closing quote of a quoted field (${JSON.stringify(text.slice(i, i + 20))}). A quoted field must end at a delimiter or line break; double a quote inside it ("").`,
+              `line ${this.line}, column ${this.record.length + 1}: ` +
+                `text after the closing quote of a quoted field (${JSON.stringify(text.slice(i, i + 20))}). ` +
+                'A quoted field must end at a delimiter or line break; double a quote inside it ("").',
             );
           }
           break;
@@ -183,7 +186,9 @@ export class CsvRecordParser {
     this.recordLength += length;
     if (this.fieldLength > this.maxField)
       throw this.error(
-        `line ${this.fieldLine}, column ${this.record.length + 1}: a field longer than ${this.maxField} characters. Is a quote left open? Raise the limit with \`maxFieldLength\` if the data is right.`,
+        `line ${this.fieldLine}, column ${this.record.length + 1}: ` +
+          `a field longer than ${this.maxField} characters. ` +
+          'Is a quote left open? Raise the limit with `maxFieldLength` if the data is right.',
         true,
       );
     if (this.recordLength > this.maxRecord)

@@ -63,7 +63,9 @@ export async function* csvBatches(
       if (fields.length !== columns.names.length) {
         throw new KdError(
           'KD_DATA_INVALID',
-          `${path} line ${line} has ${fields.length} fields but the ${hasHeader ? 'header has' : 'first row has'} ${columns.names.length}. Check the delimiter and quoting.`,
+          `${path} line ${line} has ${fields.length} fields but ` +
+            `the ${hasHeader ? 'header has' : 'first row has'} ${columns.names.length}. ` +
+            'Check the delimiter and quoting.',
           { path, line },
         );
       }

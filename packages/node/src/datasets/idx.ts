@@ -74,7 +74,9 @@ export async function readIdx(
       if (valueBytes > maxBytes)
         throw new KdError(
           'KD_INPUT_TOO_LARGE',
-          `${path} announces ${count} values (shape [${shape.join(', ')}], ${valueBytes} bytes), more than the limit of ${maxBytes} bytes. Raise it with readIdx(path, { maxBytes }) if the file is right.`,
+          `${path} announces ${count} values (shape [${shape.join(', ')}], ${valueBytes} bytes), ` +
+            `more than the limit of ${maxBytes} bytes. ` +
+            'Raise it with readIdx(path, { maxBytes }) if the file is right.',
           { path, shape, maxBytes },
         );
       header = { type, shape, start, total: valueBytes };

@@ -111,7 +111,8 @@ export async function* jsonLinesBatches(
   const tooLong = () =>
     new KdError(
       'KD_INPUT_TOO_LARGE',
-      `${path} line ${lineNumber + 1} is longer than ${maxLine} characters. Is the file JSON lines (one object per line)? Raise the limit with \`maxLineLength\` if the data is right.`,
+      `${path} line ${lineNumber + 1} is longer than ${maxLine} characters. ` +
+        'Is the file JSON lines (one object per line)? Raise the limit with `maxLineLength` if the data is right.',
       { path, line: lineNumber + 1, maxLineLength: maxLine },
     );
   for await (const text of readTextChunks(path)) {

@@ -67,7 +67,9 @@ export function parseLabel(text: unknown, classes: string[] | undefined, where: 
     if (index < 0)
       throw new KdError(
         'KD_LABEL_RANGE',
-        `${where} has label ${describeValue(text)}, which is not one of the classes [${classes.slice(0, 20).join(', ')}${classes.length > 20 ? ', ...' : ''}]. Add it to \`classes\` or fix the row.`,
+        `${where} has label ${describeValue(text)}, which is not one of the classes ` +
+          `[${classes.slice(0, 20).join(', ')}${classes.length > 20 ? ', ...' : ''}]. ` +
+          'Add it to `classes` or fix the row.',
         { where, label: typeof text === 'string' ? text.slice(0, 60) : text },
       );
     return index;

@@ -79,7 +79,10 @@ export class FileModelStore implements ModelStore {
     if (!inside && !(explicit && this.allowOutsideRoot)) {
       throw new KdError(
         'KD_INVALID_ARGUMENT',
-        `Model key "${key}" does not name a folder inside ${this.root}. Use a name such as "student" or "teachers/big"${explicit ? ', or create the store with { allowOutsideRoot: true } to save and load anywhere' : ''}.`,
+        `Model key "${key}" does not name a folder inside ${this.root}. ` +
+          'Use a name such as "student" or "teachers/big"' +
+          (explicit ? ', or create the store with { allowOutsideRoot: true } to save and load anywhere' : '') +
+          '.',
         { key, root: this.root },
       );
     }
@@ -93,7 +96,8 @@ export class FileModelStore implements ModelStore {
         if (artifacts.modelTopology instanceof ArrayBuffer) {
           throw new KdError(
             'KD_INVALID_ARGUMENT',
-            'The file model store saves JSON model topologies only; this model has a binary (GraphDef) topology. Convert it with tensorflowjs_converter instead.',
+            'The file model store saves JSON model topologies only; this model has a binary (GraphDef) topology. ' +
+              'Convert it with tensorflowjs_converter instead.',
             { key },
           );
         }
@@ -246,7 +250,8 @@ export class FileModelStore implements ModelStore {
     if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
       throw new KdError(
         'KD_INVALID_ARGUMENT',
-        `Model key "${key}" leads outside ${this.root} through a symbolic link (to ${real}). Use a folder inside the store, or create it with { allowOutsideRoot: true }.`,
+        `Model key "${key}" leads outside ${this.root} through a symbolic link (to ${real}). ` +
+          'Use a folder inside the store, or create it with { allowOutsideRoot: true }.',
         { key, root: this.root },
       );
     }
@@ -289,7 +294,8 @@ async function readWeights(
       } catch (cause) {
         throw new KdError(
           'KD_MODEL_INVALID',
-          `The weights file ${path} of model "${key}" cannot be read (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}). Save the model again.`,
+          `The weights file ${path} of model "${key}" cannot be read ` +
+            `(${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}). Save the model again.`,
           { key, path },
           { cause },
         );
@@ -302,7 +308,9 @@ async function readWeights(
   if (expected !== undefined && expected !== actual) {
     throw new KdError(
       'KD_MODEL_INVALID',
-      `The weights of model "${key}" (${files.join(', ')}) hold ${actual} bytes, but ${join(dir, MODEL_JSON)} describes ${expected}: the file is truncated or belongs to another model. Save the model again.`,
+      `The weights of model "${key}" (${files.join(', ')}) hold ${actual} bytes, ` +
+        `but ${join(dir, MODEL_JSON)} describes ${expected}: the file is truncated or belongs to another model. ` +
+        'Save the model again.',
       { key, path: files[0], expected, actual },
     );
   }

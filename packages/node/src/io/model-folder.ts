@@ -33,7 +33,9 @@ export async function inspectFolder(dir: string, key: string): Promise<FolderSta
   const refuse = (what: string): never => {
     throw new KdError(
       'KD_TARGET_EXISTS',
-      `The model key "${key}" points at ${dir}, which ${what}. kd only replaces or removes a folder holding a saved model, and never deletes other files. Choose another key, or move that away yourself.`,
+      `The model key "${key}" points at ${dir}, which ${what}. ` +
+        'kd only replaces or removes a folder holding a saved model, and never deletes other files. ' +
+        'Choose another key, or move that away yourself.',
       { key, path: dir },
     );
   };

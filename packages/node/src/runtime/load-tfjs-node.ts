@@ -7,7 +7,8 @@ export interface TfjsNodeModule {
 }
 
 const PROVISION_HINT =
-  'Its native addon is missing or does not load. Build it from a TensorFlow wheel (no Google storage needed) with `npx kd-node provision`, then run `npx kd-node check`.';
+  'Its native addon is missing or does not load. Build it from a TensorFlow wheel ' +
+  '(no Google storage needed) with `npx kd-node provision`, then run `npx kd-node check`.';
 
 /**
  * Imports `@tensorflow/tfjs-node` on first use, which registers the `tensorflow` backend. The

@@ -31,7 +31,8 @@ export class WasmKernelScope {
     if (config === undefined) {
       throw new KdError(
         'KD_KERNEL_MISSING',
-        `The wasm backend has no "${kernelName}" kernel, which @kd/wasm builds its training kernels from. Use @tensorflow/tfjs-backend-wasm 4.22.0, the version @kd/wasm supports.`,
+        `The wasm backend has no "${kernelName}" kernel, which @kd/wasm builds its training kernels from. ` +
+          'Use @tensorflow/tfjs-backend-wasm 4.22.0, the version @kd/wasm supports.',
         { kernelName },
       );
     }

@@ -44,7 +44,11 @@ export function normalizeWasmPaths(paths: WasmPaths): WasmPaths {
   if (missing.length > 0 || unknown.length > 0) {
     throw new KdError(
       'KD_INVALID_ARGUMENT',
-      `wasmPaths as a map must give a URL for each of ${WASM_BINARY_NAMES.join(', ')}${missing.length ? `; missing: ${missing.join(', ')}` : ''}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}. tfjs picks the binary at run time from what the engine supports, so it needs all three; or pass one folder URL instead.`,
+      `wasmPaths as a map must give a URL for each of ${WASM_BINARY_NAMES.join(', ')}` +
+        (missing.length ? `; missing: ${missing.join(', ')}` : '') +
+        (unknown.length ? `; unknown: ${unknown.join(', ')}` : '') +
+        '. tfjs picks the binary at run time from what the engine supports, so it needs all three; ' +
+        'or pass one folder URL instead.',
       { missing, unknown },
     );
   }

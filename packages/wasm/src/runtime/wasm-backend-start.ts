@@ -23,7 +23,12 @@ export function configureWasmBackend(config: WasmStartConfig): void {
     if (isCustomStartConfig(config) && startedWith !== key) {
       throw new KdError(
         'KD_INVALID_ARGUMENT',
-        `The wasm backend already started${startedWith === undefined ? ' (by tf.setBackend or tf.ready before this runtime)' : ` with other settings (${startedWith})`}, so wasmPaths, simd and threads (${key}) can no longer apply. Create the first wasm runtime with the settings you want and reuse it, or leave these options out.`,
+        'The wasm backend already started' +
+          (startedWith === undefined
+            ? ' (by tf.setBackend or tf.ready before this runtime)'
+            : ` with other settings (${startedWith})`) +
+          `, so wasmPaths, simd and threads (${key}) can no longer apply. ` +
+          'Create the first wasm runtime with the settings you want and reuse it, or leave these options out.',
         { requested: config, startedWith },
       );
     }
@@ -34,7 +39,9 @@ export function configureWasmBackend(config: WasmStartConfig): void {
   } catch (cause) {
     throw new KdError(
       'KD_BACKEND_UNAVAILABLE',
-      `tfjs-backend-wasm refused the wasm paths: ${cause instanceof Error ? cause.message : String(cause)}. It takes paths only before its first start attempt; reload the page (or restart the process) and pass wasmPaths to the first runtime.`,
+      `tfjs-backend-wasm refused the wasm paths: ${cause instanceof Error ? cause.message : String(cause)}. ` +
+        'It takes paths only before its first start attempt; ' +
+        'reload the page (or restart the process) and pass wasmPaths to the first runtime.',
       { wasmPaths: config.wasmPaths },
       { cause },
     );

@@ -26,9 +26,12 @@ export interface WasmRuntimeInfo extends RuntimeInfo {
 }
 
 const BROWSER_HINT =
-  'In a browser, serve the three .wasm files from node_modules/@tensorflow/tfjs-backend-wasm/dist and pass their folder URL as wasmPaths (see docs/runtimes/wasm.md); the browser console shows which URL failed.';
+  'In a browser, serve the three .wasm files from node_modules/@tensorflow/tfjs-backend-wasm/dist and pass their ' +
+  'folder URL as wasmPaths (see docs/runtimes/wasm.md); the browser console shows which URL failed.';
 const NODE_HINT =
-  'Node needs no wasmPaths; if you passed some, check that the folder holds the three .wasm files (the warning tfjs printed above names the file it tried). Otherwise install @tensorflow/tfjs-backend-wasm at the same version as @tensorflow/tfjs-core (4.22.0).';
+  'Node needs no wasmPaths; if you passed some, check that the folder holds the three .wasm files ' +
+  '(the warning tfjs printed above names the file it tried). ' +
+  'Otherwise install @tensorflow/tfjs-backend-wasm at the same version as @tensorflow/tfjs-core (4.22.0).';
 
 /**
  * The kd runtime on `@tensorflow/tfjs-backend-wasm`, for Node and browsers, with the kernels a
