@@ -49,7 +49,7 @@ const mean = (v: number[], w: number[]) => {
 };
 
 /** Parts [total, hard, soft] and d total / d student of `loss`, on float32 tensors. */
-function evaluate(student: number[], shape: [number, number], loss: (z: tf.Tensor2D) => tf.TensorContainer) {
+function evaluate(student: number[], shape: [number, number], loss: (z: tf.Tensor2D) => object) {
   const s = tf.tensor2d(student, shape);
   let parts: number[] = [];
   const grad = tf.grad((z: tf.Tensor) => {
