@@ -1,34 +1,42 @@
 #!/usr/bin/env node
 // Quality benchmark: does one small student replace a 5-teacher ensemble? For each task and seed it
-// trains the ensemble, a student from scratch, and students distilled at T = 1 (alpha 0.5), from
-// out-of-fold ensemble targets, and from out-of-fold targets with the alpha x T search; every choice
-// is made on validation rows, every number reported is on test rows. Prints mean ± std, the share
-// of the scratch -> ensemble gap closed, and paired wins/losses against scratch per seed.
+// trains the ensemble and, for the out-of-fold targets, 5 folds × 5 members more (side by side, see
+// stacked-teachers.mjs); then a student from scratch and students distilled with each addition in
+// turn: T = 1 with α = 0.5 as the seed formula has it; out-of-fold targets (OOF); plus a transfer
+// set of MUNGE rows labelled by the ensemble; plus the α × T search (the recipe docs/transfer.md
+// recommends). Every choice (α, T, the epoch kept) is made on validation rows,
+// every number reported is on test rows. Prints mean ± std, the share of the scratch → ensemble gap
+// closed, and paired wins/losses against scratch per seed.
 //
-//   node bench/quality/run.mjs [--seeds 5] [--tasks fashion,tabular] [--json] [--smoke]
-//                              [--fashion DIR] [--tabular FILE]
+//   node bench/quality/run.mjs [--seeds 5] [--tasks digits,fashion,tabular] [--json] [--out FILE]
+//                              [--smoke] [--fashion DIR] [--sklearn-data DIR]
+//   node bench/quality/run.mjs --print a.json,b.json   (print reports written with --out as one)
 //
-// Data: Fashion-MNIST from Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist), the
-// pair T-shirt/top vs shirt; the Wisconsin breast cancer table shipped in Debian's python3-sklearn
-// (sklearn/datasets/data/breast_cancer.csv). --smoke runs a tiny version (one seed, few rows, two
-// members and folds) to check the script works; its numbers mean nothing.
-import { existsSync, readFileSync } from 'node:fs';
+// Data: the sklearn data files Debian's python3-sklearn ships (sklearn/datasets/data): digits
+// (8×8 images as 64 features, odd vs even) and the Wisconsin breast cancer table (malignant vs
+// benign); Fashion-MNIST from Debian's dataset-fashion-mnist, the pair T-shirt/top vs shirt.
+// --smoke runs a tiny version (one seed, few rows and epochs) to check the script works; its numbers
+// mean nothing.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
   distill,
-  ensemble,
   evaluateStudent,
   evaluateTeacher,
   gapClosed,
-  outOfFoldOutputs,
+  precomputedTeacher,
   searchDistillation,
-  teacherSharpness,
+  softTargetSharpness,
+  stratifiedFolds,
+  teacher,
   trainFromScratch,
 } from '@kd/core';
 import { mulberry32, permutation } from '@kd/core/internal';
 import { nodeRuntime, readIdxDataset } from '@kd/node';
+import { trainStackedMlps } from './stacked-teachers.mjs';
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -38,31 +46,75 @@ const option = (name, fallback) => {
 const smoke = argv.includes('--smoke');
 const json = argv.includes('--json');
 const seeds = Array.from({ length: Number(option('seeds', smoke ? 1 : 5)) }, (_, i) => i);
-const tasks = option('tasks', 'fashion,tabular').split(',');
-const fashionDir = option('fashion', '/usr/share/datasets/fashion-mnist');
-const tabularFile = option('tabular', '/usr/lib/python3/dist-packages/sklearn/datasets/data/breast_cancer.csv');
+const tasks = option('tasks', 'digits,fashion,tabular').split(',');
+const fashionDir = option('fashion', process.env.KD_FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist');
+const sklearnData = option('sklearn-data', '/usr/lib/python3/dist-packages/sklearn/datasets/data');
 
-const SIZES = smoke
-  ? { members: 2, folds: 2, teacherEpochs: 2, studentEpochs: 2, alphas: [0.5], temperatures: [1, 4] }
-  : { members: 5, folds: 5, teacherEpochs: 20, studentEpochs: 30, alphas: [0.1, 0.5, 0.9], temperatures: [1, 2, 4, 8] };
+const MEMBERS = smoke ? 2 : 5;
+const FOLDS = smoke ? 2 : 5;
+/** Generated rows per training row in the transfer set. */
+const TRANSFER_MULTIPLE = smoke ? 2 : 10;
+const SEARCH = smoke ? { alphas: [0.5], temperatures: [1, 2] } : { alphas: [0.1, 0.5, 0.9], temperatures: [1, 2, 4] };
+/**
+ * Student epochs: at most `epochs`, keeping the epoch with the best validation log-loss. Runs with
+ * the transfer set (11× the rows) take bigger batches and fewer epochs: about as many steps as a
+ * run on the training rows alone, and 3-4× the rows seen.
+ */
+const STUDENT = smoke
+  ? { epochs: 2, transferEpochs: 1, patience: 1, transferPatience: 1, transferBatchSize: 64 }
+  : { epochs: 60, transferEpochs: 20, patience: 8, transferPatience: 4, transferBatchSize: 128 };
 
 const TASKS = {
+  digits: {
+    title: 'Digits 8×8 (sklearn), odd vs even',
+    teacher: { hidden: [128, 64], epochs: smoke ? 2 : 40 },
+    studentHidden: [4],
+    load: loadDigits,
+  },
   fashion: {
     title: 'Fashion-MNIST T-shirt/top (0) vs shirt (6)',
-    teacherHidden: [128, 64],
+    teacher: { hidden: [128, 64], epochs: smoke ? 2 : 20 },
     studentHidden: [6],
     load: loadFashion,
   },
   tabular: {
     title: 'Wisconsin breast cancer (malignant vs benign)',
-    teacherHidden: [64, 32],
+    teacher: { hidden: [64, 32], epochs: smoke ? 2 : 40 },
     studentHidden: [6],
     load: loadBreastCancer,
   },
 };
 
+function sklearnFile(name) {
+  const file = join(sklearnData, name);
+  if (!existsSync(file))
+    throw new Error(`${file} not found: install Debian's python3-sklearn, or pass --sklearn-data DIR.`);
+  return file;
+}
+
+/** Rows in a fixed seeded order, cut into train / validation / test. */
+function splitRows(xs, ys, cut) {
+  const order = permutation(xs.length, mulberry32(2024));
+  const slice = (a, b) => ({
+    x: Array.from(order.subarray(a, b), (i) => xs[i]),
+    y: Array.from(order.subarray(a, b), (i) => ys[i]),
+  });
+  return { train: slice(0, cut[0]), validation: slice(cut[0], cut[1]), test: slice(cut[1], cut[2]) };
+}
+
+async function loadDigits() {
+  const rows = gunzipSync(readFileSync(sklearnFile('digits.csv.gz')))
+    .toString()
+    .trim()
+    .split('\n')
+    .map((l) => l.split(',').map(Number));
+  const xs = rows.map((r) => r.slice(0, 64).map((v) => v / 16));
+  const ys = rows.map((r) => r[64] % 2);
+  return splitRows(xs, ys, smoke ? [200, 300, 500] : [1000, 1300, 1797]);
+}
+
 async function loadFashion() {
-  const read = async (prefix) =>
+  const read = (prefix) =>
     readIdxDataset({
       images: join(fashionDir, `${prefix}-images-idx3-ubyte.gz`),
       labels: join(fashionDir, `${prefix}-labels-idx1-ubyte.gz`),
@@ -92,28 +144,25 @@ async function loadFashion() {
 }
 
 async function loadBreastCancer() {
-  if (!existsSync(tabularFile))
-    throw new Error(`${tabularFile} not found: install Debian's python3-sklearn, or pass --tabular FILE.`);
-  const lines = readFileSync(tabularFile, 'utf8').trim().split('\n').slice(1);
+  const lines = readFileSync(sklearnFile('breast_cancer.csv'), 'utf8').trim().split('\n').slice(1);
   const all = lines.map((l) => l.split(',').map(Number));
-  const order = permutation(all.length, mulberry32(2024));
-  const rows = Array.from(order, (i) => all[i]);
-  const xs = rows.map((r) => r.slice(0, 30));
   // In the file 0 = malignant, 1 = benign; predict malignant.
-  const ys = rows.map((r) => 1 - r[30]);
-  const cut = smoke ? [150, 250, 350] : [300, 420, 569];
-  const slice = (a, b) => ({ x: xs.slice(a, b), y: ys.slice(a, b) });
-  const train = slice(0, cut[0]);
+  const split = splitRows(
+    all.map((r) => r.slice(0, 30)),
+    all.map((r) => 1 - r[30]),
+    smoke ? [150, 250, 350] : [300, 420, 569],
+  );
   // Standardise with the training rows' statistics only.
+  const { train } = split;
   const mean = train.x[0].map((_, c) => train.x.reduce((s, r) => s + r[c], 0) / train.x.length);
   const sd = train.x[0].map((_, c) =>
     Math.sqrt(train.x.reduce((s, r) => s + (r[c] - mean[c]) ** 2, 0) / train.x.length || 1),
   );
   const scale = (d) => ({ x: d.x.map((r) => r.map((v, c) => (v - mean[c]) / sd[c])), y: d.y });
-  return { train: scale(train), validation: scale(slice(cut[0], cut[1])), test: scale(slice(cut[1], cut[2])) };
+  return { train: scale(split.train), validation: scale(split.validation), test: scale(split.test) };
 }
 
-function mlp(inputs, hidden, seed, output) {
+function studentModel(inputs, hidden, seed) {
   const layers = hidden.map((units, i) =>
     tfl.layers.dense({
       ...(i === 0 ? { inputShape: [inputs] } : {}),
@@ -123,131 +172,172 @@ function mlp(inputs, hidden, seed, output) {
     }),
   );
   layers.push(
-    tfl.layers.dense({
-      units: 1,
-      activation: output,
-      kernelInitializer: tfl.initializers.glorotUniform({ seed: seed * 101 + 99 }),
-    }),
+    tfl.layers.dense({ units: 1, kernelInitializer: tfl.initializers.glorotUniform({ seed: seed * 101 + 99 }) }),
   );
   return tfl.sequential({ layers });
 }
 
-/** One teacher: an MLP fit on a seeded reordering of the rows (tfjs's own shuffle is not seeded). */
-async function trainMember(x, y, hidden, seed) {
-  const n = x.shape[0];
-  const order = Array.from(permutation(n, mulberry32(seed + 1)));
-  const xs = tf.gather(x, order);
-  const ys = tf.reshape(tf.gather(y, order), [n, 1]);
-  const model = mlp(x.shape[1], hidden, seed, 'sigmoid');
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'binaryCrossentropy' });
-  await model.fit(xs, ys, { epochs: SIZES.teacherEpochs, batchSize: 64, shuffle: false, verbose: 0 });
-  tf.dispose([xs, ys]);
-  return model;
+/** Parameters of one teacher MLP features → h1 → h2 → 1. */
+const teacherParams = (features, [h1, h2]) => features * h1 + h1 + h1 * h2 + h2 + h2 + 1;
+
+/**
+ * The seed's ensemble (members 0..M-1, every training row) and its fold members (M per fold, each
+ * without its fold's rows), trained side by side; returns the ensemble as a kd teacher and the
+ * out-of-fold targets of the training rows.
+ */
+async function trainTeachers(task, train, seed) {
+  const n = train.x.shape[0];
+  const folds = stratifiedFolds(train.yArr, FOLDS, seed);
+  const masks = [];
+  for (let m = 0; m < MEMBERS; m++) masks.push(new Float32Array(n).fill(1));
+  for (let f = 0; f < FOLDS; f++)
+    for (let m = 0; m < MEMBERS; m++) masks.push(Float32Array.from(folds, (fold) => (fold === f ? 0 : 1)));
+  const stacked = await trainStackedMlps({
+    x: train.x,
+    y: train.y,
+    hidden: task.teacher.hidden,
+    masks,
+    epochs: task.teacher.epochs,
+    batchSize: 32,
+    learningRate: 1e-3,
+    seed,
+  });
+  const ensembleOf = (q) =>
+    tf.tidy(() => tf.reshape(tf.mean(tf.slice(stacked.predict(q), [0, 0], [MEMBERS, -1]), 0), [-1, 1]));
+  const all = stacked.predict(train.x);
+  const p = await all.array();
+  all.dispose();
+  const oof = Float32Array.from({ length: n }, (_, i) => {
+    const first = MEMBERS + folds[i] * MEMBERS;
+    let s = 0;
+    for (let m = first; m < first + MEMBERS; m++) s += p[m][i];
+    return s / MEMBERS;
+  });
+  const inFold = Float32Array.from({ length: n }, (_, i) => {
+    let s = 0;
+    for (let m = 0; m < MEMBERS; m++) s += p[m][i];
+    return s / MEMBERS;
+  });
+  return {
+    ensemble: teacher(ensembleOf, { output: 'probabilities', id: `bench-ensemble-${task.title}-${seed}` }),
+    inFold,
+    oof,
+    dispose: stacked.dispose,
+  };
 }
 
-async function trainEnsemble(x, y, hidden, seed) {
-  const members = [];
-  for (let m = 0; m < SIZES.members; m++) members.push(await trainMember(x, y, hidden, seed * 1000 + m));
-  return members;
-}
-
-const countParams = (model) => model.countParams();
 const METRICS = ['accuracy', 'logLoss'];
+const ARMS = [
+  'ensemble',
+  'scratch',
+  'distilled T=1',
+  '+ OOF',
+  '+ OOF + transfer set',
+  '+ OOF + transfer set + α×T search',
+];
 
 async function runTask(runtime, name) {
   const task = TASKS[name];
   const raw = await task.load();
-  const toTensors = (d) => ({ x: tf.tensor2d(d.x), y: tf.tensor1d(d.y) });
+  const toTensors = (d) => ({ x: tf.tensor2d(d.x), y: tf.tensor1d(d.y), yArr: d.y });
   const train = toTensors(raw.train);
   const validation = toTensors(raw.validation);
   const test = toTensors(raw.test);
   const features = train.x.shape[1];
-  const arms = { ensemble: [], scratch: [], 'distilled T=1': [], '+ OOF': [], '+ OOF + α×T search': [] };
+  const arms = Object.fromEntries(ARMS.map((a) => [a, []]));
   const chosen = [];
   const sharpness = [];
-  let paramRatio;
-  const score = async (student) => evaluateStudent(student, test.x, raw.test.y, METRICS);
-  const studentOptions = (seed) => ({
+  const probe = studentModel(features, task.studentHidden, 0);
+  const paramRatio = probe.countParams() / (MEMBERS * teacherParams(features, task.teacher.hidden));
+  probe.dispose();
+  // The claim under test is a student of at most 1% of the ensemble (the smoke's 2 members are smaller).
+  if (!smoke && paramRatio > 0.01)
+    throw new Error(`${name}: the student has ${(100 * paramRatio).toFixed(2)}% of the ensemble's parameters.`);
+
+  const score = (student) => evaluateStudent(student, test.x, raw.test.y, METRICS);
+  const makeStudent = (seed) => studentModel(features, task.studentHidden, seed);
+  const common = (seed, withTransfer) => ({
     runtime,
-    data: train,
-    validation,
-    epochs: SIZES.studentEpochs,
-    batchSize: 32,
+    validation: { x: validation.x, y: validation.y },
+    epochs: withTransfer ? STUDENT.transferEpochs : STUDENT.epochs,
+    earlyStopping: {
+      monitor: 'val_logLoss',
+      patience: withTransfer ? STUDENT.transferPatience : STUDENT.patience,
+      restoreBestWeights: true,
+    },
+    batchSize: withTransfer ? STUDENT.transferBatchSize : 32,
     learningRate: 3e-3,
     seed,
     metrics: METRICS,
   });
-  const makeStudent = (seed) => mlp(features, task.studentHidden, seed, 'linear');
 
   for (const seed of seeds) {
-    const members = await trainEnsemble(train.x, train.y, task.teacherHidden, seed);
-    const teacherEnsemble = ensemble(members);
-    const student0 = makeStudent(seed);
-    paramRatio = countParams(student0) / members.reduce((s, m) => s + countParams(m), 0);
-    student0.dispose();
-    // The claim under test is a student of at most 1% of the ensemble (the smoke's 2 members are smaller).
-    if (!smoke && paramRatio > 0.01)
-      throw new Error(
-        `${name}: the student has ${(100 * paramRatio).toFixed(2)}% of the ensemble's parameters; at most 1% is the target.`,
-      );
-    const ensembleScore = await evaluateTeacher(runtime, teacherEnsemble, test.x, raw.test.y, METRICS);
-    arms.ensemble.push(ensembleScore);
-
-    const scratch = await trainFromScratch({ ...studentOptions(seed), student: makeStudent(seed) });
-    arms.scratch.push(await score(scratch.student));
-    scratch.student.dispose();
-
-    const plain = await distill({ ...studentOptions(seed), teacher: teacherEnsemble, student: makeStudent(seed) });
-    arms['distilled T=1'].push(await score(plain.student));
-    plain.student.dispose();
-
-    const oof = await outOfFoldOutputs({
-      runtime,
-      folds: SIZES.folds,
-      data: train,
-      seed,
-      id: `bench-${name}-${JSON.stringify(SIZES)}`,
-      trainTeacher: async (x, y, foldSeed) => {
-        const foldMembers = await trainEnsemble(x, y, task.teacherHidden, 100 + foldSeed);
-        const t = ensemble(foldMembers);
-        return Object.assign(t, { dispose: () => foldMembers.forEach((m) => m.dispose()) });
-      },
-    });
+    const teachersStarted = Date.now();
+    const teachers = await trainTeachers(task, train, seed);
+    progress(`${name} seed ${seed}: teachers (${((Date.now() - teachersStarted) / 1000).toFixed(0)} s)`);
+    arms.ensemble.push(await evaluateTeacher(runtime, teachers.ensemble, test.x, raw.test.y, METRICS));
+    progress(
+      `${name} seed ${seed}: ensemble: test acc ${arms.ensemble.at(-1).accuracy.toFixed(4)}, log-loss ${arms.ensemble.at(-1).logLoss.toFixed(4)}`,
+    );
     sharpness.push({
-      inFold: await teacherSharpness({ runtime, teacher: teacherEnsemble, data: train }),
-      outOfFold: await teacherSharpness({ runtime, teacher: oof.teacher, data: train }),
+      inFold: softTargetSharpness(teachers.inFold, raw.train.y),
+      outOfFold: softTargetSharpness(teachers.oof, raw.train.y),
     });
-    const fromOof = await distill({ ...studentOptions(seed), teacher: oof.teacher, student: makeStudent(seed) });
-    arms['+ OOF'].push(await score(fromOof.student));
-    fromOof.student.dispose();
 
-    const { learningRate, ...searchOptions } = studentOptions(seed);
-    delete searchOptions.seed; // the search seeds each run itself, from `seeds`
+    const run = async (arm, fit) => {
+      const armStarted = Date.now();
+      const student = makeStudent(seed);
+      const result = await fit(student);
+      const scored = await score(result.student);
+      arms[arm].push(scored);
+      result.student.dispose();
+      const took = ((Date.now() - armStarted) / 1000).toFixed(0);
+      progress(
+        `${name} seed ${seed}: ${arm}: test acc ${scored.accuracy.toFixed(4)}, log-loss ${scored.logLoss.toFixed(4)} (${took} s)`,
+      );
+    };
+    const oofTeacher = precomputedTeacher(teachers.oof, { output: 'probabilities', shape: [teachers.oof.length, 1] });
+    // The transfer set: MUNGE rows generated by kd from the training features (seeded), labelled by
+    // the full ensemble (a precomputed out-of-fold teacher has no outputs for them).
+    const transfer = (trainTeacher) => ({
+      teacher: trainTeacher,
+      transfer: { method: 'munge', multiple: TRANSFER_MULTIPLE, seed },
+      transferTeacher: teachers.ensemble,
+    });
+
+    await run('scratch', (student) => trainFromScratch({ ...common(seed, false), data: train, student }));
+    await run('distilled T=1', (student) =>
+      distill({ ...common(seed, false), data: train, teacher: teachers.ensemble, student }),
+    );
+    await run('+ OOF', (student) => distill({ ...common(seed, false), data: train, teacher: oofTeacher, student }));
+    await run('+ OOF + transfer set', (student) =>
+      distill({ ...common(seed, true), data: train, ...transfer(oofTeacher), student }),
+    );
+
     const search = await searchDistillation({
-      ...searchOptions,
-      teacher: oof.teacher,
+      ...common(0, true),
+      data: train,
+      ...transfer(oofTeacher),
       makeStudent,
-      makeOptimizer: () => tf.train.adam(learningRate, 0.9, 0.999, 1e-7),
-      alphas: SIZES.alphas,
-      temperatures: SIZES.temperatures,
+      alphas: SEARCH.alphas,
+      temperatures: SEARCH.temperatures,
       seeds: [seed],
       metric: 'val_logLoss',
-      select: 'last',
     });
     chosen.push({ seed, alpha: search.best.alpha, temperature: search.best.temperature, dead: search.dead.length });
-    const tuned = await distill({
-      ...studentOptions(seed),
-      teacher: oof.teacher,
-      alpha: search.best.alpha,
-      temperature: search.best.temperature,
-      student: makeStudent(seed),
-    });
-    arms['+ OOF + α×T search'].push(await score(tuned.student));
-    tuned.student.dispose();
-    members.forEach((m) => m.dispose());
+    const { alpha, temperature } = search.best;
+    await run('+ OOF + transfer set + α×T search', (student) =>
+      distill({ ...common(seed, true), data: train, ...transfer(oofTeacher), alpha, temperature, student }),
+    );
+    teachers.dispose();
   }
   tf.dispose([train.x, train.y, validation.x, validation.y, test.x, test.y]);
   return { name, title: task.title, paramRatio, arms, chosen, sharpness };
+}
+
+/** One line of progress on stderr (stdout carries the report). */
+function progress(line) {
+  if (!json) process.stderr.write(`${line}\n`);
 }
 
 const mean = (v) => v.reduce((a, b) => a + b, 0) / v.length;
@@ -257,12 +347,21 @@ function summarise(result) {
   const rows = {};
   const at = (arm, metric) => result.arms[arm].map((m) => m[metric]);
   const point = (arm) => ({ accuracy: mean(at(arm, 'accuracy')), logLoss: mean(at(arm, 'logLoss')) });
-  for (const arm of Object.keys(result.arms)) {
+  for (const arm of ARMS) {
     const row = {
       accuracy: { mean: mean(at(arm, 'accuracy')), std: std(at(arm, 'accuracy')) },
       logLoss: { mean: mean(at(arm, 'logLoss')), std: std(at(arm, 'logLoss')) },
     };
+    if (arm === 'scratch')
+      row.ensembleGap = {
+        accuracy: paired(at('ensemble', 'accuracy'), at('scratch', 'accuracy')),
+        logLoss: paired(at('scratch', 'logLoss'), at('ensemble', 'logLoss')),
+      };
     if (arm !== 'ensemble' && arm !== 'scratch') {
+      row.vsScratch = {
+        accuracy: paired(at(arm, 'accuracy'), at('scratch', 'accuracy')),
+        logLoss: paired(at(arm, 'logLoss'), at('scratch', 'logLoss')),
+      };
       row.gapClosed = gapClosed({ scratch: point('scratch'), distilled: point(arm), ensemble: point('ensemble') });
       // Paired per seed against scratch: a win is a lower test log-loss with the same seed.
       const s = at('scratch', 'logLoss');
@@ -280,33 +379,39 @@ function summarise(result) {
 const fmt = (x) => `${x.mean.toFixed(4)} ± ${x.std.toFixed(4)}`;
 const pct = (g) => (g === null ? 'no gap' : `${(100 * g).toFixed(0)}%`);
 
-const runtime = nodeRuntime();
-await runtime.init();
-const started = Date.now();
-const report = [];
-for (const name of tasks) {
-  if (!TASKS[name]) throw new Error(`Unknown task "${name}"; use ${Object.keys(TASKS).join(', ')}.`);
-  const result = await runTask(runtime, name);
-  report.push({ ...result, rows: summarise(result) });
+/** Paired differences a − b per seed: their mean and whether it is beyond noise (|mean| > 2 standard errors). */
+function paired(a, b) {
+  const d = a.map((v, i) => v - b[i]);
+  const se = std(d) / Math.sqrt(d.length);
+  return { mean: mean(d), se, beyondNoise: d.length > 1 && Math.abs(mean(d)) > 2 * se };
 }
-const seconds = (Date.now() - started) / 1000;
-if (json) {
-  console.log(JSON.stringify({ smoke, seeds, sizes: SIZES, seconds, tasks: report }, null, 2));
-} else {
-  for (const r of report) {
+
+function printReport({ seeds, seconds, tasks: results }) {
+  for (const r of results) {
     console.log(
-      `\n${r.title}: ${seeds.length} seeds, student/ensemble parameters = ${(100 * r.paramRatio).toFixed(2)}%`,
+      `\n${r.title}: ${seeds.length} seeds, student/ensemble parameters = ${(100 * r.paramRatio).toFixed(2)}%, ` +
+        `${r.seconds.toFixed(0)} s`,
     );
     for (const [arm, row] of Object.entries(r.rows)) {
       const extra = row.gapClosed
         ? `  gap closed acc ${pct(row.gapClosed.accuracy)}, log-loss ${pct(row.gapClosed.logLoss)};` +
-          ` log-loss wins/losses ${row.logLossWinsLosses.wins}/${row.logLossWinsLosses.losses}`
+          ` log-loss wins/losses ${row.logLossWinsLosses.wins}/${row.logLossWinsLosses.losses}` +
+          (row.vsScratch.logLoss.beyondNoise && row.vsScratch.logLoss.mean > 0
+            ? '; WORSE than scratch beyond noise'
+            : '')
         : '';
-      console.log(`  ${arm.padEnd(20)} acc ${fmt(row.accuracy)}  log-loss ${fmt(row.logLoss)}${extra}`);
+      console.log(`  ${arm.padEnd(34)} acc ${fmt(row.accuracy)}  log-loss ${fmt(row.logLoss)}${extra}`);
     }
+    const g = r.rows.scratch.ensembleGap;
+    const beyond = (p) => (p.beyondNoise ? 'beyond noise' : 'within noise');
+    console.log(
+      `  ensemble − scratch per seed: acc ${g.accuracy.mean.toFixed(4)} ± ${g.accuracy.se.toFixed(4)} (${beyond(g.accuracy)}), ` +
+        `log-loss ${g.logLoss.mean.toFixed(4)} ± ${g.logLoss.se.toFixed(4)} (${beyond(g.logLoss)})`,
+    );
     const gap = (s) => s.meanAbsGap.toFixed(4);
     console.log(
-      `  soft targets mean |t − y|: in-fold ${r.sharpness.map((s) => gap(s.inFold)).join(', ')}; out-of-fold ${r.sharpness.map((s) => gap(s.outOfFold)).join(', ')}`,
+      `  soft targets mean |t − y|: in-fold ${r.sharpness.map((s) => gap(s.inFold)).join(', ')}; ` +
+        `out-of-fold ${r.sharpness.map((s) => gap(s.outOfFold)).join(', ')}`,
     );
     console.log(
       `  chosen (α, T) per seed: ${r.chosen.map((c) => `(${c.alpha}, ${c.temperature})${c.dead ? ` ${c.dead} dead` : ''}`).join(', ')}`,
@@ -314,3 +419,40 @@ if (json) {
   }
   console.log(`\n${seconds.toFixed(0)} s`);
 }
+
+const printFiles = option('print', undefined);
+if (printFiles) {
+  // Print reports written by earlier runs (--out), e.g. one process per task, as one.
+  const reports = printFiles.split(',').map((f) => JSON.parse(readFileSync(f, 'utf8')));
+  printReport({
+    seeds: reports[0].seeds,
+    seconds: reports.reduce((sum, r) => sum + r.seconds, 0),
+    tasks: reports.flatMap((r) => r.tasks),
+  });
+  process.exit(0);
+}
+
+const runtime = nodeRuntime();
+await runtime.init();
+const started = Date.now();
+const report = [];
+for (const name of tasks) {
+  if (!TASKS[name]) throw new Error(`Unknown task "${name}"; use ${Object.keys(TASKS).join(', ')}.`);
+  const taskStarted = Date.now();
+  const result = await runTask(runtime, name);
+  report.push({ ...result, seconds: (Date.now() - taskStarted) / 1000, rows: summarise(result) });
+  progress(`${name}: ${((Date.now() - taskStarted) / 1000).toFixed(0)} s`);
+}
+const seconds = (Date.now() - started) / 1000;
+const settings = {
+  members: MEMBERS,
+  folds: FOLDS,
+  transferMultiple: TRANSFER_MULTIPLE,
+  search: SEARCH,
+  student: STUDENT,
+};
+const full = { smoke, seeds, settings, seconds, tasks: report };
+const out = option('out', undefined);
+if (out) writeFileSync(out, `${JSON.stringify(full, null, 2)}\n`);
+if (json) console.log(JSON.stringify(full, null, 2));
+else printReport(full);

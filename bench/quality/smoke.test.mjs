@@ -1,4 +1,5 @@
-// The quality benchmark's smoke version: one seed, a few hundred rows, two members and folds. It
+// The quality benchmark's smoke version: one seed, a few hundred rows, two members and folds, a
+// transfer set of 2× the training rows. It
 // checks that the script runs end to end and reports every arm; its numbers mean nothing.
 import { execFile } from 'node:child_process';
 import { test } from 'node:test';
@@ -23,7 +24,14 @@ test(
     assert.equal(report.smoke, true);
     assert.equal(report.tasks.length, 1);
     const task = report.tasks[0];
-    assert.deepEqual(Object.keys(task.rows), ['ensemble', 'scratch', 'distilled T=1', '+ OOF', '+ OOF + α×T search']);
+    assert.deepEqual(Object.keys(task.rows), [
+      'ensemble',
+      'scratch',
+      'distilled T=1',
+      '+ OOF',
+      '+ OOF + transfer set',
+      '+ OOF + transfer set + α×T search',
+    ]);
     for (const [arm, row] of Object.entries(task.rows)) {
       for (const metric of ['accuracy', 'logLoss']) {
         assert.ok(Number.isFinite(row[metric].mean), `${arm} ${metric} mean`);
@@ -36,7 +44,7 @@ test(
       assert.ok(wins + losses <= 1);
     }
     assert.equal(task.chosen.length, 1);
-    assert.ok([0.5].includes(task.chosen[0].alpha) && [1, 4].includes(task.chosen[0].temperature));
+    assert.ok([0.5].includes(task.chosen[0].alpha) && [1, 2].includes(task.chosen[0].temperature));
     for (const s of task.sharpness)
       for (const side of ['inFold', 'outOfFold']) assert.ok(s[side].meanAbsGap >= 0 && s[side].meanAbsGap <= 1);
   },
