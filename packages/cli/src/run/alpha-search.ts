@@ -80,7 +80,7 @@ export async function runAlphaGrid(args: {
     const runs = (error.details as { dead?: unknown[] } | undefined)?.dead?.length ?? 0;
     throw new KdError(
       'KD_SEARCH_ALL_DEAD',
-      `Every student of the search learned nothing (constant predictions, or a validation log-loss stuck at chance): all ${runs} runs, each re-initialised once with another seed, so no setting can be chosen. Try a lower --learning-rate, --standardize, or another --student.`,
+      `Every student of the search learned nothing (constant predictions, or a validation log-loss stuck at chance): all ${runs} runs, each dead one re-initialised once with another seed (those included), so no setting can be chosen. Try a lower --learning-rate, --standardize, or another --student.`,
       error.details,
       { cause: error },
     );
