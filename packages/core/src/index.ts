@@ -11,6 +11,8 @@ import '@tensorflow/tfjs-layers';
 /* errors */
 export { KD_ERROR_CODES, KdError, isKdError } from './errors/kd-error.js';
 export type { KdErrorCode } from './errors/kd-error.js';
+export { KD_WARNING_CODES } from './errors/kd-warning.js';
+export type { KdWarning, KdWarningCode } from './errors/kd-warning.js';
 
 /* runtime: the contract every runtime implements, and the parts runtimes are built from */
 export type { CachedTeacherOutputs, KdRuntime, ModelStore, RuntimeInfo, TeacherCache } from './runtime/types.js';
@@ -167,12 +169,19 @@ export type {
   EarlyStoppingOptions,
   EpochLog,
   LabeledData,
+  RunDiagnostics,
   StreamBatch,
   StreamingData,
   StreamingDataOptions,
   TrainBeginLog,
   TrainOptions,
   TrainingData,
+  TransferCommonOptions,
+  TransferMethod,
+  TransferOptions,
+  UnlabeledData,
+  UnlabeledStream,
+  UnlabeledStreamBatch,
   ValidationOption,
 } from './trainer/index.js';
 export type { EvaluateOptions } from './trainer/evaluate.js';

@@ -2,7 +2,8 @@ import type { SearchAlphaResult } from './search-alpha.js';
 
 /**
  * The result table of a search as text: one line per (α, T) with mean ± std over its live runs,
- * how many runs counted and how many were dead, and a `*` on the chosen point.
+ * how many runs counted and how many were dead, and a `*` on the chosen point. A search with a
+ * transfer set has a `×N` column too: the setting's transfer multiple.
  *
  * @example
  * ```ts
@@ -12,11 +13,13 @@ import type { SearchAlphaResult } from './search-alpha.js';
  * ```
  */
 export function formatSearchTable(result: SearchAlphaResult, digits = 4): string {
-  const header = ['', 'α', 'T', result.metric, 'n', 'dead'];
+  const transfer = result.rows.some((r) => r.transferMultiple !== undefined);
+  const header = ['', 'α', 'T', ...(transfer ? ['×N'] : []), result.metric, 'n', 'dead'];
   const lines = result.rows.map((r) => [
     r === result.best ? '*' : '',
     String(r.alpha),
     String(r.temperature),
+    ...(transfer ? [String(r.transferMultiple ?? '')] : []),
     Number.isFinite(r.mean) ? `${r.mean.toFixed(digits)} ± ${r.std.toFixed(digits)}` : 'none',
     String(r.values.length),
     String(r.dead),

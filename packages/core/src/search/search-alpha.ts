@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { KdError } from '../errors/kd-error.js';
 import { assertAlpha, assertTemperature, requireWholeNumber } from '../values/index.js';
 import type { MetricName } from '../metrics/index.js';
@@ -12,7 +12,8 @@ import { predictProbabilities } from '../trainer/evaluate.js';
 import { deadReason, resolveDeadRunOptions, type DeadReason, type DeadRunOptions } from './dead-run.js';
 import { searchInParallel } from './parallel-search.js';
 import { monitorMode } from '../trainer/early-stopping.js';
-import type { DistillResult, LabeledData, TrainOptions } from '../trainer/types.js';
+import type { DistillResult, LabeledData, TrainOptions, TransferOptions, UnlabeledData } from '../trainer/types.js';
+import { searchTransferSets, type TransferSet } from './transfer-sets.js';
 
 /** Options for {@link searchAlpha}. */
 export interface SearchAlphaOptions extends Omit<
@@ -50,12 +51,29 @@ export interface SearchAlphaOptions extends Omit<
    * detected on this path yet: use the default sequential search where that matters.
    */
   parallel?: boolean;
+  /** Rows without labels every run trains on as well (see `distill`'s `unlabeled`); labelled once for the whole search. */
+  unlabeled?: UnlabeledData;
+  /**
+   * A transfer set every run trains on as well (see `distill`'s `transfer`), generated and
+   * labelled once for the whole search; the same rows in every run (its seed is not the run's).
+   */
+  transfer?: TransferOptions;
+  /** Labels the unlabelled and generated rows (default `teacher`); needed when `teacher` is precomputed. */
+  transferTeacher?: TeacherSource | Teacher;
+  /**
+   * With `transfer`: multiples to try as a third axis next to α and T (replacing
+   * `transfer.multiple`). The rows are generated once, for the largest; multiple m trains on the
+   * first m × N of them, the rows `transfer: { multiple: m }` would make.
+   */
+  transferMultiples?: number[];
 }
 
 /** One training run of the search. */
 export interface SearchRun {
   alpha: number;
   temperature: number;
+  /** The run's transfer multiple (with `transfer` only). */
+  transferMultiple?: number;
   seed: number;
   value: number;
   epochs: number;
@@ -69,6 +87,7 @@ export interface SearchRun {
 export interface SearchFailure {
   alpha: number;
   temperature: number;
+  transferMultiple?: number;
   seed: number;
   /** What the run threw (a {@link KdError} such as `KD_TRAINING_DIVERGED`, or the error as thrown). */
   error: unknown;
@@ -78,6 +97,8 @@ export interface SearchFailure {
 export interface SearchRow {
   alpha: number;
   temperature: number;
+  /** The setting's transfer multiple (with `transfer` only). */
+  transferMultiple?: number;
   /** Mean over the live runs (retries included) with a finite metric; NaN when none did. */
   mean: number;
   std: number;
@@ -149,8 +170,50 @@ export async function searchAlpha(options: SearchAlphaOptions): Promise<SearchAl
   const deadRun = resolveDeadRunOptions(options.deadRun);
   const mode = monitorMode(metric);
 
+  if (options.parallel && (options.unlabeled || options.transfer))
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      'searchAlpha({ parallel: true }) trains on labelled rows only: leave parallel out to search with unlabeled or transfer rows.',
+    );
+
   await options.runtime.init();
-  const outputs = await computeTeacherOutputs(options.runtime, asTeacher(options.teacher), options.data.x, {
+  const searchTeacher = asTeacher(options.teacher);
+  const owned: tf.Tensor[] = [];
+  try {
+    const sets = await searchTransferSets(options, searchTeacher, teacherBatchSize, owned);
+    return await searchOver(options, searchTeacher, sets, {
+      alphas,
+      temperatures,
+      seeds,
+      metric,
+      mode,
+      deadRun,
+      teacherBatchSize,
+    });
+  } finally {
+    tf.dispose(owned);
+  }
+}
+
+/** The grid of α, T and the transfer sets, with everything {@link searchAlpha} resolved. */
+interface SearchGrid {
+  alphas: number[];
+  temperatures: number[];
+  seeds: number[];
+  metric: string;
+  mode: 'min' | 'max';
+  deadRun: ReturnType<typeof resolveDeadRunOptions>;
+  teacherBatchSize: number;
+}
+
+async function searchOver(
+  options: SearchAlphaOptions,
+  searchTeacher: Teacher,
+  sets: TransferSet[],
+  grid: SearchGrid,
+): Promise<SearchAlphaResult> {
+  const { alphas, temperatures, seeds, metric, mode, deadRun, teacherBatchSize } = grid;
+  const outputs = await computeTeacherOutputs(options.runtime, searchTeacher, options.data.x, {
     batchSize: teacherBatchSize,
   });
   if (options.parallel) {
@@ -178,24 +241,27 @@ export async function searchAlpha(options: SearchAlphaOptions): Promise<SearchAl
 
   const runs: SearchRun[] = [];
   const failed: SearchFailure[] = [];
-  let total = alphas.length * temperatures.length * seeds.length;
+  let total = alphas.length * temperatures.length * seeds.length * sets.length;
   const attempt = async (
     alpha: number,
     temperature: number,
     seed: number,
+    set: TransferSet,
     retryOf?: number,
   ): Promise<SearchRun | undefined> => {
+    const multiple = set.multiple !== undefined ? { transferMultiple: set.multiple } : {};
     let outcome: RunOutcome;
     try {
-      outcome = await trainOne(options, cached, alpha, temperature, seed, deadRun, teacherBatchSize);
+      outcome = await trainOne(options, cached, alpha, temperature, seed, deadRun, teacherBatchSize, set);
     } catch (error) {
       // One failed run (a diverging α, say) must not cost the runs that finished.
-      failed.push({ alpha, temperature, seed, error });
+      failed.push({ alpha, temperature, ...multiple, seed, error });
       return undefined;
     }
     const run: SearchRun = {
       alpha,
       temperature,
+      ...multiple,
       seed,
       value: selectValue(outcome.result, metric, mode, options.select),
       epochs: outcome.result.history.length,
@@ -206,19 +272,21 @@ export async function searchAlpha(options: SearchAlphaOptions): Promise<SearchAl
     await options.onRun?.(run, runs.length + failed.length, total);
     return run;
   };
-  for (const temperature of temperatures) {
-    for (const alpha of alphas) {
-      for (const seed of seeds) {
-        const run = await attempt(alpha, temperature, seed);
-        if (run?.dead && deadRun) {
-          // Once only: a setting that kills every student should show up as dead, not loop.
-          total++;
-          await attempt(alpha, temperature, deadRun.reseed(seed), seed);
+  for (const set of sets) {
+    for (const temperature of temperatures) {
+      for (const alpha of alphas) {
+        for (const seed of seeds) {
+          const run = await attempt(alpha, temperature, seed, set);
+          if (run?.dead && deadRun) {
+            // Once only: a setting that kills every student should show up as dead, not loop.
+            total++;
+            await attempt(alpha, temperature, deadRun.reseed(seed), set, seed);
+          }
         }
       }
     }
   }
-  return summariseSearch(runs, failed, alphas, temperatures, metric, mode);
+  return summariseSearch(runs, failed, alphas, temperatures, metric, mode, sets);
 }
 
 function summariseSearch(
@@ -228,9 +296,16 @@ function summariseSearch(
   temperatures: number[],
   metric: string,
   mode: 'min' | 'max',
+  sets: TransferSet[] = [{ runOptions: {} }],
 ): SearchAlphaResult {
   if (runs.length === 0) throw failed[0]!.error;
-  const rows = summarise(runs, alphas, temperatures);
+  const rows = sets.flatMap((set) =>
+    summarise(
+      runs.filter((r) => r.transferMultiple === set.multiple),
+      alphas,
+      temperatures,
+    ).map((row) => (set.multiple !== undefined ? { ...row, transferMultiple: set.multiple } : row)),
+  );
   const finite = rows.filter((r) => Number.isFinite(r.mean));
   if (finite.length === 0 && runs.every((r) => r.dead)) {
     throw new KdError(
@@ -267,12 +342,16 @@ async function trainOne(
   seed: number,
   deadRun: ReturnType<typeof resolveDeadRunOptions>,
   batchSize: number,
+  set: TransferSet,
 ): Promise<RunOutcome> {
   const student = options.makeStudent(seed);
   const optimizer = options.makeOptimizer?.();
+  // The search's own transfer options become each run's labelled-once rows (set.runOptions).
+  const { unlabeled: _u, transfer: _t, transferTeacher: _tt, transferMultiples: _m, ...runOptions } = options;
   try {
     const result = await distill({
-      ...options,
+      ...runOptions,
+      ...set.runOptions,
       teacher: cached,
       student,
       validation: options.validation,

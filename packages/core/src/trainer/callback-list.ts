@@ -1,3 +1,4 @@
+import type { KdWarning } from '../errors/kd-warning.js';
 import type { BatchLog, DistillCallbacks, DistillResult, EpochLog, TrainBeginLog } from './types.js';
 
 /** A callback the trainer itself adds (early stopping) or the caller gives. */
@@ -12,6 +13,10 @@ export class CallbackList {
 
   async onTrainBegin(log: TrainBeginLog): Promise<void> {
     for (const cb of this.callbacks) await cb.onTrainBegin?.(log);
+  }
+
+  async onWarning(warning: KdWarning): Promise<void> {
+    for (const cb of this.callbacks) await cb.onWarning?.(warning);
   }
 
   async onBatchEnd(log: BatchLog): Promise<void> {

@@ -4,6 +4,7 @@ import type { RuntimeInfo } from '../runtime/types.js';
 import { RunAborted } from './abort.js';
 import { Checkpointer } from './checkpointer.js';
 import { checkTrainOptions } from './check-options.js';
+import { checkUnlabeledOptions } from './check-unlabeled.js';
 import { prepareRun, toStudent } from './prepare-run.js';
 import { checkRecoveryOptions } from './recovery-options.js';
 import { runIdentity } from './run-identity.js';
@@ -69,6 +70,7 @@ async function runTraining(
 ): Promise<DistillResult> {
   // Cheap argument checks first, before the runtime starts or any data is read.
   const { epochs, batchSize, learningRate } = checkTrainOptions(options);
+  checkUnlabeledOptions(options, teacherSource !== undefined);
   checkRecoveryOptions(options);
   const runtimeInfo = await options.runtime.init();
   assertActiveBackend(runtimeInfo);
@@ -83,6 +85,7 @@ async function runTraining(
       : undefined;
     const progress = await startingPoint(run, checkpointer);
     await run.callbacks.onTrainBegin(beginLog(run, progress));
+    for (const warning of run.warnings) await run.callbacks.onWarning(warning);
     await trainEpochs(run, progress, checkpointer);
     return await finishRun(run, progress);
   } catch (e) {
@@ -94,6 +97,7 @@ async function runTraining(
       aborted: true,
       student,
       runtime: runtimeInfo as RuntimeInfo,
+      warnings: [],
     };
   } finally {
     scope.dispose();
@@ -114,7 +118,8 @@ function beginLog(run: Run, progress: RunProgress): TrainBeginLog {
     runtime: run.runtimeInfo,
     task: run.task,
     classes: run.task === 'binary' ? 2 : run.units,
-    trainRows: run.source.rows,
+    trainRows: run.source.labelledRows ?? run.source.rows,
+    unlabeledRows: run.source.rows - (run.source.labelledRows ?? run.source.rows),
     validationRows: run.val?.rows ?? 0,
     epochs: run.epochs,
     batchSize: run.source.batchSize,
@@ -150,6 +155,8 @@ async function finishRun(run: Run, progress: RunProgress): Promise<DistillResult
     aborted: progress.aborted,
     student: run.student,
     runtime: run.runtimeInfo,
+    ...(run.diagnostics ? { diagnostics: run.diagnostics } : {}),
+    warnings: run.warnings,
   };
   // Early stopping, first in the list, puts the best weights back and sets bestEpoch.
   await run.callbacks.onTrainEnd(result);

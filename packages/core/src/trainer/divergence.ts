@@ -18,8 +18,10 @@ export function checkRunHealth(run: Run, progress: RunProgress, read: EpochTotal
     const restored = restoreAfterFailure(run);
     throw divergedError(run, progress, read, restored);
   }
-  if (epochDone && run.student.output === 'probabilities' && read.pinnedRows >= SATURATED_SHARE * run.source.rows) {
-    throw saturatedError(run, progress, read.pinnedRows / run.source.rows);
+  // Only labelled rows can be pinned against their label.
+  const labelled = run.source.labelledRows ?? run.source.rows;
+  if (epochDone && run.student.output === 'probabilities' && read.pinnedRows >= SATURATED_SHARE * labelled) {
+    throw saturatedError(run, progress, read.pinnedRows / labelled);
   }
 }
 

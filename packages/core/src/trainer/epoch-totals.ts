@@ -8,13 +8,21 @@ const LOSS = 0;
 const ROWS = 3;
 const PINNED = 4;
 const FIRST_BAD = 5;
-const SIZE = 6;
+/** Rows with a label, the hard part's rows; after FIRST_BAD so that older 6-slot totals still read. */
+const LABELLED = 6;
+const SIZE = 7;
 
 /** What an epoch's totals say once read back. */
 export interface EpochTotalsRead {
-  /** Row-weighted means of the total, hard and soft loss over the steps whose loss was finite. */
+  /**
+   * Means of the total, hard and soft loss over the steps whose loss was finite: the total and
+   * soft part weighted by each step's rows, the hard part by each step's labelled rows (so it is
+   * the mean over the labelled rows; 0 when none was).
+   */
   means: [number, number, number];
   rows: number;
+  /** Labelled rows among `rows`. */
+  labelledRows: number;
   /** Rows whose student probability for the true class sat below the probability clamp (no gradient). */
   pinnedRows: number;
   /** Index within the epoch of the first step whose loss was not finite, or -1. */
@@ -31,6 +39,7 @@ interface PendingStep {
   parts: tf.Tensor2D;
   pinned?: tf.Scalar;
   rows: number;
+  labelled: number;
   batch: number;
 }
 
@@ -46,14 +55,21 @@ export class EpochTotals {
   private pending: PendingStep[] = [];
 
   constructor(raw?: Float32Array) {
-    this.totals = raw
-      ? tf.tensor1d(raw, 'float32')
-      : tf.tidy(() => tf.concat([tf.zeros([FIRST_BAD]), tf.tensor1d([-1])]));
+    // Totals saved before the labelled-row slot existed come from runs where every row had a label.
+    const full = raw && raw.length === LABELLED ? Float32Array.of(...raw, raw[ROWS]!) : raw;
+    this.totals = full
+      ? tf.tensor1d(full, 'float32')
+      : tf.tidy(() => tf.concat([tf.zeros([FIRST_BAD]), tf.tensor1d([-1, 0])]));
   }
 
-  /** Adds one step; takes ownership of the step's tensors. */
-  add(step: { cost: tf.Scalar; parts: tf.Tensor2D; pinned?: tf.Scalar }, rows: number, batch: number): void {
-    this.pending.push({ ...step, rows, batch });
+  /** Adds one step of `rows` rows, `labelled` of them with a label; takes ownership of the step's tensors. */
+  add(
+    step: { cost: tf.Scalar; parts: tf.Tensor2D; pinned?: tf.Scalar },
+    rows: number,
+    batch: number,
+    labelled = rows,
+  ): void {
+    this.pending.push({ ...step, rows, labelled, batch });
     if (this.pending.length >= FOLD_EVERY) this.fold();
   }
 
@@ -72,11 +88,18 @@ export class EpochTotals {
         steps.map((s) => s.rows),
         'float32',
       );
+      const labelled = tf.tensor1d(
+        steps.map((s) => s.labelled),
+        'float32',
+      );
       const countedRows = tf.where(finite, rows, tf.zerosLike(rows));
+      const countedLabelled = tf.where(finite, labelled, tf.zerosLike(labelled));
+      // [n, 3]: each step's weights for cost, hard, soft (the hard part counts labelled rows only).
+      const weights = tf.stack([rows, labelled, rows], 1);
       // Where the loss is finite this is exactly Σ parts·rows: skipping nothing changes no bit.
       const weighted = tf.where(
         tf.tile(tf.reshape(finite, [-1, 1]), [1, 3]),
-        tf.mul(table, tf.reshape(rows, [-1, 1])),
+        tf.mul(table, weights),
         tf.zerosLike(table),
       );
       const batches = tf.tensor1d(
@@ -97,6 +120,7 @@ export class EpochTotals {
         tf.add(tf.slice(old, ROWS, 1), tf.reshape(tf.sum(countedRows), [1])),
         tf.add(tf.slice(old, PINNED, 1), tf.reshape(pinned, [1])),
         tf.where(tf.logicalAnd(tf.less(firstBad, 0), anyBad), tf.reshape(firstBadHere, [1]), firstBad),
+        tf.add(tf.slice(old, LABELLED, 1), tf.reshape(tf.sum(countedLabelled), [1])),
       ]) as tf.Tensor1D;
     });
     tf.dispose([this.totals, ...steps.flatMap((s) => [s.cost, s.parts, ...(s.pinned ? [s.pinned] : [])])]);
@@ -107,9 +131,16 @@ export class EpochTotals {
     this.fold();
     const raw = (await this.totals.data()) as Float32Array;
     const rows = raw[ROWS]!;
+    const labelledRows = raw[LABELLED]!;
     return {
-      means: [raw[LOSS]! / rows, raw[LOSS + 1]! / rows, raw[LOSS + 2]! / rows],
+      // An epoch whose finite steps had no labelled row has hard part 0, like each such step.
+      means: [
+        raw[LOSS]! / rows,
+        labelledRows > 0 || rows === 0 ? raw[LOSS + 1]! / labelledRows : 0,
+        raw[LOSS + 2]! / rows,
+      ],
       rows,
+      labelledRows,
       pinnedRows: raw[PINNED]!,
       firstBadBatch: raw[FIRST_BAD]!,
       raw: Float32Array.from(raw.subarray(0, SIZE)),

@@ -83,7 +83,7 @@ export async function prepareLabeled(
  */
 const fingerprints = new WeakMap<tf.Tensor, string>();
 
-function fingerprintOf(x: tf.Tensor, features: ArrayBufferView): string {
+export function fingerprintOf(x: tf.Tensor, features: ArrayBufferView): string {
   if (x instanceof tf.Variable) return fingerprintValues(x, features);
   let known = fingerprints.get(x);
   if (known === undefined) {

@@ -7,6 +7,10 @@ import { layersStudent } from '../students/layers-student.js';
 import { isStudent, type Student } from '../students/student.js';
 import { teacher as asTeacher, type Teacher } from '../teachers/teacher.js';
 import { computeTeacherOutputs } from '../teachers/teacher-outputs.js';
+import { toSpace } from '../outputs/to-space.js';
+import { checkTransferTeachers } from './check-unlabeled.js';
+import { prepareExtraRows, type ExtraRows } from './extra-rows.js';
+import { nearlyLabelsWarning, SoftTargetTally } from './run-diagnostics.js';
 import { throwIfAborted } from './abort.js';
 import type { LossTask } from './batch-loss.js';
 import { CallbackList, type TrainingCallback } from './callback-list.js';
@@ -23,7 +27,7 @@ import { checkFeatureShape, isStreamingData } from './streaming-data.js';
 import type { TensorScope } from './tensor-scope.js';
 import { checkTeacherUnits, type BatchSource } from './train-batch.js';
 import { fusesLoss, stepLoss, type StepSetup } from './train-step.js';
-import type { DistillOptions, LabeledData, TrainingData } from './types.js';
+import type { DistillOptions, LabeledData, TrainingData, UnlabeledStream } from './types.js';
 
 const BINARY_METRICS: MetricName[] = ['accuracy', 'auc', 'logLoss', 'brier', 'ece'];
 const MULTICLASS_METRICS: MetricName[] = ['accuracy', 'logLoss'];
@@ -49,23 +53,31 @@ export async function prepareRun(
   scope: TensorScope,
 ): Promise<Run> {
   const teacher = teacherSource === undefined ? undefined : asTeacher(teacherSource);
+  const transferTeacher = options.transferTeacher === undefined ? undefined : asTeacher(options.transferTeacher);
+  if (teacher) checkTransferTeachers(options, teacher, transferTeacher);
   const alphaSchedule: Schedule = resolveSchedule(options.alpha ?? 0.5);
   const temperatureSchedule: Schedule = resolveSchedule(options.temperature ?? 1);
-  const data = await prepareData(options, student, teacher, scope);
+  const data = await prepareData(options, student, teacher, transferTeacher, scope);
   const task: LossTask = data.units === 1 ? 'binary' : 'multiclass';
-  const stepsPerEpoch = data.source ? data.source.batchesPerEpoch : Math.ceil(data.train!.rows / settings.batchSize);
+  const stepsPerEpoch = data.source
+    ? data.source.batchesPerEpoch
+    : Math.ceil((data.train!.rows + (data.extra?.rows ?? 0)) / settings.batchSize);
   const totalSteps = stepsPerEpoch * settings.epochs;
   const alphas = checkedValues(alphaSchedule, totalSteps, stepsPerEpoch, 'alpha');
   const temperatures = checkedValues(temperatureSchedule, totalSteps, stepsPerEpoch, 'temperature');
   const metrics = options.metrics ?? (task === 'binary' ? BINARY_METRICS : MULTICLASS_METRICS);
   throwIfAborted(options.signal);
+  const tally = data.tally ?? (teacher ? new SoftTargetTally(data.units, temperatures[0]!) : undefined);
   const source =
     data.source ??
     scope.own(
-      await inMemorySource(options, data.train!, teacher, data.units, settings.batchSize, scope, {
+      await inMemorySource(options, data.train!, data.extra, { teacher, transferTeacher, tally }, data.units, scope, {
+        batchSize: settings.batchSize,
         fuseTargets: data.units === 1 && temperatures.every((t) => fusesLoss(task, t)),
       }),
     );
+  const diagnostics = tally ? await tally.result(temperatures[0]!) : undefined;
+  const warning = nearlyLabelsWarning(diagnostics);
 
   const logged = ['loss', 'hardLoss', 'softLoss', ...(data.val ? ['val_loss', ...metrics.map((m) => `val_${m}`)] : [])];
   const earlyStopping = options.earlyStopping
@@ -84,8 +96,10 @@ export async function prepareRun(
     runtimeInfo: settings.runtimeInfo,
     student,
     ...(teacher ? { teacher } : {}),
+    ...(transferTeacher ? { transferTeacher } : {}),
     source,
     ...(data.train ? { train: data.train } : {}),
+    ...(data.extra ? { extra: data.extra } : {}),
     ...(data.val ? { val: data.val } : {}),
     task,
     units: data.units,
@@ -101,6 +115,8 @@ export async function prepareRun(
     callbacks: new CallbackList(callbacksOf(options, earlyStopping)),
     ...(earlyStopping ? { earlyStopping } : {}),
     lastGood: scope.own(new LastGoodWeights(student)),
+    ...(diagnostics ? { diagnostics } : {}),
+    warnings: warning ? [warning] : [],
   };
 }
 
@@ -109,13 +125,18 @@ interface RunData {
   units: number;
   source?: BatchSource;
   train?: PreparedData;
+  /** In-memory rows without labels (`unlabeled`, `transfer`). */
+  extra?: ExtraRows;
   val?: PreparedData;
+  /** A stream's soft-target measures, gathered in its pass. */
+  tally?: SoftTargetTally;
 }
 
 async function prepareData(
   options: DistillOptions<TrainingData>,
   student: Student,
   teacher: Teacher | undefined,
+  transferTeacher: Teacher | undefined,
   scope: TensorScope,
 ): Promise<RunData> {
   const prepareOwned = async (data: LabeledData, units: number, what: string, fingerprint = false) => {
@@ -136,6 +157,11 @@ async function prepareData(
     const val = options.validation
       ? await prepareOwned(options.validation as LabeledData, units, 'validation')
       : undefined;
+    // The soft-target measures at the run's temperature: known now when it is a number.
+    const temperature = options.temperature ?? 1;
+    const tally = teacher
+      ? new SoftTargetTally(units, typeof temperature === 'number' ? temperature : undefined)
+      : undefined;
     // One pass over the stream: checks every batch, counts it, and caches the teacher's outputs.
     const source = scope.own(
       await streamSource({
@@ -144,11 +170,15 @@ async function prepareData(
         featureShape,
         units,
         ...(teacher ? { teacher } : {}),
+        ...(transferTeacher ? { transferTeacher } : {}),
+        ...(options.unlabeled !== undefined ? { unlabeled: options.unlabeled as UnlabeledStream } : {}),
+        ...(options.transfer ? { transfer: options.transfer } : {}),
+        ...(tally ? { tally } : {}),
         teacherBatchSize: options.teacherBatchSize ?? 256,
         ...(options.signal ? { signal: options.signal } : {}),
       }),
     );
-    return { units, source, ...(val ? { val } : {}) };
+    return { units, source, ...(val ? { val } : {}), ...(tally ? { tally } : {}) };
   }
   const split = splitValidation(options.data, options.validation);
   scope.own(split.owned);
@@ -157,39 +187,72 @@ async function prepareData(
   const fingerprint = teacher !== undefined || options.checkpoint !== undefined;
   const train = await prepareOwned(split.train, units, 'data', fingerprint);
   const val = split.validation ? await prepareOwned(split.validation, units, 'validation') : undefined;
-  return { units, train, ...(val ? { val } : {}) };
+  const extra = teacher ? await prepareExtraRows(options, train) : undefined;
+  if (extra) scope.own(extra.owned);
+  return { units, train, ...(extra ? { extra } : {}), ...(val ? { val } : {}) };
 }
 
-/** In-memory data as a batch source, with the teacher's outputs for all rows computed (or loaded from the cache) once. */
+/**
+ * In-memory data as a batch source, with the teacher's outputs for all rows computed (or loaded
+ * from the cache) once: the training rows' from `teacher`, the extra rows' from `transferTeacher`
+ * (or `teacher`), each cached under its own key. The training rows' outputs also go to `tally`.
+ */
 async function inMemorySource(
   options: DistillOptions<TrainingData>,
   train: PreparedData,
-  teacherObj: Teacher | undefined,
+  extra: ExtraRows | undefined,
+  teachers: { teacher: Teacher | undefined; transferTeacher: Teacher | undefined; tally: SoftTargetTally | undefined },
   units: number,
-  batchSize: number,
   scope: TensorScope,
-  how: { fuseTargets: boolean },
+  how: { batchSize: number; fuseTargets: boolean },
 ): Promise<BatchSource> {
+  const teacherObj = teachers.teacher;
   let teacher: { values: tf.Tensor2D; kind: Teacher['output'] } | undefined;
   if (teacherObj) {
     // A teacher that answers by row position holds one output per row of `data`, the rows that
     // `validation: { split }` holds out included: it answers for all of them, and the training
     // rows (the first ones, see splitValidation) keep theirs.
     const allRows = teacherObj.byRowPosition && options.validation !== undefined && 'split' in options.validation;
-    const x = allRows ? (options.data as LabeledData).x : train.x;
-    const outputs = await computeTeacherOutputs(options.runtime, teacherObj, x, {
-      batchSize: options.teacherBatchSize ?? 256,
-      ...(!allRows && train.fingerprint ? { dataKey: train.fingerprint } : {}),
-    });
-    const values = allRows ? trainRows(outputs.values, train.rows) : outputs.values;
-    scope.own(values);
-    checkTeacherUnits(values.shape[1], units);
+    const batchSize = options.teacherBatchSize ?? 256;
+    const outputs = await computeTeacherOutputs(
+      options.runtime,
+      teacherObj,
+      allRows ? (options.data as LabeledData).x : train.x,
+      {
+        batchSize,
+        ...(!allRows && train.fingerprint ? { dataKey: train.fingerprint } : {}),
+      },
+    );
+    const trainValues = allRows ? trainRows(outputs.values, train.rows) : outputs.values;
+    scope.own(trainValues);
+    checkTeacherUnits(trainValues.shape[1], units);
+    await teachers.tally?.add(trainValues, outputs.kind, train.labels);
+    let values = trainValues;
+    if (extra) {
+      const labeller = teachers.transferTeacher ?? teacherObj;
+      const extraOut = await computeTeacherOutputs(options.runtime, labeller, extra.x, {
+        batchSize,
+        dataKey: extra.dataKey,
+      });
+      scope.own(extraOut.values);
+      checkTeacherUnits(extraOut.values.shape[1], units);
+      // One tensor of one kind for every row: the extra rows' outputs in the training rows' kind.
+      values = scope.own(
+        tf.tidy(() =>
+          tf.concat([
+            trainValues,
+            extraOut.kind === outputs.kind ? extraOut.values : toSpace(extraOut.values, extraOut.kind, outputs.kind),
+          ]),
+        ) as tf.Tensor2D,
+      );
+    }
     teacher = { values, kind: outputs.kind };
   }
   return memorySource({
     train,
     ...(teacher ? { teacher } : {}),
-    batchSize,
+    ...(extra ? { extra: { x: extra.x, rows: extra.rows } } : {}),
+    batchSize: how.batchSize,
     fuseTargets: how.fuseTargets,
     ...(options.shuffle !== undefined ? { shuffle: options.shuffle } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),

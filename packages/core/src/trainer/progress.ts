@@ -23,8 +23,8 @@ export function formatEpoch(log: EpochLog, epochs: number): string {
 }
 
 /**
- * A progress display: a bar that redraws on a terminal while an epoch runs, and a line per
- * epoch. Writes to standard error in Node and to `console.log` elsewhere.
+ * A progress display: a bar that redraws on a terminal while an epoch runs, a line per epoch,
+ * and a line per warning about the run. Writes to standard error in Node and to `console.log` elsewhere.
  *
  * @example
  * ```ts
@@ -42,9 +42,13 @@ export function consoleProgress(options: { prefix?: string; sink?: Sink } = {}):
       epochs = log.epochs;
       write(
         `${prefix}${log.fromScratch ? 'training from scratch' : 'distilling'} on ${log.runtime.backend}: ` +
-          `${log.trainRows} rows, ${log.validationRows} validation rows, ` +
+          `${log.trainRows} rows${log.unlabeledRows > 0 ? ` (+ ${log.unlabeledRows} unlabelled)` : ''}, ` +
+          `${log.validationRows} validation rows, ` +
           `${log.epochs} epochs of ${Math.ceil(log.totalSteps / log.epochs)} steps`,
       );
+    },
+    onWarning(warning) {
+      write(`${prefix}warning ${warning.code}: ${warning.message}`);
     },
     onBatchEnd(log) {
       if (!sink?.isTTY) return;

@@ -61,7 +61,12 @@ async function trainBatches(
     if (progress.batch === stepsPerEpoch) throw batchCountChanged(progress.epoch, stepsPerEpoch, 'more than');
     const alpha = run.alphas[progress.globalStep]!;
     const temperature = run.temperatures[progress.globalStep]!;
-    totals.add(await step(run, progress, batch, alpha, temperature), batch.rows, progress.batch);
+    totals.add(
+      await step(run, progress, batch, alpha, temperature),
+      batch.rows,
+      progress.batch,
+      batch.labelledRows ?? batch.rows,
+    );
     await run.callbacks.onBatchEnd({
       epoch: progress.epoch,
       batch: progress.batch,

@@ -36,6 +36,15 @@ export async function runIdentity(run: Run, train: PreparedData | undefined): Pr
     metrics: run.metrics.join(','),
     earlyStopping: options.earlyStopping ? JSON.stringify(options.earlyStopping) : null,
     onNonFinite: options.onNonFinite ?? 'stop',
+    // Only present with rows without labels, so checkpoints of runs without them still resume.
+    ...(run.source.labelledRows !== undefined && run.source.labelledRows !== run.source.rows
+      ? {
+          unlabeled: run.extra
+            ? `${run.extra.dataKey}:${run.extra.rows}`
+            : `stream:${options.transfer ? JSON.stringify(options.transfer) : ''}`,
+          transferTeacher: run.transferTeacher ? await run.transferTeacher.cacheKey() : null,
+        }
+      : {}),
   };
 }
 

@@ -10,7 +10,9 @@ import type { LastGoodWeights } from './last-good-weights.js';
 import type { PreparedData } from './prepare-data.js';
 import type { BatchSource } from './train-batch.js';
 import type { StepSetup } from './train-step.js';
-import type { DistillOptions, EpochLog, TrainingData } from './types.js';
+import type { KdWarning } from '../errors/kd-warning.js';
+import type { ExtraRows } from './extra-rows.js';
+import type { DistillOptions, EpochLog, RunDiagnostics, TrainingData } from './types.js';
 
 /** Everything a prepared run holds; fixed once preparation is done. */
 export interface Run {
@@ -18,9 +20,13 @@ export interface Run {
   runtimeInfo: RuntimeInfo;
   student: Student;
   teacher?: Teacher;
+  /** Labels the rows without labels, when it is not `teacher`. */
+  transferTeacher?: Teacher;
   source: BatchSource;
   /** In-memory training data (absent for a stream). */
   train?: PreparedData;
+  /** In-memory rows without labels (`unlabeled`, `transfer`). */
+  extra?: ExtraRows;
   val?: PreparedData;
   task: LossTask;
   /** The student's output units (1 for binary). */
@@ -39,6 +45,9 @@ export interface Run {
   earlyStopping?: EarlyStopping;
   /** The weights to fall back to when the loss stops being finite. */
   lastGood: LastGoodWeights;
+  /** The soft-target measures (absent without a teacher). */
+  diagnostics?: RunDiagnostics;
+  warnings: KdWarning[];
 }
 
 /** Where a run stands: what has been trained, and where the next step starts. */

@@ -14,11 +14,19 @@ export interface TrainBatch {
   teacher?: tf.Tensor2D;
   /**
    * Binary runs at temperature 1 only: the labels and, with a teacher, its probabilities side by
-   * side, [B, 1] or [B, 2], the one tensor the fused loss takes (one gather per batch, not two).
+   * side, [B, 1] or [B, 2], the one tensor the fused loss takes (one gather per batch, not two);
+   * with unlabelled rows `[m∘y | t | m]`, [B, 3] (see fusedBinaryLoss).
    */
   targets?: tf.Tensor2D;
   sampleWeight?: tf.Tensor1D;
+  /**
+   * [B, 1]: 1 on labelled rows, 0 on unlabelled ones (whose `y` is a placeholder), when the batch
+   * can hold rows without labels. With `targets`, the mask is their third column instead.
+   */
+  labelMask?: tf.Tensor2D;
   rows: number;
+  /** Rows with a label (the hard loss's rows); `rows` when absent. */
+  labelledRows?: number;
 }
 
 /**
@@ -26,8 +34,10 @@ export interface TrainBatch {
  * source holds was checked when it was built, before the first step.
  */
 export interface BatchSource {
-  /** Rows in one pass. */
+  /** Rows in one pass, unlabelled ones included. */
   readonly rows: number;
+  /** Rows with a label in one pass (equal to `rows` without unlabelled rows). */
+  readonly labelledRows?: number;
   /** Batches (steps) in one pass. */
   readonly batchesPerEpoch: number;
   /** The largest batch, in rows. */
@@ -57,6 +67,7 @@ export function batchTensors(batch: TrainBatch): tf.Tensor[] {
     ...(batch.teacher ? [batch.teacher] : []),
     ...(batch.targets ? [batch.targets] : []),
     ...(batch.sampleWeight ? [batch.sampleWeight] : []),
+    ...(batch.labelMask ? [batch.labelMask] : []),
   ];
 }
 

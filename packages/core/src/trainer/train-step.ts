@@ -57,9 +57,10 @@ export function stepLoss(setup: StepSetup, batch: TrainBatch, alpha: number, tem
     alpha,
     temperature,
     ...(batch.sampleWeight ? { sampleWeight: batch.sampleWeight } : {}),
+    ...(batch.labelMask ? { labelMask: batch.labelMask } : {}),
   });
   const loss = { total: parts.total, parts: tf.reshape(tf.stack([parts.hard, parts.soft]), [1, 2]) as tf.Tensor2D };
-  return student.output === 'probabilities' ? { ...loss, pinned: pinnedRows(out, batch.y) } : loss;
+  return student.output === 'probabilities' ? { ...loss, pinned: pinnedRows(out, batch.y, batch.labelMask) } : loss;
 }
 
 /** Whether a step takes the one-cross-entropy loss: binary tasks at temperature 1. */
@@ -79,7 +80,12 @@ function fusedStepLoss(setup: StepSetup, batch: TrainBatch, out: tf.Tensor, alph
         ? tf.sigmoid(batch.teacher)
         : batch.teacher
       : undefined;
-    targets = teacher ? (tf.concat([y, teacher], 1) as tf.Tensor2D) : y;
+    const mask = batch.labelMask;
+    targets = teacher
+      ? mask
+        ? (tf.concat([tf.mul(y, mask), teacher, mask], 1) as tf.Tensor2D)
+        : (tf.concat([y, teacher], 1) as tf.Tensor2D)
+      : y;
   }
   const parts = fusedBinaryLoss({
     student,
@@ -90,18 +96,22 @@ function fusedStepLoss(setup: StepSetup, batch: TrainBatch, out: tf.Tensor, alph
   });
   if (setup.student.output !== 'probabilities') return parts;
   const y = batch.y ?? (targets.shape[1] === 1 ? targets : (tf.slice(targets, [0, 0], [-1, 1]) as tf.Tensor2D));
-  return { ...parts, pinned: pinnedRows(student, y) };
+  const mask =
+    batch.labelMask ?? (targets.shape[1] === 3 ? (tf.slice(targets, [0, 2], [-1, 1]) as tf.Tensor2D) : undefined);
+  return { ...parts, pinned: pinnedRows(student, y, mask) };
 }
 
 /**
  * Rows whose probability for the true class is below the clamp the losses apply: the clamp
- * passes no gradient there, so a student pinned on the wrong side cannot move back.
+ * passes no gradient there, so a student pinned on the wrong side cannot move back. Only
+ * labelled rows count (`mask`, [B, 1]): the others have no true class.
  */
-function pinnedRows(out: tf.Tensor, y: tf.Tensor2D): tf.Scalar {
+function pinnedRows(out: tf.Tensor, y: tf.Tensor2D, mask?: tf.Tensor): tf.Scalar {
   const p = tf.reshape(out, y.shape);
   const trueClass =
     y.shape[1] === 1 ? tf.add(tf.mul(y, p), tf.mul(tf.sub(1, y), tf.sub(1, p))) : tf.sum(tf.mul(y, p), 1);
-  return tf.sum(tf.cast(tf.less(trueClass, PROBABILITY_EPSILON), 'float32'));
+  const pinned = tf.cast(tf.less(trueClass, PROBABILITY_EPSILON), 'float32');
+  return tf.sum(mask ? tf.mul(tf.reshape(pinned, [-1]), tf.reshape(mask, [-1])) : pinned);
 }
 
 /**

@@ -1,10 +1,15 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { SoftTargetSharpness } from '../diagnostics/soft-target-sharpness.js';
+import type { KdWarning } from '../errors/kd-warning.js';
 import type { MetricName } from '../metrics/index.js';
 import type { KdRuntime, RuntimeInfo } from '../runtime/types.js';
 import type { Schedule } from '../schedules/index.js';
 import type { TrainableLayersModel } from '../students/layers-student.js';
 import type { Student } from '../students/student.js';
 import type { Teacher, TeacherSource } from '../teachers/teacher.js';
+import type { GaussianNoiseOptions } from '../transfer/gaussian-noise.js';
+import type { MixupOptions } from '../transfer/mixup.js';
+import type { MungeOptions } from '../transfer/munge.js';
 import type { CheckpointStore } from './checkpoint-store.js';
 import type { StreamingData } from './streaming-data.js';
 
@@ -15,6 +20,47 @@ export interface LabeledData {
   /** Optional per-sample weights [N]. */
   sampleWeight?: tf.Tensor;
 }
+
+/** Rows without ground truth, for the teacher to label (see {@link DistillOptions.unlabeled}). */
+export interface UnlabeledData {
+  /** Features [U, ...features], shaped like the training rows. */
+  x: tf.Tensor;
+}
+
+/** One batch of an {@link UnlabeledStream}: features only, a tensor or row-major values (handed over like a {@link StreamBatch}'s). */
+export interface UnlabeledStreamBatch {
+  x: tf.Tensor | Float32Array;
+}
+
+/**
+ * Unlabelled rows read batch by batch, next to a training stream: `batches()` starts a new pass
+ * each time it is called (once for the pass before training, then once per epoch). Rows have the
+ * training stream's `featureShape`.
+ */
+export interface UnlabeledStream {
+  batches(): AsyncIterable<UnlabeledStreamBatch> | Iterable<UnlabeledStreamBatch>;
+}
+
+/** The transfer-set generators {@link DistillOptions.transfer} can run. */
+export type TransferMethod = 'munge' | 'mixup' | 'noise';
+
+/** What every {@link TransferOptions} holds. */
+export interface TransferCommonOptions {
+  /** Generated rows = multiple × training rows: a whole number ≥ 1. */
+  multiple: number;
+  /** Seeds the generator (default 0); independent of the run's `seed`, so every run of a search gets the same rows. */
+  seed?: number;
+}
+
+/**
+ * A transfer set generated from the training features before training: `munge`
+ * ({@link munge}: `p`, `s`, `categorical`), `mixup` ({@link mixup}: `alpha`, the Beta parameter)
+ * or `noise` ({@link gaussianNoise}: `sd`), with that generator's defaults.
+ */
+export type TransferOptions =
+  | (TransferCommonOptions & { method: 'munge' } & Pick<MungeOptions, 'p' | 's' | 'categorical'>)
+  | (TransferCommonOptions & { method: 'mixup' } & Pick<MixupOptions, 'alpha'>)
+  | (TransferCommonOptions & { method: 'noise' } & Pick<GaussianNoiseOptions, 'sd'>);
 
 /** Training data: tensors in memory, or a stream read batch by batch (see {@link streamingData}). */
 export type TrainingData = LabeledData | StreamingData;
@@ -41,9 +87,9 @@ export interface EpochLog {
   epoch: number;
   /** Mean total loss over the epoch's batches (weighted by batch size). */
   loss: number;
-  /** Mean hard part: the loss against the ground truth. */
+  /** Mean hard part: the loss against the ground truth, over the labelled rows (rows without labels have none). */
   hardLoss: number;
-  /** Mean soft part: the loss against the teacher (0 when training from scratch). */
+  /** Mean soft part: the loss against the teacher, over every row (0 when training from scratch). */
   softLoss: number;
   /** α and T at the epoch's last step. */
   alpha: number;
@@ -72,7 +118,10 @@ export interface TrainBeginLog {
   runtime: RuntimeInfo;
   task: 'binary' | 'multiclass';
   classes: number;
+  /** Labelled training rows. */
   trainRows: number;
+  /** Rows without labels trained on next to them (`unlabeled` and `transfer`); 0 without. */
+  unlabeledRows: number;
   validationRows: number;
   epochs: number;
   /** Rows per step: the `batchSize` option, or with a stream the largest batch it yielded. */
@@ -91,6 +140,8 @@ export interface TrainBeginLog {
  */
 export interface DistillCallbacks {
   onTrainBegin?(log: TrainBeginLog): void | Promise<void>;
+  /** A warning about the run (e.g. `KD_SOFT_TARGETS_NEARLY_LABELS`), right after onTrainBegin; also in `DistillResult.warnings`. */
+  onWarning?(warning: KdWarning): void | Promise<void>;
   onBatchEnd?(log: BatchLog): void | Promise<void>;
   onEpochEnd?(log: EpochLog): void | 'stop' | Promise<void | 'stop'>;
   onTrainEnd?(result: DistillResult): void | Promise<void>;
@@ -171,6 +222,38 @@ export interface DistillOptions<D extends TrainingData = LabeledData> extends Tr
   temperature?: number | Schedule;
   /** Batch size for computing the teacher's outputs (default 256). */
   teacherBatchSize?: number;
+  /**
+   * Rows without ground truth, trained on next to the labelled ones: the teacher labels them
+   * (once per run, cached in `runtime.cache` like the training rows' outputs), and every batch
+   * takes `total = α·(mean hard loss over its labelled rows) + (1 − α)·(mean soft loss over all
+   * its rows)`; a batch without a labelled row has hard part 0. In-memory `{ x }` for in-memory
+   * data (shuffled in with the training rows every epoch), or an {@link UnlabeledStream} next to a
+   * stream (step k trains on the training stream's batch k and this stream's batch k together).
+   * Unlabelled rows count with sample weight 1. Validation stays on labelled data.
+   */
+  unlabeled?: UnlabeledData | UnlabeledStream;
+  /**
+   * Generates `multiple × N` rows from the N training rows before training (seeded) and trains on
+   * them as on `unlabeled` rows (the two can be combined: unlabelled rows first, then generated
+   * ones). With a stream, `mixup` and `noise` run on each streamed batch; `munge` needs in-memory data.
+   */
+  transfer?: TransferOptions;
+  /**
+   * The teacher that labels the unlabelled and generated rows (default: `teacher`). Required when
+   * `teacher` answers by row position (a precomputed teacher, e.g. `outOfFoldOutputs(...).teacher`),
+   * which has no outputs for those rows: typically the full ensemble. A precomputed transferTeacher
+   * gives row i the output for row i of the unlabelled rows followed by the generated ones.
+   * Its outputs are converted to `teacher`'s kind (logits or probabilities) where they differ.
+   */
+  transferTeacher?: TeacherSource | Teacher;
+}
+
+/** What a run measured before training (see {@link DistillResult.diagnostics}). */
+export interface RunDiagnostics {
+  /** {@link softTargetSharpness} of the teacher's targets on the labelled training rows, softened at `temperature`. */
+  softTargets: SoftTargetSharpness;
+  /** The temperature of the run's first step, at which `softTargets` was measured. */
+  temperature: number;
 }
 
 /** What {@link distill} returns. */
@@ -182,4 +265,8 @@ export interface DistillResult {
   aborted: boolean;
   student: Student;
   runtime: RuntimeInfo;
+  /** Measured on the run's own teacher outputs before training; absent without a teacher, or when aborted before it was measured. */
+  diagnostics?: RunDiagnostics;
+  /** Warnings about the run, as also given to the callbacks' onWarning (empty when none). */
+  warnings: KdWarning[];
 }

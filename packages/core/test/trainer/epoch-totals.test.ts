@@ -59,4 +59,43 @@ describe('EpochTotals across several groups of steps', () => {
     expect(second.means).toEqual(first.means);
     expect(second.firstBadBatch).toBe(40);
   });
+
+  it("weighs the hard part by each step's labelled rows, the rest by all its rows", async () => {
+    const totals = new EpochTotals();
+    // [rows, labelled]: a step without labelled rows (hard 0) must not pull the hard mean down.
+    const steps = [
+      [10, 4],
+      [8, 0],
+      [12, 12],
+    ] as const;
+    let cost = 0;
+    let hard = 0;
+    let soft = 0;
+    steps.forEach(([rows, labelled], i) => {
+      const [c, h, s] = partsOf(i);
+      const hi = labelled === 0 ? 0 : h!;
+      totals.add({ cost: tf.scalar(c!), parts: tf.tensor2d([[hi, s!]]) }, rows, i, labelled);
+      cost += c! * rows;
+      hard += hi * labelled;
+      soft += s! * rows;
+    });
+    const read = await totals.read();
+    totals.dispose();
+    expect(read.rows).toBe(30);
+    expect(read.labelledRows).toBe(16);
+    expect(read.means[0]).toBeCloseTo(cost / 30, 6);
+    expect(read.means[1]).toBeCloseTo(hard / 16, 6);
+    expect(read.means[2]).toBeCloseTo(soft / 30, 6);
+  });
+
+  it('reads totals saved before the labelled-rows slot as all rows labelled', async () => {
+    // [cost, hard, soft] sums, rows, pinned, first bad step: the six slots of older checkpoints.
+    const old = Float32Array.of(20, 10, 30, 10, 0, -1);
+    const totals = new EpochTotals(old);
+    totals.add({ cost: tf.scalar(1), parts: tf.tensor2d([[2, 3]]) }, 10, 5);
+    const read = await totals.read();
+    totals.dispose();
+    expect(read.labelledRows).toBe(20);
+    expect(read.means).toEqual([30 / 20, 30 / 20, 60 / 20]);
+  });
 });
