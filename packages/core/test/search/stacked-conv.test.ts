@@ -324,6 +324,27 @@ describe('searchAlpha({ parallel: true }) on conv students', () => {
     expect(parallel.best.alpha).toBe(sequential.best.alpha);
   });
 
+  it('halves conv students as the sequential halving does, the survivor restacked with its optimizer state', async () => {
+    const halving = { successiveHalving: { eta: 3, minEpochs: 1 } };
+    const sequential = await searchAlpha(options(halving));
+    const before = tf.memory().numTensors;
+    const parallel = await searchAlpha(options({ ...halving, parallel: true }));
+    expect(tf.memory().numTensors).toBe(before);
+    // 3 settings, eta 3: one goes on to the second epoch.
+    expect(parallel.halving?.rungs).toEqual([
+      { epochs: 1, settings: 3, kept: 1 },
+      { epochs: 2, settings: 1, kept: 1 },
+    ]);
+    expect(parallel.runs.map((r) => [r.alpha, r.seed, r.epochs, r.droppedAtRung])).toEqual(
+      sequential.runs.map((r) => [r.alpha, r.seed, r.epochs, r.droppedAtRung]),
+    );
+    parallel.runs.forEach((r, i) => {
+      const expected = sequential.runs[i]!.value;
+      expect(Math.abs(r.value - expected)).toBeLessThanOrEqual(1e-4 * Math.abs(expected));
+    });
+    expect(parallel.halving?.epochsTrained).toBe((3 * 1 + 1 * 1) * 2);
+  });
+
   it('refuses a student with a layer it cannot stack before training, with KD_INVALID_ARGUMENT', async () => {
     let built = 0;
     const error = await searchAlpha(
