@@ -51,10 +51,11 @@ const ELEMENTWISE = new Set([
  * layers, side by side in one model:
  *
  * - the first Conv2D reads the shared input, so the K convolutions of F filters are one of K·F;
- * - a later Conv2D is a grouped convolution (K groups, C_in → C_out each), run as a depthwise
- *   convolution with channel multiplier C_out on the K·C_in channels, reshaped to
- *   [..., K, C_in, C_out] and summed over C_in: the grouped convolution's FLOPs, with gradients
- *   on every backend;
+ * - a later Conv2D is a grouped convolution (K groups, C_in → C_out each), run as K convolutions
+ *   of the split channels, concatenated: the grouped convolution's FLOPs, with gradients on every
+ *   backend. (A depthwise convolution with channel multiplier C_out summed over C_in has the same
+ *   FLOPs, but its backward pass on TensorFlow's CPU kernels took about 5× as long as the K
+ *   convolutions' for the Keras example's student at K = 11.)
  * - pooling and activations act per channel, so they stack as they are;
  * - Flatten takes each student's channels in the order its own Flatten does, and the Dense
  *   layers after it are one batched matMul per layer.
@@ -334,11 +335,15 @@ function convOp(
       const x = h as tf.Tensor4D;
       const filter = w[0] as tf.Tensor4D;
       if (shared || K === 1) return act(withBias(tf.conv2d(x, filter, strides, padding), w));
-      // [B, H', W', K·C_in·C_out] (channel (k·C_in + c)·C_out + o) → sum over c.
-      const y = tf.depthwiseConv2d(x, filter, strides, padding);
-      const [b, height, width] = y.shape;
-      const summed = tf.sum(tf.reshape(y, [b * height * width, K, cin, filters]), 2);
-      return act(withBias(tf.reshape(summed, [b, height, width, K * filters]), w));
+      // K convolutions, each on its student's channels with its student's kernel: tf.split's
+      // gradient is one concat, so the backward pass costs what K separate students' would.
+      const inputs = tf.split(x, K, 3) as tf.Tensor4D[];
+      const kernels = tf.split(filter, K, 2) as tf.Tensor4D[];
+      const y = tf.concat(
+        inputs.map((input, k) => tf.conv2d(input, kernels[k]!, strides, padding)),
+        3,
+      );
+      return act(withBias(y, w));
     },
   };
 }
