@@ -11,6 +11,14 @@ import { distill } from '../trainer/distill.js';
 import { predictProbabilities } from '../trainer/evaluate.js';
 import { deadReason, resolveDeadRunOptions, type DeadReason, type DeadRunOptions } from './dead-run.js';
 import { searchInParallel } from './parallel-search.js';
+import { searchWithHalving } from './sequential-halving.js';
+import {
+  resolveHalving,
+  type ResolvedHalving,
+  type SearchHalving,
+  type SuccessiveHalvingOptions,
+} from './successive-halving.js';
+import { DEFAULT_EPOCHS } from '../trainer/check-options.js';
 import { monitorMode } from '../trainer/early-stopping.js';
 import type { DistillResult, LabeledData, TrainOptions, TransferOptions, UnlabeledData } from '../trainer/types.js';
 import { searchTransferSets, type TransferSet } from './transfer-sets.js';
@@ -46,9 +54,10 @@ export interface SearchAlphaOptions extends Omit<
    */
   deadRun?: DeadRunOptions | false;
   /**
-   * Train each seed's students side by side in one batched computation (dense tfjs-layers
-   * binary students at temperature 1; see {@link searchInParallel}). Default false. Dead runs are not
-   * detected on this path yet: use the default sequential search where that matters.
+   * Train each seed's students side by side in one batched computation (tfjs-layers binary
+   * students of Dense, Conv2D, pooling, Flatten, activation and Dropout layers, at temperature 1;
+   * see {@link searchInParallel}). Default false. Dead runs are not detected on this path yet: use
+   * the default sequential search where that matters.
    */
   parallel?: boolean;
   /** Rows without labels every run trains on as well (see `distill`'s `unlabeled`); labelled once for the whole search. */
@@ -66,6 +75,12 @@ export interface SearchAlphaOptions extends Omit<
    * first m × N of them, the rows `transfer: { multiple: m }` would make.
    */
   transferMultiples?: number[];
+  /**
+   * Successive halving (see {@link SuccessiveHalvingOptions}): every setting trains `minEpochs`,
+   * only the best 1/eta go on, and so on up to `epochs`. Dropped settings keep their rows, marked
+   * with `droppedAtRung`; `best` is always a setting that trained all `epochs`. Default: off.
+   */
+  successiveHalving?: SuccessiveHalvingOptions;
 }
 
 /** One training run of the search. */
@@ -81,6 +96,8 @@ export interface SearchRun {
   dead?: DeadReason;
   /** Set on the retry of a dead run: the seed of the dead run it replaces. */
   retryOf?: number;
+  /** With successive halving, set when the run's setting was dropped after rung `droppedAtRung` (0 = the first): `epochs` tells how far it trained. */
+  droppedAtRung?: number;
 }
 
 /** A run of the search that failed; the search goes on with the others. */
@@ -108,6 +125,11 @@ export interface SearchRow {
   seeds: number[];
   /** How many of this setting's runs were dead, retries included; none of them is in `values`. */
   dead: number;
+  /**
+   * With successive halving, set when this setting was dropped after rung `droppedAtRung` (0 = the
+   * first): its mean is over fewer epochs than the complete rows', and it is never `best`.
+   */
+  droppedAtRung?: number;
 }
 
 /** What {@link searchAlpha} returns. */
@@ -123,6 +145,8 @@ export interface SearchAlphaResult {
   dead: SearchRun[];
   /** Every run that threw, with its error; the search kept going. Empty when all finished. */
   failed: SearchFailure[];
+  /** With successive halving: its rungs and the epochs trained in all. */
+  halving?: SearchHalving;
 }
 
 /**
@@ -169,11 +193,28 @@ export async function searchAlpha(options: SearchAlphaOptions): Promise<SearchAl
     );
   const deadRun = resolveDeadRunOptions(options.deadRun);
   const mode = monitorMode(metric);
+  const halving =
+    options.successiveHalving === undefined
+      ? undefined
+      : resolveHalving(
+          options.successiveHalving,
+          requireWholeNumber('epochs', options.epochs ?? DEFAULT_EPOCHS, { min: 1, where: 'searchAlpha' }),
+        );
+  if (halving && !options.parallel && (options.checkpoint !== undefined || options.resume))
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      'searchAlpha with successiveHalving keeps each run in a checkpoint of its own between rungs: leave out checkpoint and resume.',
+    );
 
   if (options.parallel && (options.unlabeled || options.transfer))
     throw new KdError(
       'KD_INVALID_ARGUMENT',
       'searchAlpha({ parallel: true }) trains on labelled rows only: leave parallel out to search with unlabeled or transfer rows.',
+    );
+  if (halving && (options.unlabeled || options.transfer))
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      'searchAlpha with successiveHalving trains on labelled rows only: leave successiveHalving out to search with unlabeled or transfer rows.',
     );
 
   await options.runtime.init();
@@ -189,6 +230,7 @@ export async function searchAlpha(options: SearchAlphaOptions): Promise<SearchAl
       mode,
       deadRun,
       teacherBatchSize,
+      ...(halving ? { halving } : {}),
     });
   } finally {
     tf.dispose(owned);
@@ -204,6 +246,7 @@ interface SearchGrid {
   mode: 'min' | 'max';
   deadRun: ReturnType<typeof resolveDeadRunOptions>;
   teacherBatchSize: number;
+  halving?: ResolvedHalving;
 }
 
 async function searchOver(
@@ -212,7 +255,7 @@ async function searchOver(
   sets: TransferSet[],
   grid: SearchGrid,
 ): Promise<SearchAlphaResult> {
-  const { alphas, temperatures, seeds, metric, mode, deadRun, teacherBatchSize } = grid;
+  const { alphas, temperatures, seeds, metric, mode, deadRun, teacherBatchSize, halving } = grid;
   const outputs = await computeTeacherOutputs(options.runtime, searchTeacher, options.data.x, {
     batchSize: teacherBatchSize,
   });
@@ -225,11 +268,12 @@ async function searchOver(
         metric,
         mode,
         teacher: { values: outputs.values, kind: outputs.kind },
+        ...(halving ? { halving } : {}),
       });
     } finally {
       outputs.values.dispose();
     }
-    return summariseSearch(found.runs, found.failed, alphas, temperatures, metric, mode);
+    return summariseSearch(found.runs, found.failed, alphas, temperatures, metric, mode, sets, found.halving);
   }
   const values = (await outputs.values.data()) as Float32Array;
   const cached = precomputedTeacher(values, {
@@ -238,6 +282,11 @@ async function searchOver(
     shape: outputs.values.shape,
   });
   outputs.values.dispose();
+  if (halving) {
+    const plan = { alphas, temperatures, seeds, metric, mode, halving, deadRun, batchSize: teacherBatchSize };
+    const found = await searchWithHalving(options, cached, plan);
+    return summariseSearch(found.runs, found.failed, alphas, temperatures, metric, mode, sets, found.halving);
+  }
 
   const runs: SearchRun[] = [];
   const failed: SearchFailure[] = [];
@@ -297,6 +346,7 @@ function summariseSearch(
   metric: string,
   mode: 'min' | 'max',
   sets: TransferSet[] = [{ runOptions: {} }],
+  halving?: SearchHalving,
 ): SearchAlphaResult {
   if (runs.length === 0) throw failed[0]!.error;
   const rows = sets.flatMap((set) =>
@@ -306,7 +356,8 @@ function summariseSearch(
       temperatures,
     ).map((row) => (set.multiple !== undefined ? { ...row, transferMultiple: set.multiple } : row)),
   );
-  const finite = rows.filter((r) => Number.isFinite(r.mean));
+  // Successive halving's dropped settings trained fewer epochs: they are never chosen.
+  const finite = rows.filter((r) => Number.isFinite(r.mean) && r.droppedAtRung === undefined);
   if (finite.length === 0 && runs.every((r) => r.dead)) {
     throw new KdError(
       'KD_SEARCH_ALL_DEAD',
@@ -326,7 +377,16 @@ function summariseSearch(
     );
   }
   const best = finite.reduce((a, b) => (better(b.mean, a.mean, mode) ? b : a));
-  return { metric, mode, rows, best, runs, dead: runs.filter((r) => r.dead !== undefined), failed };
+  return {
+    metric,
+    mode,
+    rows,
+    best,
+    runs,
+    dead: runs.filter((r) => r.dead !== undefined),
+    failed,
+    ...(halving ? { halving } : {}),
+  };
 }
 
 interface RunOutcome {
@@ -414,8 +474,15 @@ function summarise(runs: SearchRun[], alphas: number[], temperatures: number[]):
         values,
         seeds: live.map((r) => r.seed),
         dead: mine.filter((r) => r.dead !== undefined).length,
+        ...droppedAt(mine),
       });
     }
   }
   return rows;
+}
+
+/** A setting's rung of successive halving, when it was dropped (all its runs carry it). */
+function droppedAt(runs: SearchRun[]): { droppedAtRung?: number } {
+  const rung = runs.find((r) => r.droppedAtRung !== undefined)?.droppedAtRung;
+  return rung === undefined ? {} : { droppedAtRung: rung };
 }
