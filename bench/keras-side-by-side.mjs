@@ -137,6 +137,21 @@ const CASES = [
     quickSeeds: [0, 1],
     quickEpochs: 1,
   },
+  {
+    id: 'conv-sweep-3seeds',
+    label: 'α search end to end, 11 α × 3 seeds × 3 epochs, conv pair (Keras-example student)',
+    kind: 'sweep',
+    teacher: 'conv-teacher',
+    student: 'conv-student',
+    batch: 32,
+    epochs: 3,
+    alphas: ALPHAS,
+    seeds: [0, 1, 2],
+    quickRows: 64,
+    quickAlphas: [0, 1],
+    quickSeeds: [0, 1],
+    quickEpochs: 1,
+  },
 ];
 
 function pick(c) {

@@ -5,10 +5,19 @@ export { runSearchAlpha, type SearchAlphaRunOptions, type SearchAlphaRunResult }
 export { runEvaluate, type EvaluateRunOptions, type EvaluateRunResult } from './run/evaluate-run.js';
 export { runInspect, type InspectRunOptions, type InspectedModel } from './run/inspect-run.js';
 export { runExport, type ExportRunOptions, type ExportRunResult } from './run/export-run.js';
-export type { TeacherStudentOptions } from './run/distill-inputs.js';
+export type { TeacherStudentOptions, TeacherTargets } from './run/distill-inputs.js';
 export type { RuntimeName } from './run/runtimes.js';
 // The metrics.json / history.jsonl contract is defined once, by the report that reads it.
-export type { HistoryRow, ModelEntry, ReliabilityBin, RunMetrics, Spread, TestMetrics } from '@kd/report';
+export type {
+  DeadSearchRun,
+  HistoryRow,
+  ModelEntry,
+  ReliabilityBin,
+  RunMetrics,
+  SoftTargetDiagnostics,
+  Spread,
+  TestMetrics,
+} from '@kd/report';
 export type { SearchRowEntry } from './run/search-alpha-run.js';
 export type { RunEvent, OnEvent } from './output/events.js';
 export { prepareData, type DataOptions, type PreparedData } from './data/prepare-data.js';

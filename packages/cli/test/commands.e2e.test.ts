@@ -311,7 +311,7 @@ describe('kd train-teacher → distill → evaluate → inspect → export', () 
     expect(run.code, run.stderr).toBe(0);
     const m = JSON.parse(readFileSync(join(dir, 'run-search', 'metrics.json'), 'utf8')) as RunMetrics;
     expect(m.search!.rows.map((r) => r.alpha)).toEqual([0, 1]);
-    const best = m.search!.rows.reduce((a, b) => (b.mean < a.mean ? b : a));
+    const best = m.search!.rows.reduce((a, b) => (b.mean! < a.mean! ? b : a));
     expect(m.search!.chosen.alpha).toBe(best.alpha);
     expect(m.settings).toMatchObject({ alpha: best.alpha, alphaSource: 'search' });
     expect(m.models.map((e) => e.role)).toEqual(['teacher', 'teacher', 'ensemble', 'distilled']);

@@ -197,11 +197,14 @@ export {
 export type {
   DeadReason,
   DeadRunOptions,
+  HalvingRung,
   SearchAlphaOptions,
   SearchAlphaResult,
   SearchFailure,
+  SearchHalving,
   SearchRow,
   SearchRun,
+  SuccessiveHalvingOptions,
 } from './search/index.js';
 
 /* diagnostics: do the soft targets carry anything beyond the labels, and how much of the gap closed */

@@ -7,4 +7,15 @@ export { renderReport, type RenderReportOptions } from './render-report.js';
 export { jsonForScriptTag } from './script-safe.js';
 
 /* what a report is made from: the files of a run folder */
-export type { HistoryRow, ModelEntry, ReliabilityBin, ReportInput, RunMetrics, Spread, TestMetrics } from './types.js';
+export type {
+  DeadSearchRun,
+  HistoryRow,
+  ModelEntry,
+  ReliabilityBin,
+  ReportInput,
+  RunMetrics,
+  SearchRowEntry,
+  SoftTargetDiagnostics,
+  Spread,
+  TestMetrics,
+} from './types.js';

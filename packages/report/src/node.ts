@@ -3,6 +3,7 @@
 
 export {
   jsonForScriptTag,
+  type DeadSearchRun,
   renderReport,
   type HistoryRow,
   type ModelEntry,
@@ -10,6 +11,8 @@ export {
   type RenderReportOptions,
   type ReportInput,
   type RunMetrics,
+  type SearchRowEntry,
+  type SoftTargetDiagnostics,
   type Spread,
   type TestMetrics,
 } from './index.js';

@@ -43,6 +43,55 @@ export interface ReliabilityBin {
   count: number;
 }
 
+/**
+ * How much the soft targets the student trained on say beyond the labels, measured on the training
+ * rows at the run's temperature (`softTargetSharpness` of @kd/core).
+ */
+export interface SoftTargetDiagnostics {
+  /** Mean |t − y| (binary); mean total variation to the one-hot label (multi-class). */
+  meanAbsGap: number;
+  /** Mean entropy of the targets, in nats. */
+  meanEntropy: number;
+  /** Share of rows whose target is soft (largest probability below 0.95 and, binary, above 0.05). */
+  softShare: number;
+  /** `meanAbsGap` below `threshold`: the targets are nearly the labels, so distillation adds little. */
+  nearlyLabels: boolean;
+  threshold: number;
+  /** Training rows measured. */
+  rows: number;
+  /** The temperature the targets were softened at (the run's). */
+  temperature: number;
+  /** Where the targets came from: the teachers' out-of-fold outputs, or their own (in-fold) outputs. */
+  targets: 'out-of-fold' | 'in-fold';
+}
+
+/** A run of an α (× T) search whose student learned nothing; it is left out of its row's mean. */
+export interface DeadSearchRun {
+  alpha: number;
+  temperature: number;
+  seed: number;
+  /** 'constant-predictions' or 'stuck-at-chance'. */
+  reason: string;
+  /** Set on a re-initialised run that was dead too: the seed of the dead run it replaced. */
+  retryOf?: number;
+  /** The seed of the run that re-initialised this one (absent for a re-initialised run: it is not retried again). */
+  retriedWith?: number;
+}
+
+/** One (α, T) of a search: mean ± std over its live runs (null when every run was dead). */
+export interface SearchRowEntry {
+  alpha: number;
+  temperature: number;
+  mean: number | null;
+  std: number | null;
+  /** The metric of each live run, in run order. */
+  values: number[];
+  /** The seed of each value (a re-initialised run has its own). */
+  seeds: number[];
+  /** How many of this setting's runs were dead; none of them is in `values`. */
+  dead: number;
+}
+
 /** Everything `metrics.json` holds. */
 export interface RunMetrics {
   kd: { version: string; command: string; createdAt: string };
@@ -66,16 +115,25 @@ export interface RunMetrics {
     learningRate: number;
     seeds: number[];
     combine: string | null;
+    /** The soft targets of the training rows: the teachers' out-of-fold outputs, or their own outputs. */
+    teacherTargets: 'out-of-fold' | 'in-fold';
+    /** With out-of-fold targets: how many folds the teachers' fold models used. */
+    outOfFold: null | { folds: number };
   };
   /** Every teacher, the ensemble (if more than one teacher), distilled, scratch. */
   models: ModelEntry[];
   /** (distilled − scratch) / (ensemble − scratch) from the seed means; null when there is no gap or no scratch run. */
   gapClosed: { accuracy: number | null; logLoss: number | null };
+  /** Measured on the training rows the student learned from. */
+  diagnostics: { softTargets: SoftTargetDiagnostics };
   /** On validation data only. */
   search: null | {
     metric: string;
-    rows: Array<{ alpha: number; temperature: number } & Spread>;
+    /** One row per (α, T). */
+    rows: SearchRowEntry[];
     chosen: { alpha: number; temperature: number };
+    /** Every dead run, in run order; each was re-initialised once with another seed. */
+    dead: DeadSearchRun[];
   };
   curves: {
     /** Test split, per model entry. */

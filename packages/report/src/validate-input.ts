@@ -12,6 +12,7 @@ function at(root: unknown, path: string): unknown {
 }
 
 const isNumberOrNull = (v: unknown) => v === null || typeof v === 'number';
+const isNumber = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
 
 /**
  * Checks the parts of a run's outputs the page draws from, so a wrong or truncated metrics.json
@@ -29,12 +30,33 @@ export function validateReportInput(input: unknown): asserts input is ReportInpu
     ['metrics.settings.temperature', typeof at(m, 'settings.temperature') === 'number', 'a number'],
     ['metrics.settings.seeds', Array.isArray(at(m, 'settings.seeds')), 'an array of seeds'],
     ['metrics.models', Array.isArray(at(m, 'models')), 'an array of model entries'],
+    [
+      'metrics.settings.teacherTargets',
+      ['out-of-fold', 'in-fold'].includes(at(m, 'settings.teacherTargets') as string),
+      "'out-of-fold' or 'in-fold'",
+    ],
     ['metrics.gapClosed.accuracy', isNumberOrNull(at(m, 'gapClosed.accuracy')), 'a number or null'],
     ['metrics.gapClosed.logLoss', isNumberOrNull(at(m, 'gapClosed.logLoss')), 'a number or null'],
+    ...(['meanAbsGap', 'meanEntropy', 'softShare', 'threshold', 'temperature'] as const).map((k): Check => [
+      `metrics.diagnostics.softTargets.${k}`,
+      isNumber(at(m, `diagnostics.softTargets.${k}`)),
+      'a number',
+    ]),
+    ['metrics.diagnostics.softTargets.rows', isNumber(at(m, 'diagnostics.softTargets.rows')), 'a number'],
+    [
+      'metrics.diagnostics.softTargets.nearlyLabels',
+      typeof at(m, 'diagnostics.softTargets.nearlyLabels') === 'boolean',
+      'true or false',
+    ],
+    [
+      'metrics.diagnostics.softTargets.targets',
+      ['out-of-fold', 'in-fold'].includes(at(m, 'diagnostics.softTargets.targets') as string),
+      "'out-of-fold' or 'in-fold'",
+    ],
     [
       'metrics.search',
-      at(m, 'search') === null || Array.isArray(at(m, 'search.rows')),
-      'null or { metric, rows, chosen }',
+      at(m, 'search') === null || (Array.isArray(at(m, 'search.rows')) && Array.isArray(at(m, 'search.dead'))),
+      'null or { metric, rows, chosen, dead }',
     ],
     ['metrics.curves.roc', Array.isArray(at(m, 'curves.roc')), 'an array of { name, fpr, tpr }'],
     ['metrics.curves.reliability', Array.isArray(at(m, 'curves.reliability')), 'an array of { name, bins }'],
@@ -51,6 +73,23 @@ export function validateReportInput(input: unknown): asserts input is ReportInpu
       fail(`${path}.role`, "'teacher', 'ensemble', 'distilled' or 'scratch'", entry.role);
     if (typeof entry.weightBytes !== 'number') fail(`${path}.weightBytes`, 'a number', entry.weightBytes);
     if (!isObject(entry.test)) fail(`${path}.test`, 'an object of test metrics', entry.test);
+  });
+  const search = (m as { search: { rows: unknown[]; dead: unknown[] } | null }).search;
+  search?.rows.forEach((row, i) => {
+    const ok =
+      isObject(row) &&
+      isNumber(row.alpha) &&
+      isNumber(row.temperature) &&
+      isNumberOrNull(row.mean) &&
+      isNumberOrNull(row.std) &&
+      Array.isArray(row.values) &&
+      Array.isArray(row.seeds) &&
+      typeof row.dead === 'number';
+    if (!ok) fail(`metrics.search.rows[${i}]`, '{ alpha, temperature, mean, std, values, seeds, dead }', row);
+  });
+  search?.dead.forEach((run, i) => {
+    const ok = isObject(run) && isNumber(run.alpha) && isNumber(run.temperature) && typeof run.reason === 'string';
+    if (!ok) fail(`metrics.search.dead[${i}]`, '{ alpha, temperature, seed, reason }', run);
   });
   (m as { curves: { roc: unknown[] } }).curves.roc.forEach((c, i) => {
     const ok = isObject(c) && Array.isArray(c.fpr) && Array.isArray(c.tpr) && c.fpr.length === c.tpr.length;

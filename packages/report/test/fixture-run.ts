@@ -22,7 +22,7 @@ export const HOSTILE = {
   command: "kd distill --data '<!-- x -->'",
 };
 
-/** The fixture run with hostile strings in names and settings, no α search, no gap, and quantization. */
+/** The fixture run with hostile strings in names and settings, no α search, no gap, quantization, and in-fold soft targets that are nearly the labels. */
 export function hostileRun(): ReportInput {
   const run = fixtureRun();
   const m = run.metrics;
@@ -35,5 +35,13 @@ export function hostileRun(): ReportInput {
   m.settings.alphaSource = 'given';
   m.gapClosed = { accuracy: null, logLoss: null };
   m.quantization = { dtype: 'uint8', bytesBefore: 324, bytesAfter: 96, accuracyChange: -0.0012, aucChange: -0.0004 };
+  m.settings.teacherTargets = 'in-fold';
+  m.settings.outOfFold = null;
+  m.diagnostics.softTargets = {
+    ...m.diagnostics.softTargets,
+    meanAbsGap: 0.0071,
+    nearlyLabels: true,
+    targets: 'in-fold',
+  };
   return run;
 }

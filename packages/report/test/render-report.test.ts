@@ -66,6 +66,37 @@ describe('renderReport', () => {
     );
   });
 
+  it('requires the soft-target diagnostics, where the targets came from, and the dead runs of a search', () => {
+    const noDiagnostics = fixtureRun();
+    delete (noDiagnostics.metrics as unknown as Record<string, unknown>).diagnostics;
+    expect(() => renderReport(noDiagnostics)).toThrow(
+      expect.objectContaining({
+        code: 'KD_DATA_INVALID',
+        message: expect.stringContaining('metrics.diagnostics.softTargets.meanAbsGap'),
+      }),
+    );
+    const badFlag = fixtureRun();
+    (badFlag.metrics.diagnostics.softTargets as unknown as Record<string, unknown>).nearlyLabels = 'no';
+    expect(() => renderReport(badFlag)).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('metrics.diagnostics.softTargets.nearlyLabels') }),
+    );
+    const badTargets = fixtureRun();
+    (badTargets.metrics.settings as unknown as Record<string, unknown>).teacherTargets = 'oof';
+    expect(() => renderReport(badTargets)).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('metrics.settings.teacherTargets') }),
+    );
+    const noDead = fixtureRun();
+    delete (noDead.metrics.search!.rows[3] as unknown as Record<string, unknown>).dead;
+    expect(() => renderReport(noDead)).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('metrics.search.rows[3]') }),
+    );
+    const noDeadList = fixtureRun();
+    delete (noDeadList.metrics.search as unknown as Record<string, unknown>).dead;
+    expect(() => renderReport(noDeadList)).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('metrics.search') }),
+    );
+  });
+
   it('keeps the main entry free of Node modules, so it bundles for a browser', async () => {
     const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
     // @kd/core and tfjs stay imports, as in the published build; everything else is bundled.

@@ -152,6 +152,16 @@ describe('report.html in headless Chromium, offline', () => {
 
     expect(await page.locator('#models-table tbody tr').count()).toBe(6);
     expect(await page.locator('#summary').innerText()).toContain('65%');
+    // The soft-target diagnostics beside the gap-closed cards, and the dead run of the search.
+    const soft = await page.locator('#soft-targets-card').innerText();
+    expect(soft).toContain('0.183');
+    expect(soft).toContain('63% of 1,800 training rows soft');
+    expect(soft).toContain('out-of-fold');
+    expect(await page.locator('#soft-targets-card').getAttribute('class')).toBe('card');
+    expect(await page.locator('#settings-table').innerText()).toContain('fold model (of 5)');
+    const searchNote = await page.locator('#search-note').textContent();
+    expect(searchNote).toContain('1 dead run');
+    expect(searchNote).toContain('α 1, T 4, seed 2 (constant-predictions)');
     expect(await page.title()).toBe('kd report: income.csv');
     await page.context().close();
   });
@@ -178,6 +188,10 @@ describe('report.html in headless Chromium, offline', () => {
     expect(await page.locator('#search-note').textContent()).toContain('was given');
     expect(await page.locator('#quantization-section').isVisible()).toBe(true);
     expect(await page.locator('#summary').innerText()).toContain('n/a');
+    // Soft targets that are nearly the labels are flagged, with what to try.
+    expect(await page.locator('#soft-targets-card').getAttribute('class')).toBe('card warn');
+    expect(await page.locator('#soft-targets-card').innerText()).toContain('kd train-teacher --folds');
+    expect(await page.locator('#settings-table').innerText()).toContain("in-fold: the teachers' own outputs");
     const drawn = await canvases(page);
     expect(drawn.map((c) => c.id)).not.toContain('chart-search');
     for (const c of drawn) expect(c.colouredPixels, c.id).toBeGreaterThan(300);

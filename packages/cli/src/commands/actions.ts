@@ -1,12 +1,12 @@
 import { relative } from 'node:path';
-import type { ModelEntry } from '@kd/report';
+import type { DeadSearchRun, ModelEntry, RunMetrics } from '@kd/report';
 import { makeReporter } from '../output/reporters.js';
 import { formatBytes, formatCount, formatMs, formatTable } from '../output/table.js';
 import { runDistill, type DistillRunOptions } from '../run/distill-run.js';
 import { runEvaluate, type EvaluateRunOptions } from '../run/evaluate-run.js';
 import { runExport, type ExportRunOptions } from '../run/export-run.js';
 import { runInspect, type InspectRunOptions } from '../run/inspect-run.js';
-import { runSearchAlpha, type SearchAlphaRunOptions } from '../run/search-alpha-run.js';
+import { runSearchAlpha, type SearchAlphaRunOptions, type SearchRowEntry } from '../run/search-alpha-run.js';
 import { runTrainTeacher, type TrainTeacherRunOptions } from '../run/train-teacher-run.js';
 import type { CliContext } from './program.js';
 
@@ -36,6 +36,51 @@ export function modelTable(models: ModelEntry[]): string {
   );
 }
 
+/** The α (× T) search table: mean ± std over each setting's live runs, how many counted and were dead. */
+export function searchTable(rows: SearchRowEntry[], chosen: { alpha: number; temperature: number }): string {
+  return formatTable(
+    ['α', 'T', 'mean ± std', 'n', 'dead', ''],
+    rows.map((row) => [
+      String(row.alpha),
+      String(row.temperature),
+      row.mean === null || row.std === null ? 'none (all dead)' : `${row.mean.toFixed(4)} ± ${row.std.toFixed(4)}`,
+      String(row.values.length),
+      String(row.dead),
+      row.alpha === chosen.alpha && row.temperature === chosen.temperature ? '← chosen' : '',
+    ]),
+  );
+}
+
+/** One line listing a search's dead runs, or undefined when there were none. */
+export function deadRunsLine(dead: DeadSearchRun[]): string | undefined {
+  if (dead.length === 0) return undefined;
+  const runs = dead.map(
+    (d) =>
+      `α ${d.alpha}, T ${d.temperature}, seed ${d.seed} (${d.reason}${d.retriedWith !== undefined ? `; re-initialised as seed ${d.retriedWith}` : d.retryOf !== undefined ? `; the re-initialisation of seed ${d.retryOf}` : ''})`,
+  );
+  return `dead runs (the student learned nothing; each was re-initialised once with another seed, and none is in a mean): ${dead.length}: ${runs.join('; ')}`;
+}
+
+/** The soft-target diagnostics of a distill run, as a one-row table. */
+export function softTargetsTable(m: RunMetrics): string {
+  const s = m.diagnostics.softTargets;
+  return formatTable(
+    ['soft targets (training rows)', 'T', 'mean |t − y|', 'entropy (nats)', 'soft share', 'nearly labels'],
+    [
+      [
+        s.targets === 'out-of-fold'
+          ? `out-of-fold (${m.settings.outOfFold?.folds ?? '?'} folds)`
+          : "in-fold (teachers' own outputs)",
+        String(s.temperature),
+        s.meanAbsGap.toFixed(4),
+        s.meanEntropy.toFixed(4),
+        `${(s.softShare * 100).toFixed(1)}%`,
+        s.nearlyLabels ? 'yes' : 'no',
+      ],
+    ],
+  );
+}
+
 /** Runs one parsed command and prints its result; returns the exit code. */
 export async function runAction(
   name: string,
@@ -54,9 +99,18 @@ export async function runAction(
         const r = await runTrainTeacher({ ...(options as unknown as TrainTeacherRunOptions), ...common });
         if (json) result(r);
         else {
+          const oof = r.teachers.some((t) => t.outOfFold);
           ctx.io.out(
             formatTable(
-              ['teacher', 'seed', 'params', 'val accuracy', 'val AUC', 'val log-loss'],
+              [
+                'teacher',
+                'seed',
+                'params',
+                'val accuracy',
+                'val AUC',
+                'val log-loss',
+                ...(oof ? ['out-of-fold accuracy', 'log-loss'] : []),
+              ],
               r.teachers.map((t) => [
                 show(t.dir),
                 String(t.seed),
@@ -64,9 +118,15 @@ export async function runAction(
                 pct(t.validation.accuracy),
                 pct(t.validation.auc),
                 pct(t.validation.logLoss),
+                ...(oof && t.outOfFold ? [pct(t.outOfFold.train.accuracy), pct(t.outOfFold.train.logLoss)] : []),
               ]),
             ),
           );
+          const folds = r.teachers.find((t) => t.outOfFold)?.outOfFold?.folds;
+          if (folds)
+            ctx.io.out(
+              `\nout-of-fold outputs (${folds} folds) saved beside each teacher; their accuracy and log-loss are on the training rows, each row scored by the fold model that did not train on it`,
+            );
           ctx.io.out(`\nteachers written to ${show(r.out)}`);
         }
         return r.aborted ? stopped(ctx) : 0;
@@ -87,9 +147,13 @@ export async function runAction(
         else {
           const m = r.metrics;
           ctx.io.out(
-            `Test split (${m.data.rows.test} rows never used in training; α = ${m.settings.alpha}${m.settings.alphaSource === 'search' ? ', searched on validation' : ''}, T = ${m.settings.temperature}):\n`,
+            `Test split (${m.data.rows.test} rows never used in training; α = ${m.settings.alpha}${m.settings.alphaSource === 'search' ? ', searched on validation' : ''}, T = ${m.settings.temperature}; soft targets ${m.settings.teacherTargets}):\n`,
           );
           ctx.io.out(modelTable(m.models));
+          ctx.io.out('');
+          ctx.io.out(softTargetsTable(m));
+          const dead = m.search ? deadRunsLine(m.search.dead) : undefined;
+          if (dead) ctx.io.out(`\nα search: ${dead}`);
           const gap = m.gapClosed;
           if (gap.accuracy !== null || gap.logLoss !== null)
             ctx.io.out(
@@ -105,22 +169,15 @@ export async function runAction(
         const r = await runSearchAlpha({ ...(options as unknown as SearchAlphaRunOptions), ...common });
         if (json) result(r);
         else {
+          const joint = new Set(r.rows.map((row) => row.temperature)).size > 1;
           ctx.io.out(
-            `α search on the validation split (${r.validationRows} rows), ${r.metric} (${r.mode === 'min' ? 'lower' : 'higher'} is better):\n`,
+            `${joint ? 'α × T' : 'α'} search on the validation split (${r.validationRows} rows), ${r.metric} (${r.mode === 'min' ? 'lower' : 'higher'} is better), mean ± std over seeds:\n`,
           );
-          ctx.io.out(
-            formatTable(
-              ['α', 'T', 'mean', 'std', ''],
-              r.rows.map((row) => [
-                String(row.alpha),
-                String(row.temperature),
-                row.mean.toFixed(4),
-                row.std.toFixed(4),
-                row.alpha === r.chosen.alpha && row.temperature === r.chosen.temperature ? '← chosen' : '',
-              ]),
-            ),
-          );
+          ctx.io.out(searchTable(r.rows, r.chosen));
           ctx.io.out(`\nchosen: α = ${r.chosen.alpha}, T = ${r.chosen.temperature}`);
+          const dead = deadRunsLine(r.dead);
+          if (dead) ctx.io.out(dead);
+          if (r.teacherTargets === 'out-of-fold') ctx.io.out("soft targets: the teachers' out-of-fold outputs");
         }
         return 0;
       }

@@ -46,6 +46,14 @@ const teacherOptions: OptionDef[] = [
     description: 'Comma-separated teacher weights for --combine weighted, in --teacher order.',
     schema: numberList((n) => n.min(0)),
   },
+  {
+    key: 'oof',
+    flags: '--no-oof',
+    description:
+      "Train on the teachers' own outputs for the training rows even when they have out-of-fold outputs for them (from kd train-teacher --folds).",
+    schema: booleanValue,
+    defaultValue: true,
+  },
 ];
 
 const studentOption: OptionDef = {
@@ -95,7 +103,7 @@ export const COMMANDS: CommandDef[] = [
     name: 'train-teacher',
     summary: 'Train one or several teacher models on a data file.',
     description:
-      'For data without a teacher yet: trains --ensemble models (seeds --seed, --seed+1, ...) on the training split and saves each as a tfjs layers model in DIR/teacher-1, DIR/teacher-2, ... With the same --data, --seed, --validation and --test, `kd distill` holds out exactly the same test rows, so the teachers never see them.',
+      'For data without a teacher yet: trains --ensemble models (seeds --seed, --seed+1, ...) on the training split and saves each as a tfjs layers model in DIR/teacher-1, DIR/teacher-2, ... With the same --data, --seed, --validation and --test, `kd distill` holds out exactly the same test rows, so the teachers never see them. With --folds k each teacher also gets out-of-fold outputs for the training rows, which `kd distill` uses as soft targets.',
     options: [
       ...dataOptions,
       {
@@ -112,12 +120,22 @@ export const COMMANDS: CommandDef[] = [
         schema: intValue(1),
         defaultValue: 1,
       },
+      {
+        key: 'folds',
+        flags: '--folds <k>',
+        description:
+          "Also train k fold models per teacher (k ≥ 2), each on all training folds but one (stratified, seeded), and save every training row's output from the fold model that did not see it (oof-outputs.json + .bin beside the teacher): kd distill then trains on these out-of-fold soft targets.",
+        schema: intValue(2),
+      },
       ...trainingOptions,
       runtimeOption,
       out('the teachers'),
       jsonOption,
     ],
-    examples: ['kd train-teacher --data train.csv --label churned --model mlp:64,32 --ensemble 3 --out teachers'],
+    examples: [
+      'kd train-teacher --data train.csv --label churned --model mlp:64,32 --ensemble 3 --out teachers',
+      'kd train-teacher --data train.csv --label churned --model mlp:64,32 --ensemble 3 --folds 5 --out teachers',
+    ],
   },
   {
     name: 'distill',

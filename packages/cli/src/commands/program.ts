@@ -22,6 +22,7 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 /** KdError codes that mean the environment or the run failed rather than the input being wrong. */
 const RUN_FAILURES = new Set([
   'KD_TRAINING_DIVERGED',
+  'KD_SEARCH_ALL_DEAD',
   'KD_BACKEND_UNAVAILABLE',
   'KD_KERNEL_MISSING',
   'KD_PROVISION_FAILED',

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { KdError } from '@kd/core';
 import { countClasses, readDataset, takeRows, type Dataset } from './dataset.js';
 import { sha256OfPath } from './file-hash.js';
+import { rowsSha256 } from './rows-hash.js';
 import { applyPreprocessing, preprocessingFor, type Preprocessing } from './preprocessing.js';
 import { stratifiedSplit } from './split.js';
 
@@ -32,6 +33,8 @@ export interface PreparedData {
   preprocessing: Preprocessing;
   numClasses: number;
   sha256: string;
+  /** SHA-256 of the training split's rows before preprocessing ({@link rowsSha256}): which rows a model trained on. */
+  trainRowsSha256: string;
 }
 
 /**
@@ -95,6 +98,7 @@ export async function prepareData(options: DataOptions): Promise<PreparedData> {
     preprocessing,
     numClasses,
     sha256: await sha256OfPath(options.data),
+    trainRowsSha256: rowsSha256(train),
   };
 }
 

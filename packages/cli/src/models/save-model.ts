@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PREPROCESSING_FILE, type Preprocessing } from '../data/preprocessing.js';
-import { writeFolderAtomic } from '../run/run-folder.js';
+import { WEIGHTS_FILE, writeModelFolder } from '../run/run-folder.js';
 
-export const WEIGHTS_FILE = 'weights.bin';
+export { WEIGHTS_FILE };
 
 /** What `model.save` hands an IOHandler, captured in memory. */
 export async function captureArtifacts(model: {
@@ -18,21 +18,27 @@ export async function captureArtifacts(model: {
   return captured!;
 }
 
-/** model.json text for artifacts whose weights are stored in {@link WEIGHTS_FILE}. */
-export function modelJsonText(artifacts: tf.io.ModelArtifacts, specs = artifacts.weightSpecs ?? []): string {
+/** model.json text for artifacts whose weights are stored in `weightsFile` (default {@link WEIGHTS_FILE}). */
+export function modelJsonText(
+  artifacts: tf.io.ModelArtifacts,
+  specs = artifacts.weightSpecs ?? [],
+  weightsFile = WEIGHTS_FILE,
+): string {
   const json: tf.io.ModelJSON = {
     modelTopology: artifacts.modelTopology as object,
     format: artifacts.format ?? 'layers-model',
     ...(artifacts.generatedBy !== undefined ? { generatedBy: artifacts.generatedBy } : {}),
     convertedBy: artifacts.convertedBy ?? null,
-    weightsManifest: [{ paths: [WEIGHTS_FILE], weights: specs }],
+    weightsManifest: [{ paths: [weightsFile], weights: specs }],
   };
   return JSON.stringify(json);
 }
 
 /**
  * Saves a layers model with its preprocessing as one folder (model.json, weights.bin,
- * preprocessing.json), replaced atomically: the layout `tf.loadLayersModel('file://…')` reads.
+ * preprocessing.json), the layout `tf.loadLayersModel('file://…')` reads. An earlier model in
+ * the folder is replaced so that the folder holds the old model or the new one at every instant
+ * (see {@link writeModelFolder}).
  */
 export async function saveModelFolder(
   dir: string,
@@ -41,9 +47,9 @@ export async function saveModelFolder(
 ): Promise<void> {
   const artifacts = await captureArtifacts(model);
   const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? new ArrayBuffer(0)));
-  await writeFolderAtomic(dir, {
-    'model.json': modelJsonText(artifacts),
-    [WEIGHTS_FILE]: weights,
-    [PREPROCESSING_FILE]: JSON.stringify(preprocessing, null, 2) + '\n',
+  await writeModelFolder(dir, {
+    modelJson: (file) => modelJsonText(artifacts, artifacts.weightSpecs ?? [], file),
+    weights,
+    files: { [PREPROCESSING_FILE]: JSON.stringify(preprocessing, null, 2) + '\n' },
   });
 }

@@ -1,6 +1,7 @@
 /** What a running command reports as it goes; the `kd` command turns these into bars, lines or JSON. */
 export type RunEvent =
   | { type: 'note'; message: string }
+  | { type: 'warning'; message: string }
   | { type: 'train-begin'; model: string; seed: number; epochs: number; totalSteps: number }
   | { type: 'batch'; model: string; seed: number; step: number; totalSteps: number }
   | {
@@ -21,6 +22,10 @@ export type RunEvent =
       value: number;
       done: number;
       total: number;
+      /** Set when the run's student learned nothing; it is re-initialised once and left out of the means. */
+      dead?: 'constant-predictions' | 'stuck-at-chance';
+      /** Set on a re-initialised run: the seed of the dead run it replaces. */
+      retryOf?: number;
     };
 
 /** Receives {@link RunEvent}s; the `run*` functions print nothing themselves. */

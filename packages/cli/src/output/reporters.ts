@@ -26,6 +26,10 @@ export function makeReporter(io: CommandIo, json: boolean): { onEvent: (e: RunEv
           stopBar();
           io.err(`note: ${e.message}`);
           break;
+        case 'warning':
+          stopBar();
+          io.err(`warning: ${e.message}`);
+          break;
         case 'train-begin':
           if (io.isTty) {
             bar = new cliProgress.SingleBar(
@@ -57,7 +61,7 @@ export function makeReporter(io: CommandIo, json: boolean): { onEvent: (e: RunEv
           break;
         case 'search-run':
           io.err(
-            `  search ${e.done}/${e.total}: α ${e.alpha}, T ${e.temperature}, seed ${e.seed} → ${e.value.toFixed(4)}`,
+            `  search ${e.done}/${e.total}: α ${e.alpha}, T ${e.temperature}, seed ${e.seed}${e.retryOf !== undefined ? ` (re-initialised; seed ${e.retryOf} was dead)` : ''} → ${e.value.toFixed(4)}${e.dead ? ` — dead (${e.dead})${e.retryOf === undefined ? ', re-initialising once' : ''}` : ''}`,
           );
           break;
       }

@@ -2,15 +2,15 @@ import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { KdError, layersStudent, type Teacher } from '@kd/core';
+import { KdError, layersStudent, teacherSharpness, type Teacher } from '@kd/core';
 import { fileCheckpointStore } from '@kd/node';
-import type { ModelEntry, RunMetrics, TestMetrics } from '@kd/report';
+import type { ModelEntry, RunMetrics, SoftTargetDiagnostics, TestMetrics } from '@kd/report';
 import { writeReport } from '@kd/report/node';
 import { dataOptionsOf, toTensors } from '../data/prepare-data.js';
 import { flopsPerSample } from '../models/model-flops.js';
 import { measureLatency, modelStats, type ModelStats } from '../models/model-stats.js';
 import { saveModelFolder } from '../models/save-model.js';
-import { DEFAULT_ALPHAS, runAlphaGrid } from './alpha-search.js';
+import { DEFAULT_ALPHAS, runAlphaGrid, searchEntry } from './alpha-search.js';
 import { loadDistillInputs, type TeacherStudentOptions } from './distill-inputs.js';
 import { CHECKPOINTS_FOLDER, keepWholeHistory, REPORT_FILE, resumableOptions } from './resume.js';
 import { writeFileAtomic } from '@kd/node';
@@ -116,7 +116,7 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
   };
   const seeds = Array.from({ length: options.seeds ?? 1 }, (_, i) => settings.seed + i);
   const inputs = await loadDistillInputs(options);
-  const { runtime, data, combined, factory, units } = inputs;
+  const { runtime, data, combined, trainingTeacher, factory, units } = inputs;
   const note = (message: string) => options.onEvent?.({ type: 'note', message });
   await claimOutputFolder(out, 'distill', dataOptionsOf(options), resumableOptions(options));
   await rm(files.metricsFile, { force: true });
@@ -140,14 +140,15 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
       const alphas = options.searchAlpha === true ? DEFAULT_ALPHAS : options.searchAlpha;
       const result = await runAlphaGrid({
         runtime,
-        teacher: combined,
+        teacher: trainingTeacher,
         factory,
         inputShape,
         units,
         train,
         validation,
         alphas,
-        temperatures: options.temperatures ?? [temperature],
+        ...(options.temperatures ? { temperatures: options.temperatures } : {}),
+        temperature,
         seeds,
         metric: 'val_loss',
         epochs: settings.epochs,
@@ -157,17 +158,7 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
       });
       alpha = result.best.alpha;
       temperature = result.best.temperature;
-      search = {
-        metric: result.metric,
-        rows: result.rows.map((r) => ({
-          alpha: r.alpha,
-          temperature: r.temperature,
-          mean: r.mean,
-          std: r.std,
-          values: r.values,
-        })),
-        chosen: { alpha, temperature },
-      };
+      search = searchEntry(result);
       note(
         `search chose α = ${alpha}${(options.temperatures?.length ?? 0) > 1 ? `, T = ${temperature}` : ''} (lowest validation log-loss)`,
       );
@@ -216,7 +207,26 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
       });
     };
 
-    const distilled = await students('distilled', combined);
+    // How much the soft targets say beyond the labels, on the rows and at the T the student trains
+    // with. The outputs are the ones training uses (cached by the runtime): no extra teacher pass.
+    const sharpness = await teacherSharpness({ runtime, teacher: trainingTeacher, data: train, temperature });
+    const softTargets: SoftTargetDiagnostics = {
+      meanAbsGap: sharpness.meanAbsGap,
+      meanEntropy: sharpness.meanEntropy,
+      softShare: sharpness.softShare,
+      nearlyLabels: sharpness.nearlyLabels,
+      threshold: sharpness.threshold,
+      rows: sharpness.rows,
+      temperature,
+      targets: inputs.teacherTargets,
+    };
+    if (softTargets.nearlyLabels)
+      options.onEvent?.({
+        type: 'warning',
+        message: nearlyLabelsWarning(softTargets),
+      });
+
+    const distilled = await students('distilled', trainingTeacher);
     const scratch = distilled.aborted || options.scratch === false ? null : await students('scratch', undefined);
     const disposeStudents = () => [...distilled.runs, ...(scratch?.runs ?? [])].forEach((r) => r.model.dispose());
     if (distilled.aborted || options.signal?.aborted) {
@@ -315,7 +325,10 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
         learningRate: settings.learningRate,
         seeds,
         combine: inputs.loaded.length > 1 ? (options.combine ?? 'mean-probability') : null,
+        teacherTargets: inputs.teacherTargets,
+        outOfFold: inputs.outOfFold,
       },
+      diagnostics: { softTargets },
       models,
       gapClosed: { accuracy: gap('accuracy', true), logLoss: gap('logLoss', false) },
       search,
@@ -331,4 +344,13 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
     tf.dispose([train.x, train.y, validation.x, validation.y, test.x, test.y]);
     inputs.loaded.forEach((m) => m.model.dispose());
   }
+}
+
+/** The one warning line of a run whose soft targets are nearly its labels. */
+export function nearlyLabelsWarning(s: SoftTargetDiagnostics): string {
+  const fix =
+    s.targets === 'out-of-fold'
+      ? 'try a higher --temperature'
+      : 'train the teachers with kd train-teacher --folds 5 (out-of-fold targets), or try a higher --temperature';
+  return `the soft targets are nearly the labels (mean |t − y| = ${s.meanAbsGap.toFixed(4)} < ${s.threshold} on the training rows at T = ${s.temperature}), so distillation adds little: ${fix}`;
 }

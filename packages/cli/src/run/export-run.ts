@@ -11,7 +11,7 @@ import { captureArtifacts, modelJsonText, WEIGHTS_FILE } from '../models/save-mo
 import type { OnEvent } from '../output/events.js';
 import type { RunMetrics, TestMetrics } from '@kd/report';
 import { writeFileAtomic } from '@kd/node';
-import { checkOutputFolder, readRunMarker, RUN_MARKER, writeFolderAtomic } from './run-folder.js';
+import { checkOutputFolder, readRunMarker, RUN_MARKER, writeModelFolder } from './run-folder.js';
 import { startRuntime, type RuntimeName } from './runtimes.js';
 import { plainTeacher } from './teachers.js';
 import { teacherProbabilities, testMetrics } from './test-metrics.js';
@@ -85,13 +85,16 @@ export async function runExport(options: ExportRunOptions): Promise<ExportRunRes
       ? quantizeWeights(artifacts.weightSpecs ?? [], floatData, options.quantize)
       : { specs: artifacts.weightSpecs ?? [], data: new Uint8Array(floatData) };
     const files: Record<string, string | Uint8Array> = {
-      'model.json': modelJsonText(artifacts, packed.specs),
-      [WEIGHTS_FILE]: packed.data,
       [RUN_MARKER]: JSON.stringify({ format: 'kd-run', command: 'export', createdAt: new Date().toISOString() }) + '\n',
     };
-    if (existsSync(join(modelDir, PREPROCESSING_FILE)))
-      files[PREPROCESSING_FILE] = readFileSync(join(modelDir, PREPROCESSING_FILE));
-    await writeFolderAtomic(out, files);
+    const withPreprocessing = existsSync(join(modelDir, PREPROCESSING_FILE));
+    if (withPreprocessing) files[PREPROCESSING_FILE] = readFileSync(join(modelDir, PREPROCESSING_FILE));
+    await writeModelFolder(out, {
+      modelJson: (file) => modelJsonText(artifacts, packed.specs, file),
+      weights: packed.data,
+      files,
+      ...(withPreprocessing ? {} : { drop: [PREPROCESSING_FILE] }),
+    });
     const result: ExportRunResult = {
       out,
       bytesBefore: floatData.byteLength,

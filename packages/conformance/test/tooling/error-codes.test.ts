@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
   KD_ERROR_CODES,
+  KD_WARNING_CODES,
   binaryDistillationLoss,
   binaryDistillationLossFromLogits,
   checkLossInputs,
@@ -19,6 +20,7 @@ import {
   memoryCheckpointStore,
   MemoryModelStore,
   parseModelJson,
+  precomputedTeacher,
   searchAlpha,
   softmaxDistillationLoss,
   teacher,
@@ -173,11 +175,52 @@ describe('every KdError code', () => {
   });
 
   it('is listed once in docs/errors.md, and nothing else is', () => {
-    const page = readFileSync(new URL('../../../../docs/errors.md', import.meta.url), 'utf8');
-    const listed = [...page.matchAll(/^\| `(KD_[A-Z0-9_]+)` \|/gm)].map((match) => match[1]);
+    const [errors] = errorsPageSections();
+    const listed = [...errors!.matchAll(/^\| `(KD_[A-Z0-9_]+)` \|/gm)].map((match) => match[1]);
     expect(listed.sort()).toEqual([...KD_ERROR_CODES].sort());
   });
 });
+
+describe('every KdWarning code', () => {
+  it('is listed once in the warnings table of docs/errors.md, and nothing else is', () => {
+    const [, warnings] = errorsPageSections();
+    const listed = [...warnings!.matchAll(/^\| `(KD_[A-Z0-9_]+)` \|/gm)].map((match) => match[1]);
+    expect(listed.sort()).toEqual([...KD_WARNING_CODES].sort());
+  });
+
+  it('KD_SOFT_TARGETS_NEARLY_LABELS is given by a run whose teacher reproduces the labels', async () => {
+    const labels = [1, 0, 1, 1];
+    const seen: string[] = [];
+    const result = await distill({
+      runtime,
+      teacher: precomputedTeacher(
+        labels.map((y) => [y === 1 ? 12 : -12]),
+        { output: 'logits' },
+      ),
+      student: dense(),
+      data: {
+        x: m([
+          [1, 2, 3, 4],
+          [0, 1, 0, 1],
+          [2, 2, 2, 2],
+          [1, 0, 1, 0],
+        ]),
+        y: v(labels),
+      },
+      epochs: 1,
+      callbacks: { onWarning: (w) => void seen.push(w.code) },
+    });
+    expect(seen).toEqual(['KD_SOFT_TARGETS_NEARLY_LABELS']);
+    expect(result.warnings.map((w) => w.code)).toEqual(seen);
+  });
+});
+
+/** docs/errors.md split at its warnings section: [the error codes' part, the warnings' part]. */
+function errorsPageSections(): [string, string] {
+  const page = readFileSync(new URL('../../../../docs/errors.md', import.meta.url), 'utf8');
+  const at = page.indexOf('\n## Warnings\n');
+  return at < 0 ? [page, ''] : [page.slice(0, at), page.slice(at)];
+}
 
 /** An uncompressed IDX file of unsigned bytes, rank 1. */
 async function idxFile(values: number[]): Promise<string> {

@@ -11,7 +11,18 @@ import { evaluateStudent } from '../trainer/evaluate.js';
 import { memorySource } from '../trainer/memory-source.js';
 import { prepareLabeled } from '../trainer/prepare-data.js';
 import type { SearchAlphaOptions, SearchFailure, SearchRun } from './search-alpha.js';
-import { stackDense, type StackedDense } from './stacked-dense.js';
+import { stackStudents } from './stack-students.js';
+import type { StackedStudents } from './stacked.js';
+import {
+  runHalving,
+  settingScore,
+  type HalvingRung,
+  type ResolvedHalving,
+  type SearchHalving,
+} from './successive-halving.js';
+import type { BatchSource } from '../trainer/train-batch.js';
+import type { CheckedTrainOptions } from '../trainer/check-options.js';
+import type { Student } from '../students/student.js';
 
 /** What {@link searchInParallel} needs besides the search's options. */
 export interface ParallelSearchPlan {
@@ -21,21 +32,31 @@ export interface ParallelSearchPlan {
   mode: 'min' | 'max';
   /** The teacher's outputs for every training row, [N, 1], and what they hold. */
   teacher: { values: tf.Tensor2D; kind: OutputKind };
+  /** Successive halving's rungs, when asked for. */
+  halving?: ResolvedHalving;
 }
 
+type Prepared = Awaited<ReturnType<typeof prepareLabeled>>;
+type RunOutcome = { value: number; epochs: number } | { error: unknown };
+
 /**
- * `searchAlpha({ parallel: true })` for dense binary students at T = 1: per seed, every α's
+ * `searchAlpha({ parallel: true })` for binary tfjs-layers students at T = 1: per seed, every α's
  * student trains in one batched computation, since they share the seed's batches and the
- * teacher's targets. Their weights are stacked (see {@link stackDense}); each student's loss is
- * the one cross-entropy of its own blended target `α·y + (1 − α)·t`, and the loss minimised is
- * their sum, whose gradient for each student's weights is that student's own. With an
- * elementwise optimizer each student follows the run `distill` would give it, up to float
- * rounding. Runs come back in the order the sequential search makes them.
+ * teacher's targets. Their weights are stacked (see {@link stackStudents}: dense, or Conv2D and
+ * the layers around it); each student's loss is the one cross-entropy of its own blended target
+ * `α·y + (1 − α)·t`, and the loss minimised is their sum, whose gradient for each student's
+ * weights is that student's own. With an elementwise optimizer each student follows the run
+ * `distill` would give it, up to float rounding. After each epoch the stacked weights are written
+ * back into each student's own model, which is evaluated as the sequential run evaluates it.
+ *
+ * With successive halving every seed's stack lives through the rungs; after a rung the stack is
+ * rebuilt from the students that go on, their optimizer state carried over slice by slice.
+ * Runs come back in the order the sequential search makes them.
  */
 export async function searchInParallel(
   options: SearchAlphaOptions,
   plan: ParallelSearchPlan,
-): Promise<{ runs: SearchRun[]; failed: SearchFailure[] }> {
+): Promise<{ runs: SearchRun[]; failed: SearchFailure[]; halving?: SearchHalving }> {
   const { alphas, seeds } = plan;
   rejectUnsupported(options);
   if (plan.teacher.values.shape[1] !== 1) throw unsupported('it trains binary students (one output unit) only');
@@ -47,14 +68,37 @@ export async function searchInParallel(
   } finally {
     (probe as { dispose?: () => void }).dispose?.();
   }
-  const { epochs, batchSize, learningRate } = checked;
   const train = await prepareLabeled(options.data, 1, 'data');
   const val = await prepareLabeled(options.validation, 1, 'validation');
-  const bySeed = new Map<number, Array<{ value: number; epochs: number } | { error: unknown }>>();
+  const trainers: SeedTrainer[] = [];
+  const outcomes = new Map<number, RunOutcome[]>();
+  const droppedAt: Array<number | undefined> = alphas.map(() => undefined);
+  let rungs: HalvingRung[] | undefined;
   try {
-    for (const seed of seeds)
-      bySeed.set(seed, await trainSeed(options, plan, train, val, seed, { epochs, batchSize, learningRate }));
+    const all = alphas.map((_, a) => a);
+    if (!plan.halving) {
+      // One seed at a time: only one stack is alive.
+      for (const seed of seeds) {
+        const trainer = new SeedTrainer(options, plan, train, val, seed, checked);
+        try {
+          await trainer.trainTo(all, checked.epochs);
+          outcomes.set(seed, trainer.outcomes());
+        } finally {
+          trainer.dispose();
+        }
+      }
+    } else {
+      for (const seed of seeds) trainers.push(new SeedTrainer(options, plan, train, val, seed, checked));
+      const found = await runHalving(alphas.length, plan.halving, plan.mode, async (live, epochs) => {
+        for (const trainer of trainers) await trainer.trainTo(live, epochs);
+        return live.map((a) => settingScore(trainers.map((t) => t.value(a))));
+      });
+      found.droppedAt.forEach((rung, a) => (droppedAt[a] = rung));
+      rungs = found.rungs;
+      for (const trainer of trainers) outcomes.set(trainer.seed, trainer.outcomes());
+    }
   } finally {
+    trainers.forEach((t) => t.dispose());
     tf.dispose([...train.owned, ...val.owned]);
   }
   const runs: SearchRun[] = [];
@@ -62,69 +106,112 @@ export async function searchInParallel(
   const total = alphas.length * seeds.length;
   for (const [a, alpha] of alphas.entries()) {
     for (const seed of seeds) {
-      const r = bySeed.get(seed)![a]!;
+      const r = outcomes.get(seed)![a]!;
       if ('error' in r) {
         failed.push({ alpha, temperature: 1, seed, error: r.error });
         continue;
       }
-      const run = { alpha, temperature: 1, seed, value: r.value, epochs: r.epochs };
+      const rung = droppedAt[a];
+      const run = {
+        alpha,
+        temperature: 1,
+        seed,
+        value: r.value,
+        epochs: r.epochs,
+        ...(rung !== undefined ? { droppedAtRung: rung } : {}),
+      };
       runs.push(run);
       await options.onRun?.(run, runs.length + failed.length, total);
     }
   }
-  return { runs, failed };
+  if (!rungs || !plan.halving) return { runs, failed };
+  const { eta, minEpochs } = plan.halving;
+  return { runs, failed, halving: { eta, minEpochs, rungs, epochsTrained: runs.reduce((s, r) => s + r.epochs, 0) } };
 }
 
-async function trainSeed(
-  options: SearchAlphaOptions,
-  plan: ParallelSearchPlan,
-  train: Awaited<ReturnType<typeof prepareLabeled>>,
-  val: Awaited<ReturnType<typeof prepareLabeled>>,
-  seed: number,
-  { epochs, batchSize, learningRate }: { epochs: number; batchSize: number; learningRate: number },
-): Promise<Array<{ value: number; epochs: number } | { error: unknown }>> {
-  const { alphas, metric, mode } = plan;
-  const models = alphas.map(() => options.makeStudent(seed));
-  let stacked: StackedDense | string;
-  try {
-    if (models.some((m) => isStudent(m)))
-      stacked = 'the students must be tfjs-layers models (makeStudent returned a Student)';
-    else stacked = stackDense(models, layersStudent(models[0] as TrainableLayersModel).output);
-  } finally {
-    models.forEach((m) => (m as { dispose?: () => void }).dispose?.());
+/**
+ * One seed's students (one per α) side by side: their models (kept, each a plain tfjs-layers
+ * model), the stack of those still training, its optimizer, and the seed's batches.
+ */
+class SeedTrainer {
+  private readonly models: TrainableLayersModel[];
+  private readonly students: Student[];
+  private readonly output: OutputKind;
+  /** The α indices in the stack, in stack order. */
+  private members: number[];
+  private stacked: StackedStudents;
+  private optimizer: tf.Optimizer;
+  private mix: tf.Tensor3D;
+  private readonly source: BatchSource;
+  private epoch = 0;
+  private readonly history: number[][];
+  private readonly diverged: Array<number | undefined>;
+
+  constructor(
+    private readonly options: SearchAlphaOptions,
+    private readonly plan: ParallelSearchPlan,
+    train: Prepared,
+    private readonly val: Prepared,
+    readonly seed: number,
+    private readonly settings: CheckedTrainOptions,
+  ) {
+    const { alphas } = plan;
+    const models = alphas.map(() => options.makeStudent(seed));
+    const free = () => models.forEach((m) => (m as { dispose?: () => void }).dispose?.());
+    if (models.some((m) => isStudent(m))) {
+      free();
+      throw unsupported('the students must be tfjs-layers models (makeStudent returned a Student)');
+    }
+    this.models = models as TrainableLayersModel[];
+    let stacked: StackedStudents | string;
+    try {
+      this.output = layersStudent(this.models[0]!).output;
+      this.students = this.models.map((m) => layersStudent(m, { output: this.output }));
+      stacked = stackStudents(this.models, this.output);
+    } catch (e) {
+      free();
+      throw e;
+    }
+    if (typeof stacked === 'string') {
+      free();
+      throw unsupported(stacked);
+    }
+    this.stacked = stacked;
+    this.members = alphas.map((_, a) => a);
+    this.optimizer = this.makeOptimizer();
+    this.mix = mixOf(alphas, this.members);
+    this.source = memorySource({
+      train,
+      teacher: plan.teacher,
+      batchSize: settings.batchSize,
+      seed,
+      fuseTargets: true,
+      ...(options.shuffle !== undefined ? { shuffle: options.shuffle } : {}),
+    });
+    this.history = alphas.map(() => []);
+    this.diverged = alphas.map(() => undefined);
   }
-  if (typeof stacked === 'string') throw unsupported(stacked);
-  const optimizer = options.makeOptimizer?.() ?? defaultOptimizer(learningRate);
-  const source = memorySource({
-    train,
-    teacher: plan.teacher,
-    batchSize,
-    seed,
-    fuseTargets: true,
-    ...(options.shuffle !== undefined ? { shuffle: options.shuffle } : {}),
-  });
-  const K = alphas.length;
-  const mix = tf.tensor3d(
-    alphas.flatMap((a) => [a, 1 - a]),
-    [K, 2, 1],
-  );
-  const history: number[][] = alphas.map(() => []);
-  const diverged: Array<number | undefined> = alphas.map(() => undefined);
-  try {
-    for (let epoch = 0; epoch < epochs; epoch++) {
+
+  /** Trains the students of `live` (α indices) up to `epochs` epochs, evaluating each after every epoch. */
+  async trainTo(live: number[], epochs: number): Promise<void> {
+    if (live.length === 0 || this.epoch >= epochs) return;
+    if (live.length !== this.members.length || live.some((a, i) => a !== this.members[i])) await this.restack(live);
+    const { options } = this;
+    const K = this.members.length;
+    for (; this.epoch < epochs; this.epoch++) {
       // Each student's summed loss over the epoch, to tell a diverging student from the others.
       let sums = tf.zeros([K]);
-      for await (const batch of source.epoch()) {
+      for await (const batch of this.source.epoch()) {
         const next = tf.tidy(() => {
           let perStudent: tf.Tensor | undefined;
-          optimizer.minimize(
+          this.optimizer.minimize(
             () => {
-              const totals = stackedLoss(stacked, batch.x, batch.targets!, mix);
+              const totals = stackedLoss(this.stacked, batch.x, batch.targets!, this.mix);
               perStudent = tf.keep(totals);
               return tf.sum(totals) as tf.Scalar;
             },
             false,
-            stacked.variables,
+            this.stacked.variables,
           );
           const added = tf.add(sums, perStudent!);
           perStudent!.dispose();
@@ -136,42 +223,160 @@ async function trainSeed(
       }
       const epochSums = (await sums.data()) as Float32Array;
       sums.dispose();
-      for (let k = 0; k < K; k++) {
-        if (diverged[k] !== undefined) continue;
+      this.stacked.writeBack();
+      for (const [k, a] of this.members.entries()) {
+        if (this.diverged[a] !== undefined) continue;
         if (!Number.isFinite(epochSums[k]!)) {
-          diverged[k] = epoch;
+          this.diverged[a] = this.epoch;
           continue;
         }
-        const m = await evaluateStudent(stacked.view(k), val.x, val.labels, metricsFor(metric), {
-          batchSize: Math.max(batchSize, 256),
+        const m = await evaluateStudent(this.students[a]!, this.val.x, this.val.labels, metricsFor(this.plan.metric), {
+          batchSize: Math.max(this.settings.batchSize, 256),
         });
-        history[k]!.push(m[metric.slice(4)]!);
+        this.history[a]!.push(m[this.plan.metric.slice(4)]!);
       }
     }
-  } finally {
-    tf.dispose([mix, ...stacked.variables]);
-    source.dispose();
-    optimizer.dispose();
   }
-  return alphas.map((alpha, k) => {
-    if (diverged[k] !== undefined)
-      return {
-        error: new KdError(
-          'KD_TRAINING_DIVERGED',
-          `The student for α = ${alpha}, seed ${seed} stopped having a finite loss in epoch ${diverged[k]}. Lower the learning rate or check the data.`,
-          { alpha, seed, epoch: diverged[k] },
-        ),
-      };
-    return { value: select(history[k]!, mode, options.select), epochs };
-  });
+
+  /** Student a's value of the search metric so far (NaN when it has none, or diverged). */
+  value(a: number): number {
+    if (this.diverged[a] !== undefined || this.history[a]!.length === 0) return Number.NaN;
+    return select(this.history[a]!, this.plan.mode, this.options.select);
+  }
+
+  outcomes(): RunOutcome[] {
+    return this.plan.alphas.map((alpha, a) => {
+      const epoch = this.diverged[a];
+      if (epoch !== undefined)
+        return {
+          error: new KdError(
+            'KD_TRAINING_DIVERGED',
+            `The student for α = ${alpha}, seed ${this.seed} stopped having a finite loss in epoch ${epoch}. Lower the learning rate or check the data.`,
+            { alpha, seed: this.seed, epoch },
+          ),
+        };
+      return { value: this.value(a), epochs: this.history[a]!.length };
+    });
+  }
+
+  /** A stack of `keep` (a subset of the members, in order) in place of the current one, optimizer state carried over. */
+  private async restack(keep: number[]): Promise<void> {
+    this.stacked.writeBack();
+    const next = stackStudents(
+      keep.map((a) => this.models[a]!),
+      this.output,
+    );
+    if (typeof next === 'string') throw new Error(`Internal: students that stacked no longer do: ${next}`);
+    let optimizer: tf.Optimizer;
+    try {
+      optimizer = await carryOver(
+        this.optimizer,
+        this.stacked,
+        next,
+        keep.map((a) => this.members.indexOf(a)),
+        () => this.makeOptimizer(),
+      );
+    } catch (e) {
+      next.dispose();
+      throw e;
+    }
+    this.stacked.dispose();
+    this.optimizer.dispose();
+    this.mix.dispose();
+    this.stacked = next;
+    this.optimizer = optimizer;
+    this.members = keep;
+    this.mix = mixOf(this.plan.alphas, keep);
+  }
+
+  private makeOptimizer(): tf.Optimizer {
+    return this.options.makeOptimizer?.() ?? defaultOptimizer(this.settings.learningRate);
+  }
+
+  dispose(): void {
+    this.stacked.dispose();
+    this.optimizer.dispose();
+    this.mix.dispose();
+    this.source.dispose();
+    this.models.forEach((m) => m.dispose());
+  }
+}
+
+/** [K, 2, 1]: each member's [α, 1 − α]. */
+function mixOf(alphas: number[], members: number[]): tf.Tensor3D {
+  return tf.tensor3d(
+    members.flatMap((a) => [alphas[a]!, 1 - alphas[a]!]),
+    [members.length, 2, 1],
+  );
+}
+
+/**
+ * A fresh optimizer for `to` holding the state `from`'s optimizer has for the students at
+ * `positions` of `from`: tfjs optimizers list their iteration count, then their slots group by
+ * group, one per variable in variable order; each slot is split per student and stacked again.
+ */
+async function carryOver(
+  optimizer: tf.Optimizer,
+  from: StackedStudents,
+  to: StackedStudents,
+  positions: number[],
+  make: () => tf.Optimizer,
+): Promise<tf.Optimizer> {
+  const [iterations, ...slots] = await optimizer.getWeights();
+  const n = from.variables.length;
+  const fits =
+    iterations !== undefined &&
+    slots.length % n === 0 &&
+    slots.every((s, i) => s.tensor.shape.join() === from.variables[i % n]!.shape.join());
+  if (!fits) {
+    tf.dispose([
+      ...(iterations ? [iterations.tensor] : []),
+      ...slots.map((s) => s.tensor).filter((t) => !(t instanceof tf.Variable)),
+    ]);
+    throw unsupported(
+      `successive halving cannot carry the state of optimizer ${optimizer.getClassName()} over to the students that go on`,
+    );
+  }
+  const carried: Parameters<tf.Optimizer['setWeights']>[0] = [iterations];
+  for (let g = 0; g < slots.length / n; g++) {
+    const group = slots.slice(g * n, (g + 1) * n);
+    const parts = positions.map((p) =>
+      from.split(
+        group.map((s) => s.tensor),
+        p,
+      ),
+    );
+    const stacked = to.combine(parts);
+    tf.dispose(parts);
+    stacked.forEach((tensor, i) =>
+      carried.push({ name: group[i]!.name.replace(from.variables[i]!.name, to.variables[i]!.name), tensor }),
+    );
+  }
+  const next = make();
+  try {
+    await next.setWeights(carried);
+    // Variables an optimizer keeps besides its weights (Adam's β powers): scalars, the same for every student.
+    for (const [key, value] of Object.entries(optimizer)) {
+      const target = (next as unknown as Record<string, unknown>)[key];
+      if (value instanceof tf.Variable && target instanceof tf.Variable && !slots.some((s) => s.tensor === value))
+        target.assign(value);
+    }
+  } catch (e) {
+    next.dispose();
+    throw e;
+  } finally {
+    // The new optimizer's variables copied these.
+    tf.dispose([iterations.tensor, ...carried.slice(1).map((c) => c.tensor)]);
+  }
+  return next;
 }
 
 /**
  * Per-student loss, [K]: `BCE(α_k·y + (1 − α_k)·t, z_k)` written as `mean(B) − mean(D·[y | t])·[α_k, 1 − α_k]`
  * (see fusedBinaryLoss), for all K students at once.
  */
-function stackedLoss(stacked: StackedDense, x: tf.Tensor, targets: tf.Tensor2D, mix: tf.Tensor3D): tf.Tensor1D {
-  const z = stacked.apply(x);
+function stackedLoss(stacked: StackedStudents, x: tf.Tensor, targets: tf.Tensor2D, mix: tf.Tensor3D): tf.Tensor1D {
+  const z = stacked.apply(x, true);
   const rows = z.shape[1];
   let base: tf.Tensor3D;
   let slope: tf.Tensor3D;

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { KdError } from '../errors/kd-error.js';
 import { assertAlpha, assertTemperature, requireWholeNumber } from '../values/index.js';
 import type { MetricName } from '../metrics/index.js';
@@ -11,8 +11,17 @@ import { distill } from '../trainer/distill.js';
 import { predictProbabilities } from '../trainer/evaluate.js';
 import { deadReason, resolveDeadRunOptions, type DeadReason, type DeadRunOptions } from './dead-run.js';
 import { searchInParallel } from './parallel-search.js';
+import { searchWithHalving } from './sequential-halving.js';
+import {
+  resolveHalving,
+  type ResolvedHalving,
+  type SearchHalving,
+  type SuccessiveHalvingOptions,
+} from './successive-halving.js';
+import { DEFAULT_EPOCHS } from '../trainer/check-options.js';
 import { monitorMode } from '../trainer/early-stopping.js';
-import type { DistillResult, LabeledData, TrainOptions } from '../trainer/types.js';
+import type { DistillResult, LabeledData, TrainOptions, TransferOptions, UnlabeledData } from '../trainer/types.js';
+import { searchTransferSets, type TransferSet } from './transfer-sets.js';
 
 /** Options for {@link searchAlpha}. */
 export interface SearchAlphaOptions extends Omit<
@@ -45,17 +54,41 @@ export interface SearchAlphaOptions extends Omit<
    */
   deadRun?: DeadRunOptions | false;
   /**
-   * Train each seed's students side by side in one batched computation (dense tfjs-layers
-   * binary students at temperature 1; see {@link searchInParallel}). Default false. Dead runs are not
-   * detected on this path yet: use the default sequential search where that matters.
+   * Train each seed's students side by side in one batched computation (tfjs-layers binary
+   * students of Dense, Conv2D, pooling, Flatten, activation and Dropout layers, at temperature 1;
+   * see {@link searchInParallel}). Default false. Dead runs are not detected on this path yet: use
+   * the default sequential search where that matters.
    */
   parallel?: boolean;
+  /** Rows without labels every run trains on as well (see `distill`'s `unlabeled`); labelled once for the whole search. */
+  unlabeled?: UnlabeledData;
+  /**
+   * A transfer set every run trains on as well (see `distill`'s `transfer`), generated and
+   * labelled once for the whole search; the same rows in every run (its seed is not the run's).
+   */
+  transfer?: TransferOptions;
+  /** Labels the unlabelled and generated rows (default `teacher`); needed when `teacher` is precomputed. */
+  transferTeacher?: TeacherSource | Teacher;
+  /**
+   * With `transfer`: multiples to try as a third axis next to α and T (replacing
+   * `transfer.multiple`). The rows are generated once, for the largest; multiple m trains on the
+   * first m × N of them, the rows `transfer: { multiple: m }` would make.
+   */
+  transferMultiples?: number[];
+  /**
+   * Successive halving (see {@link SuccessiveHalvingOptions}): every setting trains `minEpochs`,
+   * only the best 1/eta go on, and so on up to `epochs`. Dropped settings keep their rows, marked
+   * with `droppedAtRung`; `best` is always a setting that trained all `epochs`. Default: off.
+   */
+  successiveHalving?: SuccessiveHalvingOptions;
 }
 
 /** One training run of the search. */
 export interface SearchRun {
   alpha: number;
   temperature: number;
+  /** The run's transfer multiple (with `transfer` only). */
+  transferMultiple?: number;
   seed: number;
   value: number;
   epochs: number;
@@ -63,12 +96,15 @@ export interface SearchRun {
   dead?: DeadReason;
   /** Set on the retry of a dead run: the seed of the dead run it replaces. */
   retryOf?: number;
+  /** With successive halving, set when the run's setting was dropped after rung `droppedAtRung` (0 = the first): `epochs` tells how far it trained. */
+  droppedAtRung?: number;
 }
 
 /** A run of the search that failed; the search goes on with the others. */
 export interface SearchFailure {
   alpha: number;
   temperature: number;
+  transferMultiple?: number;
   seed: number;
   /** What the run threw (a {@link KdError} such as `KD_TRAINING_DIVERGED`, or the error as thrown). */
   error: unknown;
@@ -78,6 +114,8 @@ export interface SearchFailure {
 export interface SearchRow {
   alpha: number;
   temperature: number;
+  /** The setting's transfer multiple (with `transfer` only). */
+  transferMultiple?: number;
   /** Mean over the live runs (retries included) with a finite metric; NaN when none did. */
   mean: number;
   std: number;
@@ -87,6 +125,11 @@ export interface SearchRow {
   seeds: number[];
   /** How many of this setting's runs were dead, retries included; none of them is in `values`. */
   dead: number;
+  /**
+   * With successive halving, set when this setting was dropped after rung `droppedAtRung` (0 = the
+   * first): its mean is over fewer epochs than the complete rows', and it is never `best`.
+   */
+  droppedAtRung?: number;
 }
 
 /** What {@link searchAlpha} returns. */
@@ -102,6 +145,8 @@ export interface SearchAlphaResult {
   dead: SearchRun[];
   /** Every run that threw, with its error; the search kept going. Empty when all finished. */
   failed: SearchFailure[];
+  /** With successive halving: its rungs and the epochs trained in all. */
+  halving?: SearchHalving;
 }
 
 /**
@@ -148,9 +193,70 @@ export async function searchAlpha(options: SearchAlphaOptions): Promise<SearchAl
     );
   const deadRun = resolveDeadRunOptions(options.deadRun);
   const mode = monitorMode(metric);
+  const halving =
+    options.successiveHalving === undefined
+      ? undefined
+      : resolveHalving(
+          options.successiveHalving,
+          requireWholeNumber('epochs', options.epochs ?? DEFAULT_EPOCHS, { min: 1, where: 'searchAlpha' }),
+        );
+  if (halving && !options.parallel && (options.checkpoint !== undefined || options.resume))
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      'searchAlpha with successiveHalving keeps each run in a checkpoint of its own between rungs: leave out checkpoint and resume.',
+    );
+
+  if (options.parallel && (options.unlabeled || options.transfer))
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      'searchAlpha({ parallel: true }) trains on labelled rows only: leave parallel out to search with unlabeled or transfer rows.',
+    );
+  if (halving && (options.unlabeled || options.transfer))
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      'searchAlpha with successiveHalving trains on labelled rows only: leave successiveHalving out to search with unlabeled or transfer rows.',
+    );
 
   await options.runtime.init();
-  const outputs = await computeTeacherOutputs(options.runtime, asTeacher(options.teacher), options.data.x, {
+  const searchTeacher = asTeacher(options.teacher);
+  const owned: tf.Tensor[] = [];
+  try {
+    const sets = await searchTransferSets(options, searchTeacher, teacherBatchSize, owned);
+    return await searchOver(options, searchTeacher, sets, {
+      alphas,
+      temperatures,
+      seeds,
+      metric,
+      mode,
+      deadRun,
+      teacherBatchSize,
+      ...(halving ? { halving } : {}),
+    });
+  } finally {
+    tf.dispose(owned);
+  }
+}
+
+/** The grid of α, T and the transfer sets, with everything {@link searchAlpha} resolved. */
+interface SearchGrid {
+  alphas: number[];
+  temperatures: number[];
+  seeds: number[];
+  metric: string;
+  mode: 'min' | 'max';
+  deadRun: ReturnType<typeof resolveDeadRunOptions>;
+  teacherBatchSize: number;
+  halving?: ResolvedHalving;
+}
+
+async function searchOver(
+  options: SearchAlphaOptions,
+  searchTeacher: Teacher,
+  sets: TransferSet[],
+  grid: SearchGrid,
+): Promise<SearchAlphaResult> {
+  const { alphas, temperatures, seeds, metric, mode, deadRun, teacherBatchSize, halving } = grid;
+  const outputs = await computeTeacherOutputs(options.runtime, searchTeacher, options.data.x, {
     batchSize: teacherBatchSize,
   });
   if (options.parallel) {
@@ -162,11 +268,12 @@ export async function searchAlpha(options: SearchAlphaOptions): Promise<SearchAl
         metric,
         mode,
         teacher: { values: outputs.values, kind: outputs.kind },
+        ...(halving ? { halving } : {}),
       });
     } finally {
       outputs.values.dispose();
     }
-    return summariseSearch(found.runs, found.failed, alphas, temperatures, metric, mode);
+    return summariseSearch(found.runs, found.failed, alphas, temperatures, metric, mode, sets, found.halving);
   }
   const values = (await outputs.values.data()) as Float32Array;
   const cached = precomputedTeacher(values, {
@@ -175,27 +282,35 @@ export async function searchAlpha(options: SearchAlphaOptions): Promise<SearchAl
     shape: outputs.values.shape,
   });
   outputs.values.dispose();
+  if (halving) {
+    const plan = { alphas, temperatures, seeds, metric, mode, halving, deadRun, batchSize: teacherBatchSize };
+    const found = await searchWithHalving(options, cached, plan);
+    return summariseSearch(found.runs, found.failed, alphas, temperatures, metric, mode, sets, found.halving);
+  }
 
   const runs: SearchRun[] = [];
   const failed: SearchFailure[] = [];
-  let total = alphas.length * temperatures.length * seeds.length;
+  let total = alphas.length * temperatures.length * seeds.length * sets.length;
   const attempt = async (
     alpha: number,
     temperature: number,
     seed: number,
+    set: TransferSet,
     retryOf?: number,
   ): Promise<SearchRun | undefined> => {
+    const multiple = set.multiple !== undefined ? { transferMultiple: set.multiple } : {};
     let outcome: RunOutcome;
     try {
-      outcome = await trainOne(options, cached, alpha, temperature, seed, deadRun, teacherBatchSize);
+      outcome = await trainOne(options, cached, alpha, temperature, seed, deadRun, teacherBatchSize, set);
     } catch (error) {
       // One failed run (a diverging α, say) must not cost the runs that finished.
-      failed.push({ alpha, temperature, seed, error });
+      failed.push({ alpha, temperature, ...multiple, seed, error });
       return undefined;
     }
     const run: SearchRun = {
       alpha,
       temperature,
+      ...multiple,
       seed,
       value: selectValue(outcome.result, metric, mode, options.select),
       epochs: outcome.result.history.length,
@@ -206,19 +321,21 @@ export async function searchAlpha(options: SearchAlphaOptions): Promise<SearchAl
     await options.onRun?.(run, runs.length + failed.length, total);
     return run;
   };
-  for (const temperature of temperatures) {
-    for (const alpha of alphas) {
-      for (const seed of seeds) {
-        const run = await attempt(alpha, temperature, seed);
-        if (run?.dead && deadRun) {
-          // Once only: a setting that kills every student should show up as dead, not loop.
-          total++;
-          await attempt(alpha, temperature, deadRun.reseed(seed), seed);
+  for (const set of sets) {
+    for (const temperature of temperatures) {
+      for (const alpha of alphas) {
+        for (const seed of seeds) {
+          const run = await attempt(alpha, temperature, seed, set);
+          if (run?.dead && deadRun) {
+            // Once only: a setting that kills every student should show up as dead, not loop.
+            total++;
+            await attempt(alpha, temperature, deadRun.reseed(seed), set, seed);
+          }
         }
       }
     }
   }
-  return summariseSearch(runs, failed, alphas, temperatures, metric, mode);
+  return summariseSearch(runs, failed, alphas, temperatures, metric, mode, sets);
 }
 
 function summariseSearch(
@@ -228,10 +345,19 @@ function summariseSearch(
   temperatures: number[],
   metric: string,
   mode: 'min' | 'max',
+  sets: TransferSet[] = [{ runOptions: {} }],
+  halving?: SearchHalving,
 ): SearchAlphaResult {
   if (runs.length === 0) throw failed[0]!.error;
-  const rows = summarise(runs, alphas, temperatures);
-  const finite = rows.filter((r) => Number.isFinite(r.mean));
+  const rows = sets.flatMap((set) =>
+    summarise(
+      runs.filter((r) => r.transferMultiple === set.multiple),
+      alphas,
+      temperatures,
+    ).map((row) => (set.multiple !== undefined ? { ...row, transferMultiple: set.multiple } : row)),
+  );
+  // Successive halving's dropped settings trained fewer epochs: they are never chosen.
+  const finite = rows.filter((r) => Number.isFinite(r.mean) && r.droppedAtRung === undefined);
   if (finite.length === 0 && runs.every((r) => r.dead)) {
     throw new KdError(
       'KD_SEARCH_ALL_DEAD',
@@ -251,7 +377,16 @@ function summariseSearch(
     );
   }
   const best = finite.reduce((a, b) => (better(b.mean, a.mean, mode) ? b : a));
-  return { metric, mode, rows, best, runs, dead: runs.filter((r) => r.dead !== undefined), failed };
+  return {
+    metric,
+    mode,
+    rows,
+    best,
+    runs,
+    dead: runs.filter((r) => r.dead !== undefined),
+    failed,
+    ...(halving ? { halving } : {}),
+  };
 }
 
 interface RunOutcome {
@@ -267,12 +402,16 @@ async function trainOne(
   seed: number,
   deadRun: ReturnType<typeof resolveDeadRunOptions>,
   batchSize: number,
+  set: TransferSet,
 ): Promise<RunOutcome> {
   const student = options.makeStudent(seed);
   const optimizer = options.makeOptimizer?.();
+  // The search's own transfer options become each run's labelled-once rows (set.runOptions).
+  const { unlabeled: _u, transfer: _t, transferTeacher: _tt, transferMultiples: _m, ...runOptions } = options;
   try {
     const result = await distill({
-      ...options,
+      ...runOptions,
+      ...set.runOptions,
       teacher: cached,
       student,
       validation: options.validation,
@@ -335,8 +474,15 @@ function summarise(runs: SearchRun[], alphas: number[], temperatures: number[]):
         values,
         seeds: live.map((r) => r.seed),
         dead: mine.filter((r) => r.dead !== undefined).length,
+        ...droppedAt(mine),
       });
     }
   }
   return rows;
+}
+
+/** A setting's rung of successive halving, when it was dropped (all its runs carry it). */
+function droppedAt(runs: SearchRun[]): { droppedAtRung?: number } {
+  const rung = runs.find((r) => r.droppedAtRung !== undefined)?.droppedAtRung;
+  return rung === undefined ? {} : { droppedAtRung: rung };
 }

@@ -11,6 +11,9 @@ import {
 import { isStreamingData } from './streaming-data.js';
 import type { DistillOptions, TrainingData } from './types.js';
 
+/** Epochs a run trains when `epochs` is not given. */
+export const DEFAULT_EPOCHS = 10;
+
 /** The options {@link checkTrainOptions} resolved, with their defaults applied. */
 export interface CheckedTrainOptions {
   epochs: number;
@@ -34,7 +37,7 @@ export function checkTrainOptions(options: DistillOptions<TrainingData>): Checke
   if (typeof options !== 'object' || options === null) {
     throw new KdError('KD_INVALID_ARGUMENT', 'Pass the training options as an object { runtime, student, data, … }.');
   }
-  const epochs = requireWholeNumber('epochs', options.epochs ?? 10, {
+  const epochs = requireWholeNumber('epochs', options.epochs ?? DEFAULT_EPOCHS, {
     min: 1,
     max: MAX_EPOCHS,
     hint: `More than ${MAX_EPOCHS} epochs is refused as a likely typo; split longer runs.`,

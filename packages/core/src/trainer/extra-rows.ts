@@ -4,7 +4,7 @@ import { fingerprintValues } from '../teachers/teacher-outputs.js';
 import { findNonFinite } from '../values/index.js';
 import { fingerprintOf, type PreparedData } from './prepare-data.js';
 import { generateTransferRows, transferRecipe } from './transfer-set.js';
-import type { DistillOptions, TrainingData, UnlabeledData } from './types.js';
+import type { DistillOptions, TrainingData, TransferOptions, UnlabeledData } from './types.js';
 
 /** The rows without labels a run trains on: `unlabeled.x`, then the rows `transfer` generated. */
 export interface ExtraRows {
@@ -27,12 +27,31 @@ export interface ExtraRows {
  * Reads and checks `unlabeled.x` (finite values; shapes were checked with the options) and
  * generates the `transfer` rows from the (checked) training rows: once per run, before training.
  */
-export async function prepareExtraRows(
+export function prepareExtraRows(
   options: DistillOptions<TrainingData>,
   train: PreparedData,
 ): Promise<ExtraRows | undefined> {
-  const unlabeled = options.unlabeled as UnlabeledData | undefined;
-  const transfer = options.transfer;
+  return buildExtraRows({
+    ...(options.unlabeled !== undefined ? { unlabeled: options.unlabeled as UnlabeledData } : {}),
+    ...(options.transfer ? { transfer: options.transfer } : {}),
+    trainX: train.x,
+    ...(train.fingerprint !== undefined ? { trainFingerprint: train.fingerprint } : {}),
+  });
+}
+
+/** What {@link buildExtraRows} makes its rows from. */
+export interface ExtraRowsSource {
+  unlabeled?: UnlabeledData;
+  transfer?: TransferOptions;
+  /** The training features the transfer rows are generated from. */
+  trainX: tf.Tensor;
+  /** Their fingerprint, for the cache key of the generated rows' teacher outputs. */
+  trainFingerprint?: string;
+}
+
+/** The unlabelled rows followed by the generated ones, checked, with their cache key; undefined when there are none. */
+export async function buildExtraRows(source: ExtraRowsSource): Promise<ExtraRows | undefined> {
+  const { unlabeled, transfer } = source;
   if (!unlabeled && !transfer) return undefined;
   const owned: tf.Tensor[] = [];
   try {
@@ -49,7 +68,7 @@ export async function prepareExtraRows(
       unlabeledRows = unlabeled.x.shape[0]!;
     }
     if (transfer) {
-      const generated = await generateTransferRows(train.x, transfer);
+      const generated = await generateTransferRows(source.trainX, transfer);
       owned.push(generated);
       const values = await generated.data();
       // Finite rows give finite rows, unless a value overflows float32 on the way.
@@ -60,7 +79,7 @@ export async function prepareExtraRows(
       );
       if (problem) throw problem;
       parts.push(generated);
-      key.push(`${transferRecipe(transfer)}<${train.fingerprint ?? ''}>${fingerprintValues(generated, values)}`);
+      key.push(`${transferRecipe(transfer)}<${source.trainFingerprint ?? ''}>${fingerprintValues(generated, values)}`);
       generatedRows = generated.shape[0]!;
     }
     const x =

@@ -87,9 +87,9 @@ export interface EpochLog {
   epoch: number;
   /** Mean total loss over the epoch's batches (weighted by batch size). */
   loss: number;
-  /** Mean hard part: the loss against the ground truth. */
+  /** Mean hard part: the loss against the ground truth, over the labelled rows (rows without labels have none). */
   hardLoss: number;
-  /** Mean soft part: the loss against the teacher (0 when training from scratch). */
+  /** Mean soft part: the loss against the teacher, over every row (0 when training from scratch). */
   softLoss: number;
   /** α and T at the epoch's last step. */
   alpha: number;

@@ -119,6 +119,57 @@ describe('distill with unlabeled rows (in memory)', () => {
     model.dispose();
   });
 
+  it('multi-class at T = 2: hard over the labelled rows, soft (T²·KL) over all rows (float64, frozen student)', async () => {
+    const K = 3;
+    // Teacher logits per class: x·Wₖ.
+    const Wk = [
+      [1, 0, -1, 0],
+      [0, 2, 0, -1],
+      [-1, -1, 1, 1],
+    ];
+    const logitsOf = (row: number[]) => Wk.map((w) => row.reduce((a, v, j) => a + v * w[j]!, 0));
+    const t3 = teacher((x) => tf.matMul(x, tf.transpose(tf.tensor2d(Wk))), {
+      output: 'logits',
+      id: `unlabeled-three-class-${++teacherId}`,
+    });
+    const labels = data.ys.map((v, i) => (v === 1 ? 2 : i % 2));
+    const y = tf.tensor1d(labels, 'int32');
+    const model = denseStudent(4, 0, K, 18);
+    const T = 2;
+    const r = await distill({
+      runtime,
+      teacher: t3,
+      student: model,
+      data: { x: data.x, y },
+      unlabeled: { x: extra.x },
+      alpha: 0.4,
+      temperature: T,
+      epochs: 1,
+      batchSize: 16,
+      optimizer: tf.train.sgd(0),
+    });
+    const [kernel, bias] = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const studentOf = (row: number[]) =>
+      Array.from({ length: K }, (_, k) => row.reduce((a, v, j) => a + v * kernel![j * K + k]!, 0) + bias![k]!);
+    const logSoftmax = (z: number[]) => {
+      const m = Math.max(...z);
+      const lse = m + Math.log(sum(z.map((v) => Math.exp(v - m))));
+      return z.map((v) => v - lse);
+    };
+    const softKl = (row: number[]) => {
+      const logP = logSoftmax(logitsOf(row).map((v) => v / T));
+      const logQ = logSoftmax(studentOf(row).map((v) => v / T));
+      return T * T * sum(logP.map((lp, k) => Math.exp(lp) * (lp - logQ[k]!)));
+    };
+    const hard = sum(data.xs.map((row, i) => -logSoftmax(studentOf(row))[labels[i]!]!)) / data.xs.length;
+    const soft = (sum(data.xs.map(softKl)) + sum(extra.xs.map(softKl))) / (data.xs.length + extra.xs.length);
+    expect(r.history[0]!.hardLoss).toBeCloseTo(hard, 5);
+    expect(r.history[0]!.softLoss).toBeCloseTo(soft, 5);
+    expect(r.diagnostics!.softTargets.rows).toBe(60);
+    y.dispose();
+    model.dispose();
+  });
+
   it('at α = 1, unlabelled rows change nothing: one full batch trains exactly like a run without them', async () => {
     const train = async (withExtra: boolean, T: number) => {
       const model = denseStudent(4, 0, 1, 5);

@@ -145,14 +145,15 @@ export function pageMain(input: ReportInput, Chart: ChartConstructor): void {
     byId('command').textContent = m.kd.command;
   }
 
-  function card(parent: HTMLElement, title: string, value: string, note: string): void {
-    const c = element('div', undefined, 'card');
+  function card(parent: HTMLElement, title: string, value: string, note: string, className = ''): HTMLElement {
+    const c = element('div', undefined, `card${className ? ` ${className}` : ''}`);
     c.append(
       element('div', title, 'card-title'),
       element('div', value, 'card-value'),
       element('div', note, 'card-note'),
     );
     parent.append(c);
+    return c;
   }
 
   function summary(m: RunMetrics): void {
@@ -161,6 +162,17 @@ export function pageMain(input: ReportInput, Chart: ChartConstructor): void {
     const noGap = 'n/a: no scratch run, or scratch already matches the ensemble';
     card(box, 'Gap closed, accuracy', percent(m.gapClosed.accuracy), m.gapClosed.accuracy === null ? noGap : gapNote);
     card(box, 'Gap closed, log-loss', percent(m.gapClosed.logLoss), m.gapClosed.logLoss === null ? noGap : gapNote);
+    const soft = m.diagnostics.softTargets;
+    const source = soft.targets === 'out-of-fold' ? "the teachers' out-of-fold outputs" : "the teachers' own outputs";
+    card(
+      box,
+      'Soft targets, mean |t − y|',
+      fixed(soft.meanAbsGap),
+      soft.nearlyLabels
+        ? `nearly the labels (below ${soft.threshold}): distillation adds little. Try out-of-fold targets (kd train-teacher --folds) or a higher T`
+        : `${percent(soft.softShare)} of ${grouped(soft.rows)} training rows soft · entropy ${fixed(soft.meanEntropy)} nats · T ${soft.temperature} · ${source}`,
+      soft.nearlyLabels ? 'warn' : '',
+    ).id = 'soft-targets-card';
     const student = m.models.find((x) => x.role === 'distilled');
     const reference = m.models.find((x) => x.role === 'ensemble') ?? m.models.find((x) => x.role === 'teacher');
     if (student && reference) {
@@ -416,7 +428,11 @@ export function pageMain(input: ReportInput, Chart: ChartConstructor): void {
     const temperatures = [...new Set(search.rows.map((r) => r.temperature))].sort((a, b) => a - b);
     const datasets: Array<ChartDataset<'line', ScatterDataPoint[]>> = [];
     temperatures.forEach((t, i) => {
-      const rows = search.rows.filter((r) => r.temperature === t).sort((a, b) => a.alpha - b.alpha);
+      // A setting whose every run was dead has no mean: it is left out of the curve (the note lists it).
+      const rows = search.rows
+        .filter((r) => r.temperature === t)
+        .flatMap((r) => (isNumber(r.mean) && isNumber(r.std) ? [{ alpha: r.alpha, mean: r.mean, std: r.std }] : []))
+        .sort((a, b) => a.alpha - b.alpha);
       const colour = EXTRA_COLOURS[i % EXTRA_COLOURS.length]!;
       const label = temperatures.length > 1 ? `T = ${t}` : `mean over seeds (T = ${t})`;
       // The band is drawn as the area between an upper and a lower line, both hidden from the legend.
@@ -446,7 +462,7 @@ export function pageMain(input: ReportInput, Chart: ChartConstructor): void {
     const chosen = search.rows.find(
       (r) => r.alpha === search.chosen.alpha && r.temperature === search.chosen.temperature,
     );
-    if (chosen)
+    if (chosen && isNumber(chosen.mean))
       datasets.push({
         label: `chosen: α = ${search.chosen.alpha}, T = ${search.chosen.temperature}`,
         data: [{ x: chosen.alpha, y: chosen.mean }],
@@ -470,7 +486,12 @@ export function pageMain(input: ReportInput, Chart: ChartConstructor): void {
         },
       },
     });
-    note.textContent = `Chosen on validation data: α = ${search.chosen.alpha}, T = ${search.chosen.temperature} (${search.rows.length} settings searched).`;
+    const dead = search.dead.length
+      ? ` ${search.dead.length} dead run${search.dead.length > 1 ? 's' : ''} (the student learned nothing; re-initialised once with another seed, in no mean): ${search.dead
+          .map((d) => `α ${d.alpha}, T ${d.temperature}, seed ${d.seed} (${d.reason})`)
+          .join('; ')}.`
+      : '';
+    note.textContent = `Chosen on validation data: α = ${search.chosen.alpha}, T = ${search.chosen.temperature} (${search.rows.length} settings searched).${dead}`;
   }
 
   // ---- test-split curves -----------------------------------------------------------------------
@@ -579,6 +600,16 @@ export function pageMain(input: ReportInput, Chart: ChartConstructor): void {
       ['learning rate', String(s.learningRate)],
       ['seeds', s.seeds.join(', ')],
       ['ensemble combination', s.combine ?? '—'],
+      [
+        'soft targets of the training rows',
+        s.teacherTargets === 'out-of-fold'
+          ? `out-of-fold: each row from the fold model (of ${s.outOfFold?.folds ?? '?'}) that did not train on it`
+          : "in-fold: the teachers' own outputs",
+      ],
+      [
+        'soft targets: mean |t − y|, entropy, soft share',
+        `${fixed(m.diagnostics.softTargets.meanAbsGap, 4)}, ${fixed(m.diagnostics.softTargets.meanEntropy, 4)} nats, ${percent(m.diagnostics.softTargets.softShare)} (training rows, T = ${m.diagnostics.softTargets.temperature})`,
+      ],
       ['data file', m.data.file],
       ['data sha256', m.data.sha256],
       ['label column', m.data.label],

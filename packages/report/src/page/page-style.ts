@@ -14,6 +14,7 @@ code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; 
 .card-title { font-size: 12px; font-weight: 600; letter-spacing: .02em; color: var(--muted); }
 .card-value { font-size: 22px; font-weight: 600; margin: 2px 0; }
 .card-note { font-size: 12px; }
+.card.warn { background: #fff4e0; border-color: #e8b765; }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; font-size: 13px; }
 #models-table td:first-child { min-width: 160px; }
