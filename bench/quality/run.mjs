@@ -54,7 +54,7 @@ const MEMBERS = smoke ? 2 : 5;
 const FOLDS = smoke ? 2 : 5;
 /** Generated rows per training row in the transfer set. */
 const TRANSFER_MULTIPLE = smoke ? 2 : 10;
-const SEARCH = smoke ? { alphas: [0.5], temperatures: [1, 2] } : { alphas: [0.1, 0.5, 0.9], temperatures: [1, 2, 4] };
+const SEARCH = smoke ? { alphas: [0.5], temperatures: [1, 2] } : { alphas: [0, 0.5], temperatures: [1, 2] };
 /**
  * Student epochs: at most `epochs`, keeping the epoch with the best validation log-loss. Runs with
  * the transfer set (11× the rows) take bigger batches and fewer epochs: about as many steps as a
@@ -62,7 +62,7 @@ const SEARCH = smoke ? { alphas: [0.5], temperatures: [1, 2] } : { alphas: [0.1,
  */
 const STUDENT = smoke
   ? { epochs: 2, transferEpochs: 1, patience: 1, transferPatience: 1, transferBatchSize: 64 }
-  : { epochs: 60, transferEpochs: 20, patience: 8, transferPatience: 4, transferBatchSize: 128 };
+  : { epochs: 40, transferEpochs: 12, patience: 6, transferPatience: 3, transferBatchSize: 128 };
 
 const TASKS = {
   digits: {
@@ -232,6 +232,7 @@ const ARMS = [
   'scratch',
   'distilled T=1',
   '+ OOF',
+  '+ transfer set',
   '+ OOF + transfer set',
   '+ OOF + transfer set + α×T search',
 ];
@@ -310,6 +311,9 @@ async function runTask(runtime, name) {
       distill({ ...common(seed, false), data: train, teacher: teachers.ensemble, student }),
     );
     await run('+ OOF', (student) => distill({ ...common(seed, false), data: train, teacher: oofTeacher, student }));
+    await run('+ transfer set', (student) =>
+      distill({ ...common(seed, true), data: train, ...transfer(teachers.ensemble), student }),
+    );
     await run('+ OOF + transfer set', (student) =>
       distill({ ...common(seed, true), data: train, ...transfer(oofTeacher), student }),
     );

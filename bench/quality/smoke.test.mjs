@@ -10,7 +10,7 @@ const script = fileURLToPath(new URL('./run.mjs', import.meta.url));
 
 test(
   'bench/quality/run.mjs --smoke reports every arm with gap closed and paired wins/losses',
-  { timeout: 180_000 },
+  { timeout: 400_000 },
   async () => {
     const stdout = await new Promise((resolve, reject) =>
       execFile(
@@ -29,6 +29,7 @@ test(
       'scratch',
       'distilled T=1',
       '+ OOF',
+      '+ transfer set',
       '+ OOF + transfer set',
       '+ OOF + transfer set + α×T search',
     ]);
