@@ -32,7 +32,7 @@ if (argv[0] === '--child') {
 }
 
 async function main() {
-  const sizes = arg('sizes', quick ? '2000,20000' : '10000,100000,1000000')
+  const sizes = arg('sizes', quick ? '1000,10000' : '10000,100000,1000000')
     .split(',')
     .map(Number);
   const memoryUpTo = Number(arg('memory-up-to', Infinity));
