@@ -3,6 +3,8 @@
 A line protocol, so one TensorFlow import serves every case and the Node side can alternate kd
 and Keras case by case: it prints {"ready": ...} once, then reads one JSON case per stdin line
 and answers one JSON line with the seconds the case took (imports and data loading excluded).
+A case trains on its first `rows` rows; the accuracy case also answers the test accuracy of each
+model it trained (the share of test rows whose logit falls on the right side of 0).
 
 Data: T-shirt/top (0) vs Shirt (6) from the Fashion-MNIST IDX files given on the command line,
 read exactly as kd's readIdx reads them (uint8 / 255), the first `rows` matching rows in file
@@ -97,8 +99,20 @@ def shaped(x, arch):
     return x.reshape(-1, 784) if arch.startswith("mlp") else x
 
 
-def fit(case, data):
+def train_rows(case, data):
+    """The case's first `rows` training rows (all of them when it names none)."""
     x, y = data["train"]
+    n = case.get("rows", len(x))
+    return x[:n], y[:n]
+
+
+def accuracy(model, x, y):
+    logits = model.predict(x, batch_size=256, verbose=0)
+    return float(np.mean((logits > 0).astype(np.float32) == y))
+
+
+def fit(case, data):
+    x, y = train_rows(case, data)
     keras.utils.set_random_seed(case.get("seed", 0))
     model = build(case["arch"], case.get("seed", 0))
     model.compile(optimizer=adam(), loss=keras.losses.BinaryCrossentropy(from_logits=True))
@@ -109,7 +123,7 @@ def fit(case, data):
 
 def distill_runs(case, data):
     """One Distiller per (seed, α), each with its own fit: what the example has a user write."""
-    x, y = data["train"]
+    x, y = train_rows(case, data)
     xs = shaped(x, case["student"])
     keras.utils.set_random_seed(1000)
     teacher = build(case["teacher"], 1000)
@@ -133,6 +147,43 @@ def distill_runs(case, data):
     return time.perf_counter() - started, {"loss": last}
 
 
+def train_and_test(case, data):
+    """One seed of the accuracy case: the teacher trained, then a student from scratch and one
+    distilled from that teacher by the example's Distiller; each scored on the test rows."""
+    x, y = train_rows(case, data)
+    xt, yt = data["val"]
+    seed = case["seed"]
+    phase = {}
+    keras.utils.set_random_seed(1000 + seed)
+    teacher = build(case["teacher"], 1000 + seed)
+    teacher.compile(optimizer=adam(), loss=keras.losses.BinaryCrossentropy(from_logits=True))
+    started = time.perf_counter()
+    teacher.fit(shaped(x, case["teacher"]), y, batch_size=case["batch"], epochs=case["teacherEpochs"], verbose=0)
+    phase["teacher"] = time.perf_counter() - started
+    teacher.trainable = False
+
+    keras.utils.set_random_seed(seed)
+    scratch = build(case["student"], seed)
+    scratch.compile(optimizer=adam(), loss=keras.losses.BinaryCrossentropy(from_logits=True))
+    started = time.perf_counter()
+    scratch.fit(shaped(x, case["student"]), y, batch_size=case["batch"], epochs=case["studentEpochs"], verbose=0)
+    phase["scratch"] = time.perf_counter() - started
+
+    keras.utils.set_random_seed(seed)
+    distiller = Distiller(build(case["student"], seed), teacher)
+    distiller.compile(optimizer=adam(), metrics=[], alpha=case["alpha"])
+    started = time.perf_counter()
+    distiller.fit(shaped(x, case["student"]), y, batch_size=case["batch"], epochs=case["studentEpochs"], verbose=0)
+    phase["distilled"] = time.perf_counter() - started
+
+    scores = {
+        "teacher": accuracy(teacher, shaped(xt, case["teacher"]), yt),
+        "scratch": accuracy(scratch, shaped(xt, case["student"]), yt),
+        "distilled": accuracy(distiller.student, shaped(xt, case["student"]), yt),
+    }
+    return sum(phase.values()), {"phaseSeconds": phase, "accuracy": scores}
+
+
 def main():
     images, labels, test_images, test_labels, rows, val_rows = sys.argv[1:7]
     data = {
@@ -144,7 +195,8 @@ def main():
     sys.stdout.flush()
     for line in sys.stdin:
         case = json.loads(line)
-        seconds, extra = fit(case, data) if case["kind"] == "fit" else distill_runs(case, data)
+        run = {"fit": fit, "accuracy": train_and_test}.get(case["kind"], distill_runs)
+        seconds, extra = run(case, data)
         print(json.dumps({"seconds": seconds, **extra}))
         sys.stdout.flush()
         keras.backend.clear_session()
