@@ -2,7 +2,7 @@
 // training rows or generated from them, labelled by the teachers (the teachers themselves when the
 // training rows' targets are out-of-fold outputs), with the scratch baseline on labelled rows only;
 // and `kd search-alpha --transfer-multiples` as a grid axis.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -22,7 +22,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel, loadModel, prepareData, runDistill, type SearchAlphaRunResult } from '../src/index.js';
 import { toTensors } from '../src/data/prepare-data.js';
 import { readOofOutputs } from '../src/run/out-of-fold.js';
-import { errorLines, kd, tempDir, writeCurveCsv, type KdRun } from './helpers.js';
+import { errorLines, kd, png, tempDir, writeCurveCsv, type KdRun } from './helpers.js';
 
 const EPOCHS = 3;
 const data = ['--data', 'curve.csv', '--label', 'label', '--standardize'];
@@ -426,5 +426,53 @@ describe('images', () => {
       /--unlabeled big-idx3-ubyte rows have shape \[5, 5, 1\] but the training rows have \[4, 4, 1\]/,
       'never-big',
     );
+  });
+
+  it('an image folder: --unlabeled takes a folder of images (and of folders), resized to the training size', async () => {
+    const picture = (side: number, level: number, i: number) =>
+      png(side, side, (x, y) => {
+        const v = Math.max(0, Math.min(255, level + ((x * 7 + y * 13 + i * 29) % 60) - 30));
+        return [v, v, v];
+      });
+    for (const [name, level] of [
+      ['dark', 50],
+      ['light', 190],
+    ] as const) {
+      mkdirSync(join(dir, 'photos', name), { recursive: true });
+      for (let i = 0; i < 10; i++) writeFileSync(join(dir, 'photos', name, `${i}.png`), picture(6, level, i));
+    }
+    // Other sizes than the training images, some in a subfolder whose name is not a class.
+    mkdirSync(join(dir, 'pool-photos', 'batch-2'), { recursive: true });
+    for (let i = 0; i < 5; i++) writeFileSync(join(dir, 'pool-photos', `p${i}.png`), picture(9, 40 + i * 40, i));
+    for (let i = 0; i < 3; i++) writeFileSync(join(dir, 'pool-photos', 'batch-2', `q${i}.png`), picture(5, 120, i));
+    const imageData = ['--data', 'photos', '--image-size', '4x4', '--runtime', 'wasm'];
+    const teachers = await kd(
+      ['train-teacher', ...imageData, '--model', 'logistic', '--epochs', '1', '--out', 'photo-teachers'],
+      { cwd: dir },
+    );
+    expect(teachers.code, teachers.stderr).toBe(0);
+    const run = await kd(
+      [
+        'distill',
+        ...imageData,
+        '--teacher',
+        'photo-teachers',
+        '--student',
+        'logistic',
+        '--epochs',
+        '1',
+        '--unlabeled',
+        'pool-photos',
+        '--transfer',
+        'noise:1',
+        '--out',
+        'run-photos',
+      ],
+      { cwd: dir },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const m = metricsOf('run-photos');
+    expect(m.settings.unlabeled).toEqual({ file: 'pool-photos', rows: 8 });
+    expect(m.settings.transfer).toEqual({ method: 'noise', multiple: 1, seed: 0, rows: m.data.rows.train });
   });
 });
