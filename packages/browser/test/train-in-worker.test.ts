@@ -143,6 +143,83 @@ describe('trainInWorker', () => {
     expect(await workerTensors(worker)).toBe(0);
   });
 
+  it('trains on unlabelled and generated rows, with a transferTeacher for precomputed outputs, as distill on the page does', async () => {
+    const start = tf.memory().numTensors;
+    const pool = tf.tensor2d(binaryProblem(40, 8, 29).x);
+    const teacherModel = mlp([8, 12, 1], 41);
+    const transfer = { method: 'mixup', multiple: 2, seed: 3, alpha: 0.4 } as const;
+    const common = { data: { x, y }, unlabeled: { x: pool }, transfer, ...settings } as const;
+    const compare = async (
+      inWorker: { history: EpochLog[] },
+      expected: { history: EpochLog[] },
+      a: tfl.LayersModel,
+      b: tfl.LayersModel,
+    ) => {
+      const losses = (h: EpochLog[]) => [h.map((l) => l.loss), h.map((l) => l.softLoss), h.map((l) => l.hardLoss)];
+      expect(maxRelativeError(losses(inWorker.history), losses(expected.history))).toBeLessThan(1e-4);
+      expect(maxRelativeError(await weightsOf(a), await weightsOf(b))).toBeLessThan(1e-3);
+    };
+    const onPage = async (student: tfl.LayersModel, options: Record<string, unknown>) => {
+      const optimizer = tf.train.adam(0.01, 0.9, 0.999, 1e-7);
+      const result = await distill({ runtime: cpuRuntime(), student, ...settings, optimizer, ...options } as never);
+      optimizer.dispose();
+      return result;
+    };
+
+    // A model teacher labels the 40 unlabelled rows and the 2 × 160 mixup rows.
+    const student = mlp([8, 16, 1], 22);
+    const reference = mlp([8, 16, 1], 22);
+    const begins: WorkerProgress[] = [];
+    const result = await trainInWorker(worker, {
+      student,
+      teacher: teacherModel,
+      ...common,
+      learningRate: 0.01,
+      onProgress: (p) => p.type === 'begin' && begins.push(p),
+    });
+    expect(begins[0]!.log).toMatchObject({ trainRows: 160, unlabeledRows: 40 + 2 * 160 });
+    await compare(result, await onPage(reference, { teacher: teacherModel, ...common }), student, reference);
+    // The extra rows changed the student: the run without them ends elsewhere.
+    const plain = mlp([8, 16, 1], 22);
+    await onPage(plain, { teacher: teacherModel, data: { x, y } });
+    expect(maxRelativeError(await weightsOf(student), await weightsOf(plain))).toBeGreaterThan(1e-2);
+
+    // Precomputed outputs for the training rows, the model for the others (the out-of-fold recipe).
+    const values = Float32Array.from(problem.teacher);
+    const outputs = { values, shape: [160, 1], kind: 'probabilities' as const };
+    const student2 = mlp([8, 16, 1], 23);
+    const reference2 = mlp([8, 16, 1], 23);
+    const result2 = await trainInWorker(worker, {
+      student: student2,
+      teacher: outputs,
+      transferTeacher: teacherModel,
+      ...common,
+      learningRate: 0.01,
+    });
+    const expected2 = await onPage(reference2, {
+      teacher: precomputedTeacher(values, { output: 'probabilities', shape: [160, 1] }),
+      transferTeacher: teacherModel,
+      ...common,
+    });
+    await compare(result2, expected2, student2, reference2);
+    // Without the transferTeacher, the precomputed outputs have nothing for the extra rows: the worker's KdError.
+    await expectKdError(
+      trainInWorker(worker, { student: student2, teacher: outputs, ...common }),
+      'KD_TEACHER_INVALID',
+    );
+    await expectKdError(
+      trainInWorker(worker, { student: student2, transferTeacher: teacherModel, ...common }),
+      'KD_INVALID_ARGUMENT',
+    );
+    // Without a teacher there is nothing to label the rows: trainFromScratch's own error, from the worker.
+    await expectKdError(trainInWorker(worker, { student: student2, ...common }), 'KD_INVALID_ARGUMENT');
+
+    [teacherModel, student, reference, plain, student2, reference2].forEach((m) => m.dispose());
+    pool.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+    expect(await workerTensors(worker)).toBe(0);
+  });
+
   it('stops at the next batch when aborted', async () => {
     const student = mlp([8, 16, 1], 8);
     const controller = new AbortController();

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import { isKdError } from '@kd/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeRuntime, readIdx, readIdxDataset, readImageFolder } from '../src/index.js';
+import { nodeRuntime, readIdx, readIdxDataset, readImageFolder, readImages } from '../src/index.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -114,5 +114,31 @@ describe('image folders', () => {
     expect(grey.x.shape).toEqual([1, 1, 1, 1]);
     tf.dispose([data.x, data.y, grey.x, grey.y]);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("reads a folder of images without labels: its own images, then its subfolders', in path order", async () => {
+    const tfn = await import('@tensorflow/tfjs-node');
+    const png = async (v: number) => tfn.node.encodePng(tfn.tensor3d(new Array(12).fill(v), [2, 2, 3], 'int32'));
+    await mkdir(join(dir, 'pool', 'b-folder'), { recursive: true });
+    await mkdir(join(dir, 'pool', 'a-folder'), { recursive: true });
+    await writeFile(join(dir, 'pool', 'z.png'), await png(51));
+    await writeFile(join(dir, 'pool', 'b-folder', 'one.png'), await png(102));
+    await writeFile(join(dir, 'pool', 'a-folder', 'two.png'), await png(255));
+    await writeFile(join(dir, 'pool', 'readme.txt'), 'not an image');
+    const before = tf.memory().numTensors;
+    const pool = await readImages(join(dir, 'pool'), { size: [1, 1], channels: 1 });
+    expect(pool.files.map((f) => f.slice(join(dir, 'pool').length + 1).replace(/\\/g, '/'))).toEqual([
+      'a-folder/two.png',
+      'b-folder/one.png',
+      'z.png',
+    ]);
+    expect(pool.x.shape).toEqual([3, 1, 1, 1]);
+    Array.from(pool.x.dataSync()).forEach((v, i) => expect(v).toBeCloseTo([1, 0.4, 0.2][i]!, 6));
+    pool.x.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    await mkdir(join(dir, 'empty-pool', 'sub'), { recursive: true });
+    const error = await readImages(join(dir, 'empty-pool'), { size: [1, 1] }).catch((e: unknown) => e);
+    expect(isKdError(error, 'KD_DATA_INVALID')).toBe(true);
+    expect((error as Error).message).toMatch(/has no images .* in it or in its subfolders/);
   });
 });

@@ -6,7 +6,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { isKdError } from '@kd/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CsvRecordParser } from '../src/datasets/csv-record-parser.js';
-import { csvBatches, jsonLinesBatches, nodeRuntime, readCsv, readJsonLines } from '../src/index.js';
+import {
+  csvBatches,
+  jsonLinesBatches,
+  nodeRuntime,
+  readCsv,
+  readCsvFeatures,
+  readJsonLines,
+  readJsonLinesFeatures,
+} from '../src/index.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -122,5 +130,48 @@ describe('JSON lines', () => {
     await writeFile(join(dir, 'c.jsonl'), '{"x":1,"y":1}\n{"x":2,"y":\n');
     const error2 = await readJsonLines(join(dir, 'c.jsonl'), { label: 'y', features: ['x'] }).catch((e: unknown) => e);
     expect((error2 as Error).message).toMatch(/line 2 is not valid JSON/);
+  });
+});
+
+describe('rows without labels', () => {
+  it('reads the feature columns of a CSV whose label column is empty, absent or filled', async () => {
+    await writeFile(join(dir, 'u1.csv'), 'b,a,label\n1,2,\n3,4,\n');
+    await writeFile(join(dir, 'u2.csv'), 'a,b\n5,6\n');
+    await writeFile(join(dir, 'u3.csv.gz'), gzipSync('a,label,b\n7,yes,8\n'));
+    const before = tf.memory().numTensors;
+    const one = await readCsvFeatures(join(dir, 'u1.csv'), { features: ['a', 'b'] });
+    expect(one.featureNames).toEqual(['a', 'b']);
+    expect(one.columns).toEqual(['b', 'a', 'label']);
+    expect(one.rows).toBe(2);
+    expect(Array.from(one.x.dataSync())).toEqual([2, 1, 4, 3]);
+    const two = await readCsvFeatures(join(dir, 'u2.csv'));
+    expect(two.featureNames).toEqual(['a', 'b']);
+    expect(Array.from(two.x.dataSync())).toEqual([5, 6]);
+    const three = await readCsvFeatures(join(dir, 'u3.csv.gz'), { features: ['a', 'b'] });
+    expect(three.columns).toEqual(['a', 'label', 'b']);
+    expect(Array.from(three.x.dataSync())).toEqual([7, 8]);
+    tf.dispose([one.x, two.x, three.x]);
+    expect(tf.memory().numTensors).toBe(before);
+    const missing = await readCsvFeatures(join(dir, 'u2.csv'), { features: ['a', 'c'] }).catch((e: unknown) => e);
+    expect(isKdError(missing, 'KD_DATA_INVALID')).toBe(true);
+    expect((missing as Error).message).toMatch(/has no feature column "c"; its columns are "a", "b"/);
+    // The labelled readers still insist on a label, so a forgotten one is never read as "no labels".
+    const unlabelled = csvBatches(join(dir, 'u2.csv'), {} as never);
+    const noLabel = await unlabelled.next().catch((e: unknown) => e);
+    expect(isKdError(noLabel, 'KD_INVALID_ARGUMENT')).toBe(true);
+    expect((noLabel as Error).message).toMatch(/For rows without labels use readCsvFeatures/);
+  });
+
+  it('reads the feature keys of JSON lines, other keys not read', async () => {
+    await writeFile(join(dir, 'u.jsonl'), '{"p":[1,2],"q":3,"label":"?"}\n{"p":[4,5],"q":6}\n');
+    const before = tf.memory().numTensors;
+    const rows = await readJsonLinesFeatures(join(dir, 'u.jsonl'), { features: ['q', 'p'] });
+    expect(rows.featureNames).toEqual(['q', 'p[0]', 'p[1]']);
+    expect(rows.x.shape).toEqual([2, 3]);
+    expect(Array.from(rows.x.dataSync())).toEqual([3, 1, 2, 6, 4, 5]);
+    rows.x.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    const noFeatures = await readJsonLinesFeatures(join(dir, 'u.jsonl'), { features: [] }).catch((e: unknown) => e);
+    expect(isKdError(noFeatures, 'KD_INVALID_ARGUMENT')).toBe(true);
   });
 });

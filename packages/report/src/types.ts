@@ -69,6 +69,8 @@ export interface SoftTargetDiagnostics {
 export interface DeadSearchRun {
   alpha: number;
   temperature: number;
+  /** The run's transfer multiple (searches with a transfer set only). */
+  transferMultiple?: number;
   seed: number;
   /** 'constant-predictions' or 'stuck-at-chance'. */
   reason: string;
@@ -82,6 +84,8 @@ export interface DeadSearchRun {
 export interface SearchRowEntry {
   alpha: number;
   temperature: number;
+  /** The setting's transfer multiple (searches with a transfer set only; 0: no generated rows). */
+  transferMultiple?: number;
   mean: number | null;
   std: number | null;
   /** The metric of each live run, in run order. */
@@ -119,8 +123,18 @@ export interface RunMetrics {
     teacherTargets: 'out-of-fold' | 'in-fold';
     /** With out-of-fold targets: how many folds the teachers' fold models used. */
     outOfFold: null | { folds: number };
+    /**
+     * Rows without labels read from a file (`--unlabeled`), trained on against the teachers alone:
+     * the file's name (no folders) and its rows; null without.
+     */
+    unlabeled: null | { file: string; rows: number };
+    /**
+     * Rows generated from the training rows before training (`--transfer`) and labelled by the
+     * teachers: the generator, the multiple, its seed and the rows made (multiple × training rows); null without.
+     */
+    transfer: null | { method: 'munge' | 'mixup' | 'noise'; multiple: number; seed: number; rows: number };
   };
-  /** Every teacher, the ensemble (if more than one teacher), distilled, scratch. */
+  /** Every teacher, the ensemble (if more than one teacher), distilled, scratch (trained on the labelled rows only). */
   models: ModelEntry[];
   /** (distilled − scratch) / (ensemble − scratch) from the seed means; null when there is no gap or no scratch run. */
   gapClosed: { accuracy: number | null; logLoss: number | null };
@@ -129,9 +143,9 @@ export interface RunMetrics {
   /** On validation data only. */
   search: null | {
     metric: string;
-    /** One row per (α, T). */
+    /** One row per (α, T), and transfer multiple when the search had a transfer set. */
     rows: SearchRowEntry[];
-    chosen: { alpha: number; temperature: number };
+    chosen: { alpha: number; temperature: number; transferMultiple?: number };
     /** Every dead run, in run order; each was re-initialised once with another seed. */
     dead: DeadSearchRun[];
   };

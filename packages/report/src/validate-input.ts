@@ -13,6 +13,7 @@ function at(root: unknown, path: string): unknown {
 
 const isNumberOrNull = (v: unknown) => v === null || typeof v === 'number';
 const isNumber = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+const isCount = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
 
 /**
  * Checks the parts of a run's outputs the page draws from, so a wrong or truncated metrics.json
@@ -34,6 +35,21 @@ export function validateReportInput(input: unknown): asserts input is ReportInpu
       'metrics.settings.teacherTargets',
       ['out-of-fold', 'in-fold'].includes(at(m, 'settings.teacherTargets') as string),
       "'out-of-fold' or 'in-fold'",
+    ],
+    [
+      'metrics.settings.unlabeled',
+      at(m, 'settings.unlabeled') === null ||
+        (typeof at(m, 'settings.unlabeled.file') === 'string' && isCount(at(m, 'settings.unlabeled.rows'))),
+      'null or { file, rows }',
+    ],
+    [
+      'metrics.settings.transfer',
+      at(m, 'settings.transfer') === null ||
+        (['munge', 'mixup', 'noise'].includes(at(m, 'settings.transfer.method') as string) &&
+          isCount(at(m, 'settings.transfer.multiple')) &&
+          Number.isInteger(at(m, 'settings.transfer.seed')) &&
+          isCount(at(m, 'settings.transfer.rows'))),
+      "null or { method: 'munge', 'mixup' or 'noise', multiple, seed, rows }",
     ],
     ['metrics.gapClosed.accuracy', isNumberOrNull(at(m, 'gapClosed.accuracy')), 'a number or null'],
     ['metrics.gapClosed.logLoss', isNumberOrNull(at(m, 'gapClosed.logLoss')), 'a number or null'],
@@ -84,8 +100,14 @@ export function validateReportInput(input: unknown): asserts input is ReportInpu
       isNumberOrNull(row.std) &&
       Array.isArray(row.values) &&
       Array.isArray(row.seeds) &&
-      typeof row.dead === 'number';
-    if (!ok) fail(`metrics.search.rows[${i}]`, '{ alpha, temperature, mean, std, values, seeds, dead }', row);
+      typeof row.dead === 'number' &&
+      (row.transferMultiple === undefined || isCount(row.transferMultiple));
+    if (!ok)
+      fail(
+        `metrics.search.rows[${i}]`,
+        '{ alpha, temperature, transferMultiple?, mean, std, values, seeds, dead }',
+        row,
+      );
   });
   search?.dead.forEach((run, i) => {
     const ok = isObject(run) && isNumber(run.alpha) && isNumber(run.temperature) && typeof run.reason === 'string';

@@ -22,7 +22,7 @@ export const HOSTILE = {
   command: "kd distill --data '<!-- x -->'",
 };
 
-/** The fixture run with hostile strings in names and settings, no α search, no gap, quantization, and in-fold soft targets that are nearly the labels. */
+/** The fixture run with hostile strings in names and settings, no α search, no gap, quantization, in-fold soft targets that are nearly the labels, and unlabelled rows instead of a transfer set. */
 export function hostileRun(): ReportInput {
   const run = fixtureRun();
   const m = run.metrics;
@@ -36,6 +36,8 @@ export function hostileRun(): ReportInput {
   m.gapClosed = { accuracy: null, logLoss: null };
   m.quantization = { dtype: 'uint8', bytesBefore: 324, bytesAfter: 96, accuracyChange: -0.0012, aucChange: -0.0004 };
   m.settings.teacherTargets = 'in-fold';
+  m.settings.transfer = null;
+  m.settings.unlabeled = { file: HOSTILE.file, rows: 500 };
   m.settings.outOfFold = null;
   m.diagnostics.softTargets = {
     ...m.diagnostics.softTargets,

@@ -66,7 +66,7 @@ describe('renderReport', () => {
     );
   });
 
-  it('requires the soft-target diagnostics, where the targets came from, and the dead runs of a search', () => {
+  it('requires the soft-target diagnostics, where the targets came from, the rows without labels, and the dead runs of a search', () => {
     const noDiagnostics = fixtureRun();
     delete (noDiagnostics.metrics as unknown as Record<string, unknown>).diagnostics;
     expect(() => renderReport(noDiagnostics)).toThrow(
@@ -84,6 +84,27 @@ describe('renderReport', () => {
     (badTargets.metrics.settings as unknown as Record<string, unknown>).teacherTargets = 'oof';
     expect(() => renderReport(badTargets)).toThrow(
       expect.objectContaining({ message: expect.stringContaining('metrics.settings.teacherTargets') }),
+    );
+    for (const [key, value] of [
+      ['transfer', undefined],
+      ['transfer', { method: 'smote', multiple: 2, seed: 0, rows: 10 }],
+      ['transfer', { method: 'munge', multiple: 1.5, seed: 0, rows: 10 }],
+      ['unlabeled', undefined],
+      ['unlabeled', { file: 'u.csv' }],
+    ] as const) {
+      const bad = fixtureRun();
+      (bad.metrics.settings as unknown as Record<string, unknown>)[key] = value;
+      expect(() => renderReport(bad)).toThrow(
+        expect.objectContaining({
+          code: 'KD_DATA_INVALID',
+          message: expect.stringContaining(`metrics.settings.${key}`),
+        }),
+      );
+    }
+    const badMultiple = fixtureRun();
+    (badMultiple.metrics.search!.rows[0] as unknown as Record<string, unknown>).transferMultiple = -1;
+    expect(() => renderReport(badMultiple)).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('metrics.search.rows[0]') }),
     );
     const noDead = fixtureRun();
     delete (noDead.metrics.search!.rows[3] as unknown as Record<string, unknown>).dead;

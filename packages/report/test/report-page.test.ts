@@ -159,6 +159,14 @@ describe('report.html in headless Chromium, offline', () => {
     expect(soft).toContain('out-of-fold');
     expect(await page.locator('#soft-targets-card').getAttribute('class')).toBe('card');
     expect(await page.locator('#settings-table').innerText()).toContain('fold model (of 5)');
+    // The transfer set: in the settings and a summary card, with the scratch student's rows.
+    const settingsText = await page.locator('#settings-table').innerText();
+    expect(settingsText).toContain('munge × 10, seed 0: 30,000 rows generated from the training rows');
+    expect(settingsText).toMatch(/rows without labels \(--unlabeled\)\s+—/);
+    expect(settingsText).toContain('trained on the labelled rows only');
+    const extra = await page.locator('#extra-rows-card').innerText();
+    expect(extra).toContain('30,000');
+    expect(extra).toContain('30,000 by munge × 10 · labelled by the teachers, next to 3,000 labelled rows');
     const searchNote = await page.locator('#search-note').textContent();
     expect(searchNote).toContain('1 dead run');
     expect(searchNote).toContain('α 1, T 4, seed 2 (constant-predictions)');
@@ -192,6 +200,11 @@ describe('report.html in headless Chromium, offline', () => {
     expect(await page.locator('#soft-targets-card').getAttribute('class')).toBe('card warn');
     expect(await page.locator('#soft-targets-card').innerText()).toContain('kd train-teacher --folds');
     expect(await page.locator('#settings-table').innerText()).toContain("in-fold: the teachers' own outputs");
+    // Unlabelled rows read from a file (its hostile name shown as text), no transfer set.
+    const settingsText = await page.locator('#settings-table').innerText();
+    expect(settingsText).toContain(`500 rows of ${HOSTILE.file}, labelled by the teachers`);
+    expect(settingsText).toMatch(/transfer set \(--transfer\)\s+—/);
+    expect(await page.locator('#extra-rows-card').innerText()).toContain(`500 from ${HOSTILE.file}`);
     const drawn = await canvases(page);
     expect(drawn.map((c) => c.id)).not.toContain('chart-search');
     for (const c of drawn) expect(c.colouredPixels, c.id).toBeGreaterThan(300);

@@ -49,6 +49,8 @@ export const WORKER_PLAIN_SETTINGS = [
   'metrics',
   'earlyStopping',
   'learningRate',
+  // Plain data too: the generator's name, multiple, seed and options.
+  'transfer',
 ] as const satisfies ReadonlyArray<keyof DistillOptions>;
 
 /** Training settings that survive `postMessage`: the plain options, and schedules as their JSON. */
@@ -70,7 +72,11 @@ export function plainSettings(
 export interface WorkerJob {
   student: SerializedModel & { output?: OutputKind };
   teacher?: SerializedTeacher;
+  /** Labels the unlabelled and generated rows (`distill`'s `transferTeacher`). */
+  transferTeacher?: SerializedTeacher;
   data: SerializedData;
+  /** Rows without labels (`distill`'s `unlabeled`, in memory). */
+  unlabeled?: { x: SerializedTensor };
   validation?: SerializedData | { split: number };
   settings: WorkerTrainingSettings;
 }

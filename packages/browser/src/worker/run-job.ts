@@ -54,6 +54,8 @@ export async function runWorkerJob(id: string, job: WorkerJob, ctx: JobContext):
         : 'split' in job.validation
           ? { split: job.validation.split }
           : toLabeled(job.validation, owned);
+    const unlabeled = job.unlabeled ? { x: deserializeTensor(job.unlabeled.x) } : undefined;
+    if (unlabeled) owned.push(unlabeled.x);
     const s = job.settings;
     const callbacks: DistillCallbacks = {
       onTrainBegin: (log) => ctx.post({ kd: 'begin', id, log }),
@@ -67,6 +69,8 @@ export async function runWorkerJob(id: string, job: WorkerJob, ctx: JobContext):
       student,
       data,
       ...(validation ? { validation } : {}),
+      // With trainFromScratch, unlabeled and transfer meet its own check (no teacher to label them).
+      ...(unlabeled ? { unlabeled } : {}),
       ...settings,
       callbacks,
       signal: ctx.signal,
@@ -75,6 +79,7 @@ export async function runWorkerJob(id: string, job: WorkerJob, ctx: JobContext):
       ? await distill({
           ...common,
           teacher: await buildTeacher(job.teacher, disposers),
+          ...(job.transferTeacher ? { transferTeacher: await buildTeacher(job.transferTeacher, disposers) } : {}),
           ...(teacherBatchSize !== undefined ? { teacherBatchSize } : {}),
           ...(s.alpha !== undefined ? { alpha: schedule(s.alpha, ctx) } : {}),
           ...(s.temperature !== undefined ? { temperature: schedule(s.temperature, ctx) } : {}),

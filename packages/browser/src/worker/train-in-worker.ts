@@ -14,6 +14,7 @@ import {
   type TeacherOptions,
   type TrainableLayersModel,
   type TrainBeginLog,
+  type UnlabeledData,
 } from '@kd/core';
 import { isLayersModel } from '@kd/core/internal';
 import {
@@ -22,6 +23,7 @@ import {
   type MessageEndpoint,
   type SerializedData,
   type SerializedTeacher,
+  type SerializedTensor,
   type ToWorker,
   type WorkerJob,
   type WorkerJobResult,
@@ -56,6 +58,18 @@ export interface TrainInWorkerOptions extends Pick<
   teacher?: LayersModelLike | string | CachedTeacherOutputs;
   /** `output`, `id` and `name` for a model or URL teacher. */
   teacherOptions?: TeacherOptions;
+  /**
+   * Rows without labels the teacher labels, trained on next to `data` (see `distill`'s
+   * `unlabeled`): in-memory `{ x }`, copied to the worker like `data` (a stream cannot cross).
+   */
+  unlabeled?: UnlabeledData;
+  /**
+   * The teacher that labels the `unlabeled` and `transfer` rows, in any form `teacher` takes
+   * (see `distill`'s `transferTeacher`): needed when `teacher` is precomputed outputs.
+   */
+  transferTeacher?: LayersModelLike | string | CachedTeacherOutputs;
+  /** `output`, `id` and `name` for a model or URL `transferTeacher`. */
+  transferTeacherOptions?: TeacherOptions;
   /** Called with each progress message the worker posts (the `DistillCallbacks` hooks, as data). */
   onProgress?: (progress: WorkerProgress) => void;
 }
@@ -96,6 +110,12 @@ export async function trainInWorker(
       'trainInWorker needs a tfjs-layers model as the student (a hand-written customStudent cannot be copied to a worker).',
     );
   }
+  if (options.transferTeacher !== undefined && options.teacher === undefined)
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      'transferTeacher labels the unlabelled and generated rows of a distillation from teacher: pass teacher too, or leave transferTeacher out.',
+      { argument: 'transferTeacher' },
+    );
   const transfer: Transferable[] = [];
   const student = await serializeModel(options.student);
   transfer.push(student.weightData);
@@ -110,10 +130,17 @@ export async function trainInWorker(
     options.teacher === undefined
       ? undefined
       : await serializeTeacher(options.teacher, options.teacherOptions ?? {}, transfer);
+  const transferTeacher =
+    options.transferTeacher === undefined
+      ? undefined
+      : await serializeTeacher(options.transferTeacher, options.transferTeacherOptions ?? {}, transfer);
+  const unlabeled = options.unlabeled === undefined ? undefined : await serializeUnlabeled(options.unlabeled, transfer);
   const job: WorkerJob = {
     student: { ...student, ...(options.studentOutput ? { output: options.studentOutput } : {}) },
     ...(teacher ? { teacher } : {}),
+    ...(transferTeacher ? { transferTeacher } : {}),
     data,
+    ...(unlabeled ? { unlabeled } : {}),
     ...(validation ? { validation } : {}),
     settings: {
       ...plainSettings(options),
@@ -192,6 +219,19 @@ async function serializeData(d: LabeledData, what: string, transfer: Transferabl
   const sampleWeight = await serializeTensor(d.sampleWeight, `${what}.sampleWeight`);
   transfer.push(sampleWeight.values.buffer);
   return { x, y, sampleWeight };
+}
+
+async function serializeUnlabeled(u: UnlabeledData, transfer: Transferable[]): Promise<{ x: SerializedTensor }> {
+  const given = u as { x?: unknown; batches?: unknown } | null;
+  if (!given || typeof given.batches === 'function' || !(given.x instanceof tf.Tensor))
+    throw new KdError(
+      'KD_DATA_INVALID',
+      'unlabeled must be { x: Tensor } to be sent to a worker (an UnlabeledStream cannot be copied to one).',
+      { argument: 'unlabeled' },
+    );
+  const x = await serializeTensor(given.x, 'unlabeled.x');
+  transfer.push(x.values.buffer);
+  return { x };
 }
 
 async function serializeTeacher(

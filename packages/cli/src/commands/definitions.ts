@@ -5,6 +5,7 @@ import {
   numberList,
   numberValue,
   stringList,
+  transferValue,
   type CommandDef,
   type OptionDef,
 } from './option-types.js';
@@ -97,6 +98,31 @@ const temperaturesOption: OptionDef = {
   schema: numberList((n) => n.positive()),
 };
 
+/** Rows without labels for the teachers to label: read from a file, generated, or both (`kd distill`, `kd search-alpha`). */
+const extraRowsOptions: OptionDef[] = [
+  {
+    key: 'unlabeled',
+    flags: '--unlabeled <file>',
+    description:
+      "Rows without labels, in the format of --data (CSV or JSON lines with the training data's feature columns, whose label column may be absent or empty and is never read; an IDX image file; a folder of images, or of folders of images). Read and preprocessed like the training rows (with the training split's means and stds); the teachers label them and the student trains on them next to the labelled rows.",
+    schema: z.string().min(1),
+  },
+  {
+    key: 'transfer',
+    flags: '--transfer <method:multiple>',
+    description:
+      'Also train on MULTIPLE × N rows generated from the N training rows before training and labelled by the teachers: munge (tables only), mixup or noise; e.g. munge:10 for a table, mixup:4 for images.',
+    schema: transferValue,
+  },
+  {
+    key: 'transferSeed',
+    flags: '--transfer-seed <n>',
+    description:
+      "Seeds the generator of --transfer (default 0); not --seed's, so every student trains on the same generated rows.",
+    schema: intValue(0),
+  },
+];
+
 /** Every `kd` command, in the order help and docs list them. */
 export const COMMANDS: CommandDef[] = [
   {
@@ -141,7 +167,7 @@ export const COMMANDS: CommandDef[] = [
     name: 'distill',
     summary: 'Distil teachers into a small student and report how it compares.',
     description:
-      'Trains the student on the training split against the labels and the teachers (an ensemble when several), and the same student from scratch with the same seeds (unless --no-scratch), then measures every model on the test split. Writes student/ (model.json, weights, preprocessing.json), metrics.json, history.jsonl and report.html (charts, self-contained: opens offline) to --out.',
+      'Trains the student on the training split against the labels and the teachers (an ensemble when several), and on the rows without labels of --unlabeled and --transfer against the teachers alone; then the same student from scratch on the labelled rows only, with the same seeds (unless --no-scratch); then measures every model on the test split. Writes student/ (model.json, weights, preprocessing.json), metrics.json, history.jsonl and report.html (charts, self-contained: opens offline) to --out.',
     options: [
       ...dataOptions,
       ...teacherOptions,
@@ -158,6 +184,7 @@ export const COMMANDS: CommandDef[] = [
       temperaturesOption,
       temperatureOption,
       seedsOption,
+      ...extraRowsOptions,
       ...trainingOptions,
       runtimeOption,
       {
@@ -186,6 +213,8 @@ export const COMMANDS: CommandDef[] = [
     ],
     examples: [
       'kd distill --data train.csv --label churned --teacher teachers --student mlp:8 --out run',
+      'kd distill --data train.csv --label churned --teacher teachers --student mlp:8 --transfer munge:10 --out run',
+      'kd distill --data train.csv --label churned --teacher teachers --student mlp:8 --unlabeled unlabeled.csv --out run',
       'kd distill --data train.csv --label churned --teacher teachers --student mlp:8 --checkpoint-every 200 --out run',
       'kd distill --resume run',
       'kd distill --data train.csv --label churned --teacher a/model.json --teacher b/model.json --student logistic --search-alpha 0,0.25,0.5,0.75,1 --seeds 3 --out run',
@@ -195,7 +224,7 @@ export const COMMANDS: CommandDef[] = [
     name: 'search-alpha',
     summary: 'Choose α (and optionally T) on the validation split alone.',
     description:
-      'Trains one student per (α, T, seed) on the training split and compares them on the validation split only (never the test split), printing the table and the chosen α.',
+      'Trains one student per (α, T, seed), and with --transfer-multiples per transfer multiple too, on the training split and compares them on the validation split only (never the test split), printing the table and the chosen setting.',
     options: [
       ...dataOptions,
       ...teacherOptions,
@@ -218,11 +247,22 @@ export const COMMANDS: CommandDef[] = [
         choices: ['val_loss', 'val_accuracy', 'val_auc', 'val_logLoss', 'val_brier', 'val_ece'],
         defaultValue: 'val_loss',
       },
+      ...extraRowsOptions,
+      {
+        key: 'transferMultiples',
+        flags: '--transfer-multiples <list>',
+        description:
+          "Comma-separated multiples searched as a third axis next to α and T, in place of --transfer's (0: no generated rows, the baseline), e.g. 0,4,10.",
+        schema: numberList((n) => n.int().min(0)),
+      },
       ...trainingOptions,
       runtimeOption,
       jsonOption,
     ],
-    examples: ['kd search-alpha --data train.csv --label churned --teacher teachers --student mlp:8 --alphas 0,0.5,1'],
+    examples: [
+      'kd search-alpha --data train.csv --label churned --teacher teachers --student mlp:8 --alphas 0,0.5,1',
+      'kd search-alpha --data train.csv --label churned --teacher teachers --student mlp:8 --alphas 0,0.5 --transfer munge:1 --transfer-multiples 0,4,10',
+    ],
   },
   {
     name: 'evaluate',

@@ -64,3 +64,35 @@ export const numberList = (check: (n: z.ZodNumber) => z.ZodNumber = (n) => n) =>
 export const stringList = z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(z.string().min(1)).min(1));
 
 export const booleanValue = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean());
+
+/** The generators `--transfer` names. */
+export const TRANSFER_METHODS = ['munge', 'mixup', 'noise'] as const;
+
+/** A parsed `--transfer METHOD:MULTIPLE`. */
+export interface TransferFlag {
+  method: (typeof TRANSFER_METHODS)[number];
+  multiple: number;
+}
+
+/** Reads `METHOD:MULTIPLE` (e.g. `munge:10`); a string saying what is wrong when it is not one. */
+export function parseTransfer(text: string): TransferFlag | string {
+  const match = /^\s*([^:\s]*)\s*:\s*([^\s]*)\s*$/.exec(text);
+  const example = 'e.g. munge:10 for a table, mixup:4 for images';
+  if (!match) return `write it as METHOD:MULTIPLE, ${example}`;
+  const [, method, multiple] = match as unknown as [string, string, string];
+  if (!(TRANSFER_METHODS as readonly string[]).includes(method))
+    return `the method must be ${TRANSFER_METHODS.join(', ').replace(/, (\w+)$/, ' or $1')}, ${example}`;
+  const m = /^\d+$/.test(multiple) ? Number(multiple) : NaN;
+  if (!Number.isSafeInteger(m) || m < 1)
+    return `MULTIPLE must be a whole number of at least 1 (the generated rows are MULTIPLE × the training rows), ${example}`;
+  return { method: method as TransferFlag['method'], multiple: m };
+}
+
+/** `--transfer METHOD:MULTIPLE` on the command line, or the same string in the config file. */
+export const transferValue = z
+  .string()
+  .superRefine((v, ctx) => {
+    const parsed = parseTransfer(v);
+    if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+  })
+  .transform((v) => parseTransfer(v) as TransferFlag);

@@ -18,6 +18,8 @@ export type RunEvent =
       type: 'search-run';
       alpha: number;
       temperature: number;
+      /** The run's transfer multiple (searches with --transfer only). */
+      transferMultiple?: number;
       seed: number;
       value: number;
       done: number;

@@ -61,7 +61,7 @@ export function makeReporter(io: CommandIo, json: boolean): { onEvent: (e: RunEv
           break;
         case 'search-run':
           io.err(
-            `  search ${e.done}/${e.total}: α ${e.alpha}, T ${e.temperature}, seed ${e.seed}${e.retryOf !== undefined ? ` (re-initialised; seed ${e.retryOf} was dead)` : ''} → ${e.value.toFixed(4)}${e.dead ? ` — dead (${e.dead})${e.retryOf === undefined ? ', re-initialising once' : ''}` : ''}`,
+            `  search ${e.done}/${e.total}: α ${e.alpha}, T ${e.temperature}${e.transferMultiple !== undefined ? `, ×${e.transferMultiple}` : ''}, seed ${e.seed}${e.retryOf !== undefined ? ` (re-initialised; seed ${e.retryOf} was dead)` : ''} → ${e.value.toFixed(4)}${e.dead ? ` — dead (${e.dead})${e.retryOf === undefined ? ', re-initialising once' : ''}` : ''}`,
           );
           break;
       }

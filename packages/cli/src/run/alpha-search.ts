@@ -9,6 +9,7 @@ import {
   type SearchAlphaOptions,
   type SearchAlphaResult,
   type Teacher,
+  type TransferOptions,
 } from '@kd/core';
 import type { DeadSearchRun, RunMetrics } from '@kd/report';
 import type { ModelFactory } from '../models/model-spec.js';
@@ -43,6 +44,10 @@ export async function runAlphaGrid(args: {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  /** Rows without labels every run trains on too (see {@link extraRowOptions}). */
+  extra?: { unlabeled?: { x: tf.Tensor }; transfer?: TransferOptions; transferTeacher?: Teacher };
+  /** With `extra.transfer`: the multiples searched as a third axis (0: no generated rows). */
+  transferMultiples?: number[];
   onEvent?: OnEvent;
 }): Promise<SearchAlphaResult> {
   const options: SearchAlphaOptions = {
@@ -58,11 +63,14 @@ export async function runAlphaGrid(args: {
     epochs: args.epochs,
     batchSize: args.batchSize,
     learningRate: args.learningRate,
+    ...args.extra,
+    ...(args.transferMultiples ? { transferMultiples: args.transferMultiples } : {}),
     onRun: (run, done, total) =>
       args.onEvent?.({
         type: 'search-run',
         alpha: run.alpha,
         temperature: run.temperature,
+        ...(run.transferMultiple !== undefined ? { transferMultiple: run.transferMultiple } : {}),
         seed: run.seed,
         value: run.value,
         done,
@@ -94,20 +102,30 @@ export function searchEntry(result: SearchAlphaResult): SearchEntry {
     rows: result.rows.map((r) => ({
       alpha: r.alpha,
       temperature: r.temperature,
+      ...(r.transferMultiple !== undefined ? { transferMultiple: r.transferMultiple } : {}),
       mean: finiteOrNull(r.mean),
       std: finiteOrNull(r.std),
       values: r.values,
       seeds: r.seeds,
       dead: r.dead,
     })),
-    chosen: { alpha: result.best.alpha, temperature: result.best.temperature },
+    chosen: {
+      alpha: result.best.alpha,
+      temperature: result.best.temperature,
+      ...(result.best.transferMultiple !== undefined ? { transferMultiple: result.best.transferMultiple } : {}),
+    },
     dead: result.dead.map((d): DeadSearchRun => {
       const retry = result.runs.find(
-        (r) => r.retryOf === d.seed && r.alpha === d.alpha && r.temperature === d.temperature,
+        (r) =>
+          r.retryOf === d.seed &&
+          r.alpha === d.alpha &&
+          r.temperature === d.temperature &&
+          r.transferMultiple === d.transferMultiple,
       );
       return {
         alpha: d.alpha,
         temperature: d.temperature,
+        ...(d.transferMultiple !== undefined ? { transferMultiple: d.transferMultiple } : {}),
         seed: d.seed,
         reason: d.dead!,
         ...(d.retryOf !== undefined ? { retryOf: d.retryOf } : {}),

@@ -11,7 +11,7 @@ import { flopsPerSample } from '../models/model-flops.js';
 import { measureLatency, modelStats, type ModelStats } from '../models/model-stats.js';
 import { saveModelFolder } from '../models/save-model.js';
 import { DEFAULT_ALPHAS, runAlphaGrid, searchEntry } from './alpha-search.js';
-import { loadDistillInputs, type TeacherStudentOptions } from './distill-inputs.js';
+import { extraRowOptions, loadDistillInputs, type TeacherStudentOptions } from './distill-inputs.js';
 import { CHECKPOINTS_FOLDER, keepWholeHistory, REPORT_FILE, resumableOptions } from './resume.js';
 import { writeFileAtomic } from '@kd/node';
 import { checkOutputFolder, claimOutputFolder } from './run-folder.js';
@@ -131,7 +131,12 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
   const train = toTensors(data.train);
   const validation = toTensors(data.validation);
   const test = toTensors(data.test);
+  const extra = extraRowOptions(inputs.extra);
   const inputShape = data.preprocessing.inputShape;
+  if (inputs.extra && options.scratch !== false)
+    note(
+      `the student from scratch trains on the ${data.train.rows} labelled training rows only (no teacher labels the others), so the gap closed is what distillation with these rows gained`,
+    );
   try {
     let alpha = options.alpha ?? 0.5;
     let temperature = settings.temperature;
@@ -154,6 +159,7 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
         epochs: settings.epochs,
         batchSize: settings.batchSize,
         learningRate: settings.learningRate,
+        extra: extra.options,
         ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       });
       alpha = result.best.alpha;
@@ -182,7 +188,8 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
         runtime,
         model,
         name: role,
-        ...(teacher ? { teacher } : {}),
+        // Only distillation has a teacher to label the rows without labels; scratch trains on labelled rows.
+        ...(teacher ? { teacher, extra: extra.options } : {}),
         train,
         validation,
         alpha,
@@ -327,6 +334,17 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
         combine: inputs.loaded.length > 1 ? (options.combine ?? 'mean-probability') : null,
         teacherTargets: inputs.teacherTargets,
         outOfFold: inputs.outOfFold,
+        unlabeled: inputs.extra?.unlabeled
+          ? { file: inputs.extra.unlabeled.file, rows: inputs.extra.unlabeled.rows }
+          : null,
+        transfer: inputs.extra?.transfer
+          ? {
+              method: inputs.extra.transfer.method,
+              multiple: inputs.extra.transfer.multiple,
+              seed: inputs.extra.transfer.seed ?? 0,
+              rows: inputs.extra.transfer.multiple * data.train.rows,
+            }
+          : null,
       },
       diagnostics: { softTargets },
       models,
@@ -342,6 +360,7 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
     return { ...files, metrics, reportFile, aborted: false };
   } finally {
     tf.dispose([train.x, train.y, validation.x, validation.y, test.x, test.y]);
+    extra.dispose();
     inputs.loaded.forEach((m) => m.model.dispose());
   }
 }

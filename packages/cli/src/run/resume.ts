@@ -38,6 +38,7 @@ export function resumableOptions(options: DistillRunOptions): Required<Pick<RunM
     cwd: process.cwd(),
     paths: {
       ...Object.fromEntries(pathKeys.filter((k) => data[k] !== undefined).map((k) => [k, data[k]])),
+      ...(options.unlabeled !== undefined ? { unlabeled: resolve(options.unlabeled) } : {}),
       teacher: options.teacher.map((t) => (isUrl(t) ? t : resolve(t.replace(/^file:\/\//, '')))),
       student: isModule ? resolve(options.student) : options.student,
     },

@@ -8,6 +8,7 @@ import {
   type DistillResult,
   type KdRuntime,
   type Teacher,
+  type TransferOptions,
 } from '@kd/core';
 import type { OnEvent } from '../output/events.js';
 import type { HistoryRow } from '@kd/report';
@@ -20,6 +21,8 @@ export interface TrainModelArgs {
   /** Display and history name: 'distilled', 'scratch', 'teacher 1', ... */
   name: string;
   teacher?: Teacher;
+  /** Rows without labels trained on next to `train`, against the teacher alone (distillation only). */
+  extra?: { unlabeled?: { x: tf.Tensor }; transfer?: TransferOptions; transferTeacher?: Teacher };
   train: { x: tf.Tensor; y: tf.Tensor };
   validation: { x: tf.Tensor; y: tf.Tensor };
   alpha: number;
@@ -98,7 +101,13 @@ export async function trainModel(args: TrainModelArgs): Promise<DistillResult> {
     ...(args.checkpoint ? { checkpoint: args.checkpoint, resume: args.resume === true } : {}),
   };
   const result = args.teacher
-    ? await distill({ ...common, teacher: args.teacher, alpha: args.alpha, temperature: args.temperature })
+    ? await distill({
+        ...common,
+        ...args.extra,
+        teacher: args.teacher,
+        alpha: args.alpha,
+        temperature: args.temperature,
+      })
     : await trainFromScratch(common);
   await Promise.all(pending);
   onEvent?.({ type: 'train-end', model: name, seed, aborted: result.aborted });

@@ -72,7 +72,8 @@ export interface SearchAlphaOptions extends Omit<
   /**
    * With `transfer`: multiples to try as a third axis next to α and T (replacing
    * `transfer.multiple`). The rows are generated once, for the largest; multiple m trains on the
-   * first m × N of them, the rows `transfer: { multiple: m }` would make.
+   * first m × N of them, the rows `transfer: { multiple: m }` would make. Multiple 0 trains on no
+   * generated rows (as without `transfer`): the baseline the others are measured against.
    */
   transferMultiples?: number[];
   /**

@@ -33,8 +33,9 @@ export interface TransferSet {
  * for the largest multiple; multiple m takes the first m × N generated rows (the generators make
  * their rows pass by pass, so those are the rows `transfer: { multiple: m }` makes) after the
  * unlabelled ones. The teacher (`transferTeacher`, or `teacher`) labels all of them once; every
- * run gets its share as `unlabeled` with a precomputed `transferTeacher`. Without `unlabeled` and
- * `transfer`, one set with nothing in it. Everything returned is owned by `scope`.
+ * run gets its share as `unlabeled` with a precomputed `transferTeacher`. Multiple 0 takes no
+ * generated rows (the unlabelled ones only, if any). Without `unlabeled` and `transfer`, one set
+ * with nothing in it. Everything returned is owned by `scope`.
  */
 export async function searchTransferSets(
   options: SearchTransferOptions,
@@ -45,15 +46,20 @@ export async function searchTransferSets(
   const { unlabeled, transfer } = options;
   const multiples = transferMultiplesOf(options);
   if (!unlabeled && !transfer) return [{ runOptions: {} }];
-  const largest = transfer ? { ...transfer, multiple: Math.max(...multiples) } : undefined;
-  // The checks distill would make, once here (and before anything is computed).
+  const most = Math.max(0, ...multiples);
+  // The checks distill would make, once here (and before anything is computed). A grid replaces
+  // transfer.multiple; one of multiples 0 only still gets its transfer options checked, at 1.
+  const checked = options.transferMultiples ? Math.max(1, most) : transfer?.multiple;
   const asRun = {
     ...options,
-    ...(largest ? { transfer: largest } : {}),
+    ...(transfer ? { transfer: { ...transfer, multiple: checked } } : {}),
   } as unknown as DistillOptions<TrainingData>;
   checkUnlabeledOptions(asRun, true);
   const transferTeacher = options.transferTeacher === undefined ? undefined : asTeacher(options.transferTeacher);
   checkTransferTeachers(asRun, teacher, transferTeacher);
+  // Multiple 0 is a run without generated rows: the baseline the other multiples are measured against.
+  const largest = transfer && most > 0 ? { ...transfer, multiple: most } : undefined;
+  if (!unlabeled && !largest) return multiples.map((multiple) => ({ multiple, runOptions: {} }));
 
   const extra = await buildExtraRows({
     ...(unlabeled ? { unlabeled } : {}),
@@ -71,6 +77,7 @@ export async function searchTransferSets(
   const rows = options.data.x.shape[0]!;
   return (transfer ? multiples : [undefined]).map((multiple) => {
     const count = extra!.unlabeledRows + (multiple ?? 0) * rows;
+    if (count === 0) return { ...(multiple !== undefined ? { multiple } : {}), runOptions: {} };
     const x = count === extra!.rows ? extra!.x : tf.slice(extra!.x, 0, count);
     if (x !== extra!.x) scope.push(x);
     return {
@@ -103,9 +110,9 @@ function transferMultiplesOf(options: SearchTransferOptions): number[] {
     });
   for (const m of given)
     requireWholeNumber('transferMultiples', m, {
-      min: 1,
+      min: 0,
       where: 'searchAlpha',
-      hint: 'Each multiple m trains on m × N generated rows, N the training rows.',
+      hint: 'Each multiple m trains on m × N generated rows, N the training rows (0: none).',
     });
   if (new Set(given).size !== given.length)
     throw new KdError('KD_INVALID_ARGUMENT', `transferMultiples lists a multiple twice: ${JSON.stringify(given)}.`, {

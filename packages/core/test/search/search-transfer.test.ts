@@ -145,6 +145,24 @@ describe('searches with transfer rows', () => {
     student.dispose();
   });
 
+  it('multiple 0 trains on no generated rows: the run without transfer, next to the others', async () => {
+    const { t, rows } = countingTeacher();
+    const transfer = { method: 'mixup' as const, multiple: 1, seed: 3 };
+    const result = await searchAlpha({ ...base(t), transfer, transferMultiples: [0, 2], alphas: [0.5] });
+    // The generated rows (2 × 40, for the largest multiple) once, and the training rows once.
+    expect(rows).toEqual([2 * 40, 40]);
+    expect(result.rows.map((r) => r.transferMultiple)).toEqual([0, 2]);
+    const plain = await searchAlpha({ ...base(countingTeacher().t), alphas: [0.5] });
+    const at = (m: number) => result.runs.find((r) => r.transferMultiple === m)!.value;
+    expect(at(0)).toBe(plain.runs[0]!.value);
+    expect(at(2)).not.toBeCloseTo(at(0), 6);
+    // Only multiples 0: nothing is generated or labelled besides the training rows.
+    const none = countingTeacher();
+    const zero = await searchAlpha({ ...base(none.t), transfer, transferMultiples: [0], alphas: [0.5] });
+    expect(none.rows).toEqual([40]);
+    expect(zero.runs[0]!.value).toBe(plain.runs[0]!.value);
+  });
+
   it('takes a precomputed teacher for the training rows with transferTeacher for the others', async () => {
     const full = countingTeacher();
     const oof = precomputedTeacher(
@@ -172,7 +190,15 @@ describe('searches with transfer rows', () => {
       expect(isKdError(err, code as never), `expected ${code}, got ${String(err)}`).toBe(true);
     };
     await expectCode('KD_INVALID_ARGUMENT', { transferMultiples: [1, 2] });
-    await expectCode('KD_INVALID_ARGUMENT', { transfer: { method: 'mixup', multiple: 1 }, transferMultiples: [0, 2] });
+    await expectCode('KD_INVALID_ARGUMENT', { transfer: { method: 'mixup', multiple: 1 }, transferMultiples: [-1, 2] });
+    await expectCode('KD_INVALID_ARGUMENT', { transfer: { method: 'mixup', multiple: 1 }, transferMultiples: [1.5] });
+    await expectCode('KD_INVALID_ARGUMENT', { transfer: { method: 'mixup', multiple: 2 }, transferMultiples: [2, 2] });
+    // Multiple 0 is allowed in a grid only: transfer.multiple itself stays at least 1.
+    await expectCode('KD_INVALID_ARGUMENT', { transfer: { method: 'mixup', multiple: 0 } });
+    await expectCode('KD_INVALID_ARGUMENT', {
+      transfer: { method: 'smote', multiple: 1 } as never,
+      transferMultiples: [0],
+    });
     await expectCode('KD_INVALID_ARGUMENT', { transfer: { method: 'mixup', multiple: 1 }, transferMultiples: [] });
     await expectCode('KD_INVALID_ARGUMENT', { transfer: { method: 'mixup', multiple: 1 }, parallel: true });
     await expectCode('KD_INVALID_ARGUMENT', { transfer: { method: 'smote', multiple: 1 } as never });

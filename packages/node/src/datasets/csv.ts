@@ -4,9 +4,11 @@ import { readTextChunks } from './open-text.js';
 import {
   BatchCollector,
   collectBatches,
+  collectFeatures,
   parseLabel,
   describeValue,
   parseNumber,
+  type FeatureRows,
   type TabularBatch,
   type TabularData,
   type TabularOptions,
@@ -35,6 +37,58 @@ export async function* csvBatches(
   path: string,
   options: CsvOptions & { batchSize?: number },
 ): AsyncGenerator<TabularBatch> {
+  // Without a label the rows would come back unlabelled: that is readCsvFeatures, asked for by name.
+  if (options?.label === undefined)
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      `Reading ${path} needs \`label\`: the label column (a header name or index). For rows without labels use readCsvFeatures.`,
+      { path },
+    );
+  yield* csvRows(path, options);
+}
+
+/** Options for {@link readCsvFeatures}: which columns to read, and how the file is written. */
+export interface CsvFeaturesOptions extends CsvParserLimits {
+  /** Feature columns, in order: header names or 0-based indices (default: every column). Other columns are not read. */
+  features?: Array<string | number>;
+  /** Field separator (default `,`). */
+  delimiter?: string;
+  /** Whether the first record names the columns (default true). */
+  header?: boolean;
+}
+
+/** What {@link readCsvFeatures} returns: the feature rows and every column the file has. */
+export interface CsvFeatureRows extends FeatureRows {
+  /** Every column of the file, in order (header names, or indices as text without a header). */
+  columns: string[];
+}
+
+/**
+ * Reads the feature columns of a CSV file (plain or gzip) into an `[N, F]` float32 tensor, for
+ * rows without labels (`distill`'s `unlabeled`). Columns not in `features`, such as a label
+ * column that is empty or absent, are not read. The caller disposes `x`.
+ *
+ * @example
+ * ```ts
+ * const pool = await readCsvFeatures('unlabeled.csv', { features: ['age', 'income'] });
+ * console.log(pool.x.shape, pool.columns); // [5000, 2] ['age', 'income', 'label']
+ * ```
+ */
+export async function readCsvFeatures(path: string, options: CsvFeaturesOptions = {}): Promise<CsvFeatureRows> {
+  let columns: string[] = [];
+  const rows = await collectFeatures(
+    csvRows(path, { ...options, batchSize: 8192 }, (names) => (columns = names)),
+    path,
+  );
+  return { ...rows, columns };
+}
+
+/** The CSV reader: with `label`, labelled batches; without, features only (batches with an empty `y`). */
+async function* csvRows(
+  path: string,
+  options: Omit<CsvOptions, 'label'> & { label?: string | number; batchSize?: number },
+  onColumns?: (names: string[]) => void,
+): AsyncGenerator<TabularBatch> {
   let parser: CsvRecordParser;
   try {
     parser = new CsvRecordParser(options.delimiter ?? ',', options);
@@ -54,6 +108,7 @@ export async function* csvBatches(
     for (const { fields, line } of records) {
       if (!columns) {
         columns = chooseColumns(hasHeader ? fields : fields.map((_, i) => String(i)), options, path);
+        onColumns?.(columns.names);
         collector = new BatchCollector(
           columns.feature.map((i) => columns!.names[i] as string),
           options.batchSize ?? 1024,
@@ -72,11 +127,14 @@ export async function* csvBatches(
       const features = columns.feature.map((i) =>
         parseNumber(fields[i], `${path} line ${line}, column ${i + 1} (${describeValue(columns!.names[i])})`),
       );
-      const label = parseLabel(
-        fields[columns.label],
-        options.classes,
-        `${path} line ${line}, column ${columns.label + 1} (label)`,
-      );
+      const label =
+        columns.label < 0
+          ? undefined
+          : parseLabel(
+              fields[columns.label],
+              options.classes,
+              `${path} line ${line}, column ${columns.label + 1} (label)`,
+            );
       const batch = collector!.add(features, label);
       if (batch) yield batch;
     }
@@ -113,9 +171,10 @@ export function readCsv(path: string, options: CsvOptions): Promise<TabularData>
   return collectBatches(csvBatches(path, { ...options, batchSize: 8192 }), path);
 }
 
+/** The feature and label columns (label -1 when the rows are read without one). */
 function chooseColumns(
   names: string[],
-  options: TabularOptions,
+  options: Pick<TabularOptions, 'features'> & { label?: string | number },
   path: string,
 ): { names: string[]; feature: number[]; label: number } {
   const indexOf = (column: string | number, role: string): number => {
@@ -132,13 +191,13 @@ function chooseColumns(
     }
     return index;
   };
-  const label = indexOf(options.label, 'label');
+  const label = options.label === undefined ? -1 : indexOf(options.label, 'label');
   const feature = options.features
     ? options.features.map((f) => indexOf(f, 'feature'))
     : names.map((_, i) => i).filter((i) => i !== label);
   if (feature.length === 0)
     throw new KdError('KD_DATA_INVALID', `${path} has no feature columns besides the label.`, { path });
-  if (feature.includes(label))
+  if (label >= 0 && feature.includes(label))
     throw new KdError(
       'KD_DATA_INVALID',
       `The label column ${JSON.stringify(options.label)} is also listed as a feature.`,

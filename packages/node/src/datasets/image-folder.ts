@@ -101,6 +101,77 @@ export async function readImageFolder(
       { root },
     );
 
+  const pixels = await decodeImages(files, { height, width, channels, scale, maxPixels }, node);
+  return {
+    x: tf.tensor4d(pixels, [files.length, height, width, channels]),
+    y: tf.tensor1d(labels, 'float32'),
+    classes,
+    files,
+  };
+}
+
+/** Options for {@link readImages}: those of {@link readImageFolder} but `classes`. */
+export type ImagesOptions = Omit<ImageFolderOptions, 'classes'>;
+
+/**
+ * Reads the images of a folder without labels (`distill`'s `unlabeled`): every image in `root`
+ * and in its subfolders, one level down (class folders are read too, their names ignored), in
+ * path order, into a float32 `[N, height, width, channels]` tensor, decoded, resized and scaled as
+ * {@link readImageFolder} does. The runtime must be initialised first. The caller disposes `x`.
+ *
+ * @example
+ * ```ts
+ * await runtime.init();
+ * const { x, files } = await readImages('./unlabeled-photos', { size: [64, 64] });
+ * ```
+ */
+export async function readImages(root: string, options: ImagesOptions): Promise<{ x: tf.Tensor4D; files: string[] }> {
+  const { height, width, channels, scale } = checkImageOptions(root, options, 'readImages');
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const node = await loadDecoder();
+  const list = async (dir: string) => {
+    try {
+      return await readdir(dir, { withFileTypes: true });
+    } catch (cause) {
+      throw new KdError(
+        'KD_DATA_INVALID',
+        `Cannot read the image folder ${dir}: ${(cause as Error).message}.`,
+        { root },
+        { cause },
+      );
+    }
+  };
+  const isImage = (name: string) => IMAGE_EXTENSIONS.has(extname(name).toLowerCase());
+  const files: string[] = [];
+  const entries = (await list(root)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    if (e.isFile() && isImage(e.name)) files.push(join(root, e.name));
+    else if (e.isDirectory())
+      for (const f of (await list(join(root, e.name))).map((d) => d.name).sort())
+        if (isImage(f)) files.push(join(root, e.name, f));
+  }
+  if (files.length === 0)
+    throw new KdError(
+      'KD_DATA_INVALID',
+      `${root} has no images (${[...IMAGE_EXTENSIONS].join(', ')}) in it or in its subfolders.`,
+      { root },
+    );
+  const pixels = await decodeImages(files, { height, width, channels, scale, maxPixels }, node);
+  return { x: tf.tensor4d(pixels, [files.length, height, width, channels]), files };
+}
+
+/** Decodes, resizes and scales every file into one row-major buffer of `[files, height, width, channels]`. */
+async function decodeImages(
+  files: string[],
+  {
+    height,
+    width,
+    channels,
+    scale,
+    maxPixels,
+  }: { height: number; width: number; channels: 1 | 3 | 4; scale: number; maxPixels: number },
+  node: Decoder,
+): Promise<Float32Array> {
   const pixels = new Float32Array(files.length * height * width * channels);
   for (const [i, file] of files.entries()) {
     const bytes = await readFile(file).catch((cause: unknown) => {
@@ -139,20 +210,16 @@ export async function readImageFolder(
     pixels.set(await one.data(), i * height * width * channels);
     one.dispose();
   }
-  return {
-    x: tf.tensor4d(pixels, [files.length, height, width, channels]),
-    y: tf.tensor1d(labels, 'float32'),
-    classes,
-    files,
-  };
+  return pixels;
 }
 
 function checkImageOptions(
   root: string,
   options: ImageFolderOptions,
+  fn = 'readImageFolder',
 ): { height: number; width: number; channels: 1 | 3 | 4; scale: number } {
   const bad = (what: string, got: unknown) =>
-    new KdError('KD_INVALID_ARGUMENT', `readImageFolder(${root}): ${what}, got ${describeValue(got)}.`, { root });
+    new KdError('KD_INVALID_ARGUMENT', `${fn}(${root}): ${what}, got ${describeValue(got)}.`, { root });
   if (typeof options !== 'object' || options === null) throw bad('options with `size` are needed', options);
   const size = options.size as unknown;
   if (

@@ -1,6 +1,20 @@
-export { readCsv, csvBatches, type CsvOptions } from './csv.js';
+export {
+  readCsv,
+  readCsvFeatures,
+  csvBatches,
+  type CsvFeatureRows,
+  type CsvFeaturesOptions,
+  type CsvOptions,
+} from './csv.js';
 export { DEFAULT_MAX_FIELD_LENGTH, DEFAULT_MAX_RECORD_LENGTH } from './csv-record-parser.js';
-export { readJsonLines, jsonLinesBatches, DEFAULT_MAX_LINE_LENGTH, type JsonLinesOptions } from './json-lines.js';
+export {
+  readJsonLines,
+  readJsonLinesFeatures,
+  jsonLinesBatches,
+  DEFAULT_MAX_LINE_LENGTH,
+  type JsonLinesFeaturesOptions,
+  type JsonLinesOptions,
+} from './json-lines.js';
 export {
   readIdx,
   readIdxDataset,
@@ -9,6 +23,12 @@ export {
   type IdxOptions,
   type IdxValues,
 } from './idx.js';
-export { readImageFolder, DEFAULT_MAX_PIXELS, type ImageFolderOptions } from './image-folder.js';
+export {
+  readImageFolder,
+  readImages,
+  DEFAULT_MAX_PIXELS,
+  type ImageFolderOptions,
+  type ImagesOptions,
+} from './image-folder.js';
 export { csvStream, jsonLinesStream, type TabularStream } from './tabular-stream.js';
-export type { TabularBatch, TabularData, TabularOptions } from './tabular.js';
+export type { FeatureRows, TabularBatch, TabularData, TabularOptions } from './tabular.js';

@@ -3,9 +3,11 @@ import { readTextChunks } from './open-text.js';
 import {
   BatchCollector,
   collectBatches,
+  collectFeatures,
   parseLabel,
   describeValue,
   parseNumber,
+  type FeatureRows,
   type TabularBatch,
   type TabularData,
   type TabularOptions,
@@ -35,13 +37,7 @@ export async function* jsonLinesBatches(
   path: string,
   options: JsonLinesOptions & { batchSize?: number },
 ): AsyncGenerator<TabularBatch> {
-  if (
-    !Array.isArray(options.features) ||
-    options.features.length === 0 ||
-    !options.features.every((f) => typeof f === 'string')
-  ) {
-    throw new KdError('KD_INVALID_ARGUMENT', 'JSON lines need `features`: the keys to read, in order.', { path });
-  }
+  checkFeatureKeys(path, options);
   if (typeof options.label !== 'string')
     throw new KdError('KD_INVALID_ARGUMENT', 'JSON lines need `label`: the key holding the label.', { path });
   // readCsv refuses this too: a label that is also a feature lets the model read the answer.
@@ -51,6 +47,46 @@ export async function* jsonLinesBatches(
       `The label key ${describeValue(options.label)} is also listed as a feature. Remove it from \`features\`.`,
       { path },
     );
+  yield* jsonRows(path, options);
+}
+
+/** Options for {@link readJsonLinesFeatures}: the feature keys, in order; every other key is not read. */
+export interface JsonLinesFeaturesOptions {
+  features: string[];
+  /** Longest line, in characters (default 16 777 216); a longer one is refused with `KD_INPUT_TOO_LARGE`. */
+  maxLineLength?: number;
+}
+
+/**
+ * Reads the feature keys of a JSON-lines file (plain or gzip) into an `[N, F]` float32 tensor, for
+ * rows without labels (`distill`'s `unlabeled`); a key may hold a number or an array of numbers,
+ * as for {@link readJsonLines}. Other keys, such as a label, are not read. The caller disposes `x`.
+ *
+ * @example
+ * ```ts
+ * const pool = await readJsonLinesFeatures('unlabeled.jsonl', { features: ['age', 'pixels'] });
+ * ```
+ */
+export async function readJsonLinesFeatures(path: string, options: JsonLinesFeaturesOptions): Promise<FeatureRows> {
+  checkFeatureKeys(path, options);
+  return collectFeatures(jsonRows(path, { ...options, batchSize: 8192 }), path);
+}
+
+function checkFeatureKeys(path: string, options: { features?: unknown }): asserts options is { features: string[] } {
+  if (
+    !Array.isArray(options.features) ||
+    options.features.length === 0 ||
+    !options.features.every((f) => typeof f === 'string')
+  ) {
+    throw new KdError('KD_INVALID_ARGUMENT', 'JSON lines need `features`: the keys to read, in order.', { path });
+  }
+}
+
+/** The JSON-lines reader: with `label`, labelled batches; without, features only (batches with an empty `y`). */
+async function* jsonRows(
+  path: string,
+  options: Omit<JsonLinesOptions, 'label'> & { label?: string; batchSize?: number },
+): AsyncGenerator<TabularBatch> {
   const maxLine = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
   let collector: BatchCollector | undefined;
   let widths: number[] | undefined;
@@ -100,7 +136,9 @@ export async function* jsonLinesBatches(
           { path, line: lineNumber },
         );
     });
-    const batch = collector!.add(parts.flat(), parseLabel(row[options.label], options.classes, where(options.label)));
+    const label =
+      options.label === undefined ? undefined : parseLabel(row[options.label], options.classes, where(options.label));
+    const batch = collector!.add(parts.flat(), label);
     if (batch) yield batch;
   };
 

@@ -100,10 +100,10 @@ export class BatchCollector {
       });
   }
 
-  /** Adds a row; returns a full batch when one is complete. */
-  add(features: number[], label: number): TabularBatch | undefined {
+  /** Adds a row (without `label` for rows read without one: the batch's `y` is then empty); returns a full batch when one is complete. */
+  add(features: number[], label?: number): TabularBatch | undefined {
     for (const v of features) this.x.push(v);
-    this.y.push(label);
+    if (label !== undefined) this.y.push(label);
     this.rows += 1;
     return this.rows === this.batchSize ? this.flush() : undefined;
   }
@@ -146,4 +146,31 @@ export async function collectBatches(batches: AsyncIterable<TabularBatch>, sourc
     offset += (ys[i] as Float32Array).length;
   });
   return { x: tf.tensor2d(x, [rows, featureNames.length]), y: tf.tensor1d(y), featureNames, rows };
+}
+
+/** Rows of features read without labels: `[N, F]` float32 (see {@link readCsvFeatures}). */
+export interface FeatureRows {
+  x: tf.Tensor2D;
+  featureNames: string[];
+  rows: number;
+}
+
+/** Joins batches read without labels into one feature tensor. */
+export async function collectFeatures(batches: AsyncIterable<TabularBatch>, source: string): Promise<FeatureRows> {
+  const xs: Float32Array[] = [];
+  let rows = 0;
+  let featureNames: string[] = [];
+  for await (const b of batches) {
+    xs.push(b.x);
+    rows += b.rows;
+    featureNames = b.featureNames;
+  }
+  if (rows === 0) throw new KdError('KD_DATA_INVALID', `${source} holds no data rows.`, { source });
+  const x = new Float32Array(rows * featureNames.length);
+  let offset = 0;
+  for (const part of xs) {
+    x.set(part, offset);
+    offset += part.length;
+  }
+  return { x: tf.tensor2d(x, [rows, featureNames.length]), featureNames, rows };
 }

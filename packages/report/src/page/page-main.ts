@@ -205,6 +205,27 @@ export function pageMain(input: ReportInput, Chart: ChartConstructor): void {
       `α ${m.settings.alpha} · T ${m.settings.temperature}`,
       m.settings.alphaSource === 'search' ? 'α chosen by the search on validation data' : 'α given',
     );
+    const extra = extraRows(m);
+    if (extra)
+      card(
+        box,
+        'Rows without labels',
+        grouped(extra.rows),
+        `${extra.parts.join(' + ')} · labelled by the teachers, next to ${grouped(m.data.rows.train)} labelled rows · scratch trained on the labelled rows only`,
+      ).id = 'extra-rows-card';
+  }
+
+  /** The unlabelled and generated rows of the run, or null without any. */
+  function extraRows(m: RunMetrics): { rows: number; parts: string[] } | null {
+    const { unlabeled, transfer } = m.settings;
+    if (!unlabeled && !transfer) return null;
+    return {
+      rows: (unlabeled?.rows ?? 0) + (transfer?.rows ?? 0),
+      parts: [
+        ...(unlabeled ? [`${grouped(unlabeled.rows)} from ${unlabeled.file}`] : []),
+        ...(transfer ? [`${grouped(transfer.rows)} by ${transfer.method} × ${transfer.multiple}`] : []),
+      ],
+    };
   }
 
   // ---- comparison ------------------------------------------------------------------------------
@@ -609,6 +630,24 @@ export function pageMain(input: ReportInput, Chart: ChartConstructor): void {
       [
         'soft targets: mean |t − y|, entropy, soft share',
         `${fixed(m.diagnostics.softTargets.meanAbsGap, 4)}, ${fixed(m.diagnostics.softTargets.meanEntropy, 4)} nats, ${percent(m.diagnostics.softTargets.softShare)} (training rows, T = ${m.diagnostics.softTargets.temperature})`,
+      ],
+      [
+        'rows without labels (--unlabeled)',
+        s.unlabeled ? `${grouped(s.unlabeled.rows)} rows of ${s.unlabeled.file}, labelled by the teachers` : '—',
+      ],
+      [
+        'transfer set (--transfer)',
+        s.transfer
+          ? `${s.transfer.method} × ${s.transfer.multiple}, seed ${s.transfer.seed}: ${grouped(s.transfer.rows)} rows generated from the training rows, labelled by the teachers`
+          : '—',
+      ],
+      [
+        'student from scratch',
+        !m.models.some((x) => x.role === 'scratch')
+          ? 'not trained'
+          : s.unlabeled || s.transfer
+            ? 'trained on the labelled rows only (so the gap closed is what distillation with these rows gained)'
+            : 'trained on the labelled rows',
       ],
       ['data file', m.data.file],
       ['data sha256', m.data.sha256],
