@@ -4,6 +4,7 @@
 // seeded initialisation and, through a 0/1 row mask, its own training rows (a fold member never
 // sees its held-out fold); all members see the same seeded batch order. Plain tfjs-core, no kd:
 // the teachers are the benchmark's fixed input, the students are what it measures.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { mulberry32, permutation } from '@kd/core/internal';
 
@@ -67,7 +68,7 @@ export async function trainStackedMlps(o) {
       idx.dispose();
     }
     // Yield so the event loop (and a Ctrl-C) gets a turn between epochs.
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
   }
   maskAll.dispose();
   optimizer.dispose();
