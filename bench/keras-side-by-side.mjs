@@ -8,6 +8,7 @@
 //
 //   node bench/keras-side-by-side.mjs [--quick] [--rounds 3] [--rows 12000] [--cases a,b] [--out file.json]
 //                                     [--seeds 5] [--teacher-epochs 1] [--student-epochs 3]
+//                                     [--alphas 0,0.5,1] [--search-seeds 0]
 //
 // Cases marked `slow` (hours at full size on 2 cores) run only when named in --cases; --rows
 // shrinks them (and every other case named).
@@ -185,7 +186,24 @@ const CASES = [
   },
 ];
 
+/** `--alphas 0,0.5,1` / `--search-seeds 0`: fewer runs in the α-search cases (a same-load check). */
+const list = (name) => arg(name, '').split(',').filter(Boolean).map(Number);
+const searchSize = (c) =>
+  c.alphas
+    ? {
+        ...(list('alphas').length ? { alphas: list('alphas') } : {}),
+        ...(list('search-seeds').length ? { seeds: list('search-seeds') } : {}),
+      }
+    : {};
+
 function pick(c) {
+  const picked = { ...pickSize(c), ...searchSize(c) };
+  if (c.alphas && (picked.alphas.length !== c.alphas.length || picked.seeds.length !== c.seeds.length))
+    picked.label = `${c.label}, reduced to ${picked.alphas.length} α × ${picked.seeds.length} seed(s)`;
+  return picked;
+}
+
+function pickSize(c) {
   if (!quick) return { ...c, rows: rowsGiven ? rows : Math.min(rows, c.defaultRows ?? rows) };
   return {
     ...c,
