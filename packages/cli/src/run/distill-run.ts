@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { KdError, layersStudent, teacherSharpness, type Teacher } from '@kd/core';
+import { KdError, layersStudent, type DistillResult, type Teacher } from '@kd/core';
 import { fileCheckpointStore } from '@kd/node';
 import type { ModelEntry, RunMetrics, SoftTargetDiagnostics, TestMetrics } from '@kd/report';
 import { writeReport } from '@kd/report/node';
@@ -175,6 +175,7 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
       for (const seed of seeds) {
         const model = factory({ inputShape, units, seed, name: `student_${seed}` });
         const result = await trainModelFor(role, model, teacher, seed);
+        if (role === 'distilled' && seed === seeds[0]) firstDiagnostics = result.diagnostics;
         const probs = await studentProbabilities(layersStudent(model), test.x);
         if (seed === seeds[0] && role === 'distilled')
           await saveModelFolder(files.studentDir, model, data.preprocessing);
@@ -183,6 +184,7 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
       }
       return { runs, aborted: false };
     };
+    let firstDiagnostics: DistillResult['diagnostics'];
     const trainModelFor = async (role: string, model: tfl.LayersModel, teacher: Teacher | undefined, seed: number) => {
       return trainModel({
         runtime,
@@ -214,10 +216,12 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
       });
     };
 
+    const distilled = await students('distilled', trainingTeacher);
     // How much the soft targets say beyond the labels, on the rows and at the T the student trains
-    // with. The outputs are the ones training uses (cached by the runtime): no extra teacher pass.
-    const sharpness = await teacherSharpness({ runtime, teacher: trainingTeacher, data: train, temperature });
-    const softTargets: SoftTargetDiagnostics = {
+    // with: measured by the first distillation run from the outputs it trains on (no extra pass).
+    const sharpness = firstDiagnostics?.softTargets;
+    if (!sharpness && !distilled.aborted) throw new Error('Internal: the distillation run reported no diagnostics.');
+    const softTargets: SoftTargetDiagnostics | undefined = sharpness && {
       meanAbsGap: sharpness.meanAbsGap,
       meanEntropy: sharpness.meanEntropy,
       softShare: sharpness.softShare,
@@ -227,13 +231,11 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
       temperature,
       targets: inputs.teacherTargets,
     };
-    if (softTargets.nearlyLabels)
+    if (softTargets?.nearlyLabels)
       options.onEvent?.({
         type: 'warning',
         message: nearlyLabelsWarning(softTargets),
       });
-
-    const distilled = await students('distilled', trainingTeacher);
     const scratch = distilled.aborted || options.scratch === false ? null : await students('scratch', undefined);
     const disposeStudents = () => [...distilled.runs, ...(scratch?.runs ?? [])].forEach((r) => r.model.dispose());
     if (distilled.aborted || options.signal?.aborted) {
@@ -346,7 +348,7 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
             }
           : null,
       },
-      diagnostics: { softTargets },
+      diagnostics: { softTargets: softTargets! },
       models,
       gapClosed: { accuracy: gap('accuracy', true), logLoss: gap('logLoss', false) },
       search,

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { KdError } from '../errors/kd-error.js';
+import { pickValue } from './select-value.js';
 import { PROBABILITY_EPSILON } from '../losses/elementwise-losses.js';
 import type { OutputKind } from '../outputs/output-kind.js';
 import { layersStudent, type TrainableLayersModel } from '../students/layers-student.js';
@@ -241,7 +242,7 @@ class SeedTrainer {
   /** Student a's value of the search metric so far (NaN when it has none, or diverged). */
   value(a: number): number {
     if (this.diverged[a] !== undefined || this.history[a]!.length === 0) return Number.NaN;
-    return select(this.history[a]!, this.plan.mode, this.options.select);
+    return pickValue(this.history[a]!, this.plan.mode, this.options.select);
   }
 
   outcomes(): RunOutcome[] {
@@ -397,13 +398,6 @@ function stackedLoss(stacked: StackedStudents, x: tf.Tensor, targets: tf.Tensor2
 function metricsFor(metric: string): Parameters<typeof evaluateStudent>[3] {
   const name = metric.slice(4);
   return (name === 'loss' ? [] : [name]) as Parameters<typeof evaluateStudent>[3];
-}
-
-function select(values: number[], mode: 'min' | 'max', how: SearchAlphaOptions['select']): number {
-  if (how === 'last') return values[values.length - 1]!;
-  const finite = values.filter((v) => Number.isFinite(v));
-  if (finite.length === 0) return Number.NaN;
-  return mode === 'max' ? Math.max(...finite) : Math.min(...finite);
 }
 
 function rejectUnsupported(options: SearchAlphaOptions): void {

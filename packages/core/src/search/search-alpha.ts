@@ -11,6 +11,7 @@ import { distill } from '../trainer/distill.js';
 import { predictProbabilities } from '../trainer/evaluate.js';
 import { deadReason, resolveDeadRunOptions, type DeadReason, type DeadRunOptions } from './dead-run.js';
 import { searchInParallel } from './parallel-search.js';
+import { selectValue } from './select-value.js';
 import { searchWithHalving } from './sequential-halving.js';
 import {
   resolveHalving,
@@ -313,7 +314,7 @@ async function searchOver(
       temperature,
       ...multiple,
       seed,
-      value: selectValue(outcome.result, metric, mode, options.select),
+      value: selectValue(outcome.result.history, metric, mode, options.select),
       epochs: outcome.result.history.length,
       ...(outcome.dead ? { dead: outcome.dead } : {}),
       ...(retryOf !== undefined ? { retryOf } : {}),
@@ -430,25 +431,6 @@ async function trainOne(
     optimizer?.dispose();
     (student as { dispose?: () => void }).dispose?.();
   }
-}
-
-/** The run's value of `metric`: its last epoch's, or its best epoch's. */
-function selectValue(
-  result: DistillResult,
-  metric: string,
-  mode: 'min' | 'max',
-  select: SearchAlphaOptions['select'],
-): number {
-  const values = result.history.map((h) => h.val[metric]).filter((v): v is number => v !== undefined);
-  if (values.length === 0)
-    throw new KdError(
-      'KD_INVALID_ARGUMENT',
-      `Metric "${metric}" was not logged; add it to metrics (e.g. metrics: ['${metric.slice(4)}']).`,
-    );
-  if (select === 'last') return values[values.length - 1]!;
-  const finite = values.filter((v) => Number.isFinite(v));
-  if (finite.length === 0) return Number.NaN;
-  return mode === 'max' ? Math.max(...finite) : Math.min(...finite);
 }
 
 function better(a: number, b: number, mode: 'min' | 'max'): boolean {

@@ -1,4 +1,4 @@
-import { KdError } from '../errors/kd-error.js';
+import { selectValue } from './select-value.js';
 import type { Teacher } from '../teachers/teacher.js';
 import { memoryCheckpointStore, type CheckpointStore } from '../trainer/checkpoint-store.js';
 import { distill } from '../trainer/distill.js';
@@ -176,23 +176,4 @@ async function trainSegment(
     optimizer?.dispose();
     (student as { dispose?: () => void }).dispose?.();
   }
-}
-
-/** The run's value of `metric` so far: its last epoch's, or its best epoch's. */
-function selectValue(
-  history: EpochLog[],
-  metric: string,
-  mode: 'min' | 'max',
-  select: SearchAlphaOptions['select'],
-): number {
-  const values = history.map((h) => h.val[metric]).filter((v): v is number => v !== undefined);
-  if (values.length === 0)
-    throw new KdError(
-      'KD_INVALID_ARGUMENT',
-      `Metric "${metric}" was not logged; add it to metrics (e.g. metrics: ['${metric.slice(4)}']).`,
-    );
-  if (select === 'last') return values[values.length - 1]!;
-  const finite = values.filter((v) => Number.isFinite(v));
-  if (finite.length === 0) return Number.NaN;
-  return mode === 'max' ? Math.max(...finite) : Math.min(...finite);
 }
