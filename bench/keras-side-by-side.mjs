@@ -8,7 +8,10 @@
 //
 //   node bench/keras-side-by-side.mjs [--quick] [--rounds 3] [--rows 12000] [--cases a,b] [--out file.json]
 //                                     [--seeds 5] [--teacher-epochs 1] [--student-epochs 3]
-//                                     [--alphas 0,0.5,1] [--search-seeds 0]
+//                                     [--alphas 0,0.5,1] [--search-seeds 0] [--keras-eager]
+//
+// --keras-eager adds a third side to the training cases (fit and distill): Keras with
+// run_eagerly=True, op by op as kd runs, to tell how much of a gap is Keras's traced graph.
 //
 // Cases marked `slow` (hours at full size on 2 cores) run only when named in --cases; --rows
 // shrinks them (and every other case named).
@@ -43,6 +46,7 @@ const arg = (name, fallback) => {
   return i >= 0 ? argv[i + 1] : fallback;
 };
 const quick = flag('quick');
+const kerasEager = flag('keras-eager');
 const rounds = Number(arg('rounds', quick ? 1 : 3));
 const rowsGiven = argv.includes('--rows');
 const rows = Number(arg('rows', quick ? 384 : 12000));
@@ -458,6 +462,11 @@ function markdownTable(results) {
       lines.push(
         `| same, kd \`parallel: true\` | ${n(r.kerasSamplesPerSecond)} | ${n(perSecond)} | ${r.kdParallelOverKeras.toFixed(2)} |  |`,
       );
+    } else if (r.kerasEagerSeconds) {
+      const perSecond = (r.kerasSamplesPerSecond * r.kerasSeconds) / r.kerasEagerSeconds;
+      lines.push(
+        `| same, Keras \`run_eagerly=True\` (op by op) | ${n(perSecond)} | ${n(r.kdSamplesPerSecond)} | ${r.kdOverKerasEager.toFixed(2)} |  |`,
+      );
     } else if (r.kdParallelPending) {
       lines.push(`| same, kd \`parallel: true\` | ${n(r.kerasSamplesPerSecond)} | pending | pending |  |`);
     }
@@ -565,7 +574,8 @@ async function main() {
       continue;
     }
     // Sweeps also time kd's batched search (parallel: true) against the same Keras runs.
-    const sides = c.kind === 'sweep' ? ['kd', 'kdParallel', 'keras'] : ['kd', 'keras'];
+    const sides =
+      c.kind === 'sweep' ? ['kd', 'kdParallel', 'keras'] : ['kd', 'keras', ...(kerasEager ? ['kerasEager'] : [])];
     const times = Object.fromEntries(sides.map((s) => [s, []]));
     let parallelPending;
     for (let r = 0; r < rounds; r++) {
@@ -575,7 +585,9 @@ async function main() {
         try {
           const answer = await (side === 'keras'
             ? keras.run(c)
-            : kd.run(side === 'kdParallel' ? { ...c, parallel: true } : c));
+            : side === 'kerasEager'
+              ? keras.run({ ...c, eager: true })
+              : kd.run(side === 'kdParallel' ? { ...c, parallel: true } : c));
           times[side].push(answer.seconds);
         } catch (e) {
           if (side !== 'kdParallel' || !refusedParallel(e)) throw e;
@@ -602,6 +614,9 @@ async function main() {
         ? { kdParallelSeconds: median(times.kdParallel), kdParallelOverKeras: kerasSeconds / median(times.kdParallel) }
         : {}),
       ...(parallelPending ? { kdParallelPending: parallelPending } : {}),
+      ...(times.kerasEager?.length
+        ? { kerasEagerSeconds: median(times.kerasEager), kdOverKerasEager: median(times.kerasEager) / kdSeconds }
+        : {}),
       samples: times,
     };
     results.push(row);
@@ -613,6 +628,10 @@ async function main() {
         `  kd parallel: true ${row.kdParallelSeconds.toFixed(2)} s   kd / Keras ×${row.kdParallelOverKeras.toFixed(2)}`,
       );
     if (parallelPending) console.log(`  kd parallel: true pending, refused: ${parallelPending}`);
+    if (row.kerasEagerSeconds)
+      console.log(
+        `  Keras run_eagerly=True ${row.kerasEagerSeconds.toFixed(2)} s   kd / Keras eager ×${row.kdOverKerasEager.toFixed(2)}`,
+      );
   }
   keras.close();
   const byId = Object.fromEntries(results.map((r) => [r.id, r]));

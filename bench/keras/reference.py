@@ -76,8 +76,8 @@ class Distiller(keras.Model):
         self.teacher = teacher
         self.student = student
 
-    def compile(self, optimizer, metrics, alpha):
-        super().compile(optimizer=optimizer, metrics=metrics)
+    def compile(self, optimizer, metrics, alpha, run_eagerly=False):
+        super().compile(optimizer=optimizer, metrics=metrics, run_eagerly=run_eagerly)
         self.alpha = alpha
         self.bce = keras.losses.BinaryCrossentropy(from_logits=True)
 
@@ -93,6 +93,11 @@ class Distiller(keras.Model):
 
 def adam():
     return keras.optimizers.Adam(learning_rate=1e-3, epsilon=1e-7)
+
+
+def eager(case):
+    """`"eager": true` in a case: Keras runs op by op (run_eagerly) instead of one traced graph per step."""
+    return bool(case.get("eager", False))
 
 
 def shaped(x, arch):
@@ -115,7 +120,9 @@ def fit(case, data):
     x, y = train_rows(case, data)
     keras.utils.set_random_seed(case.get("seed", 0))
     model = build(case["arch"], case.get("seed", 0))
-    model.compile(optimizer=adam(), loss=keras.losses.BinaryCrossentropy(from_logits=True))
+    model.compile(
+        optimizer=adam(), loss=keras.losses.BinaryCrossentropy(from_logits=True), run_eagerly=eager(case)
+    )
     started = time.perf_counter()
     history = model.fit(shaped(x, case["arch"]), y, batch_size=case["batch"], epochs=case["epochs"], verbose=0)
     return time.perf_counter() - started, {"loss": float(history.history["loss"][-1])}
@@ -139,7 +146,7 @@ def distill_runs(case, data):
             keras.utils.set_random_seed(seed)
             distiller = Distiller(build(case["student"], seed), teacher)
             metrics = [keras.metrics.AUC(from_logits=True, name="auc")] if validation else []
-            distiller.compile(optimizer=adam(), metrics=metrics, alpha=alpha)
+            distiller.compile(optimizer=adam(), metrics=metrics, alpha=alpha, run_eagerly=eager(case))
             history = distiller.fit(
                 xs, y, batch_size=case["batch"], epochs=case["epochs"], validation_data=validation, verbose=0
             )

@@ -1,0 +1,453 @@
+#!/usr/bin/env node
+// Quality benchmark: does one small student replace a 5-teacher ensemble? For each task and seed it
+// trains the ensemble and, for the out-of-fold targets, 5 folds × 5 members more (side by side, see
+// stacked-teachers.mjs); then a student from scratch and students distilled with each addition in
+// turn: T = 1 with α = 0.5 as the seed formula has it; out-of-fold targets (OOF); plus a transfer
+// set of MUNGE rows labelled by the ensemble; plus the α × T search (the recipe docs/transfer.md
+// recommends). Every choice (α, T, the epoch kept) is made on validation rows,
+// every number reported is on test rows. Prints mean ± std, the share of the scratch → ensemble gap
+// closed, and paired wins/losses against scratch per seed.
+//
+//   node bench/quality/run.mjs [--seeds 5] [--tasks digits,fashion,tabular] [--json] [--out FILE]
+//                              [--smoke] [--fashion DIR] [--sklearn-data DIR]
+//   node bench/quality/run.mjs --print a.json,b.json   (print reports written with --out as one)
+//
+// Data: the sklearn data files Debian's python3-sklearn ships (sklearn/datasets/data): digits
+// (8×8 images as 64 features, odd vs even) and the Wisconsin breast cancer table (malignant vs
+// benign); Fashion-MNIST from Debian's dataset-fashion-mnist, the pair T-shirt/top vs shirt.
+// --smoke runs a tiny version (one seed, few rows and epochs) to check the script works; its numbers
+// mean nothing.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import {
+  distill,
+  evaluateStudent,
+  evaluateTeacher,
+  gapClosed,
+  precomputedTeacher,
+  searchDistillation,
+  softTargetSharpness,
+  stratifiedFolds,
+  teacher,
+  trainFromScratch,
+} from '@kd/core';
+import { mulberry32, permutation } from '@kd/core/internal';
+import { nodeRuntime, readIdxDataset } from '@kd/node';
+import { trainStackedMlps } from './stacked-teachers.mjs';
+
+const argv = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : fallback;
+};
+const smoke = argv.includes('--smoke');
+const ARMS=[];const json = argv.includes('--json');
+const seeds = Array.from({ length: Number(option('seeds', smoke ? 1 : 5)) }, (_, i) => i);
+const tasks = option('tasks', 'digits,fashion,tabular').split(',');
+/** Which distilled arms to train (default all; ensemble and scratch always run). */
+const only = option('arms', undefined)?.split(',');
+const fashionDir = option('fashion', process.env.KD_FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist');
+const sklearnData = option('sklearn-data', '/usr/lib/python3/dist-packages/sklearn/datasets/data');
+
+const MEMBERS = smoke ? 2 : 5;
+const FOLDS = smoke ? 2 : 5;
+/** Generated rows per training row in the transfer set. */
+const TRANSFER_MULTIPLE = smoke ? 2 : 10;
+const SEARCH = smoke ? { alphas: [0.5], temperatures: [1, 2] } : { alphas: [0, 0.5], temperatures: [1, 2] };
+/**
+ * Student epochs: at most `epochs`, keeping the epoch with the best validation log-loss. Runs with
+ * the transfer set (11× the rows) train `transferEpochs` epochs in full (patience = epochs: early
+ * stopping only restores the best epoch), about 3.5× the steps of a run on the training rows
+ * alone. A shorter budget (12 epochs, patience 3) stopped them long before they converged: with
+ * few validation rows a noisy epoch or three ended runs that were still improving.
+ */
+const STUDENT = smoke
+  ? { epochs: 2, transferEpochs: 1, patience: 1, transferPatience: 1, transferBatchSize: 64 }
+  : { epochs: 40, transferEpochs: 12, patience: 6, transferPatience: 12, transferBatchSize: 32 };
+
+const TASKS = {
+  digits: {
+    title: 'Digits 8×8 (sklearn), odd vs even',
+    teacher: { hidden: [128, 64], epochs: smoke ? 2 : 40 },
+    studentHidden: [4],
+    load: loadDigits,
+  },
+  fashion: {
+    title: 'Fashion-MNIST T-shirt/top (0) vs shirt (6)',
+    teacher: { hidden: [128, 64], epochs: smoke ? 2 : 20 },
+    studentHidden: [6],
+    load: loadFashion,
+  },
+  tabular: {
+    title: 'Wisconsin breast cancer (malignant vs benign)',
+    teacher: { hidden: [64, 32], epochs: smoke ? 2 : 40 },
+    studentHidden: [6],
+    load: loadBreastCancer,
+  },
+};
+
+function sklearnFile(name) {
+  const file = join(sklearnData, name);
+  if (!existsSync(file))
+    throw new Error(`${file} not found: install Debian's python3-sklearn, or pass --sklearn-data DIR.`);
+  return file;
+}
+
+/** Rows in a fixed seeded order, cut into train / validation / test. */
+function splitRows(xs, ys, cut) {
+  const order = permutation(xs.length, mulberry32(2024));
+  const slice = (a, b) => ({
+    x: Array.from(order.subarray(a, b), (i) => xs[i]),
+    y: Array.from(order.subarray(a, b), (i) => ys[i]),
+  });
+  return { train: slice(0, cut[0]), validation: slice(cut[0], cut[1]), test: slice(cut[1], cut[2]) };
+}
+
+async function loadDigits() {
+  const rows = gunzipSync(readFileSync(sklearnFile('digits.csv.gz')))
+    .toString()
+    .trim()
+    .split('\n')
+    .map((l) => l.split(',').map(Number));
+  const xs = rows.map((r) => r.slice(0, 64).map((v) => v / 16));
+  const ys = rows.map((r) => r[64] % 2);
+  return splitRows(xs, ys, smoke ? [200, 300, 500] : [1000, 1300, 1797]);
+}
+
+async function loadFashion() {
+  const read = (prefix) =>
+    readIdxDataset({
+      images: join(fashionDir, `${prefix}-images-idx3-ubyte.gz`),
+      labels: join(fashionDir, `${prefix}-labels-idx1-ubyte.gz`),
+      channelAxis: false,
+    });
+  const pair = async (prefix, skip, take) => {
+    const d = await read(prefix);
+    const labels = await d.y.data();
+    const x = await d.x.data();
+    const width = x.length / labels.length;
+    const rows = [];
+    for (let i = 0; i < labels.length && rows.length < skip + take; i++)
+      if (labels[i] === 0 || labels[i] === 6) rows.push(i);
+    tf.dispose([d.x, d.y]);
+    const chosen = rows.slice(skip, skip + take);
+    return {
+      x: chosen.map((i) => Array.from(x.subarray(i * width, (i + 1) * width))),
+      y: chosen.map((i) => (labels[i] === 6 ? 1 : 0)),
+    };
+  };
+  const [nTrain, nVal, nTest] = smoke ? [200, 100, 200] : [3000, 1000, 2000];
+  return {
+    train: await pair('train', 0, nTrain),
+    validation: await pair('train', nTrain, nVal),
+    test: await pair('t10k', 0, nTest),
+  };
+}
+
+async function loadBreastCancer() {
+  const lines = readFileSync(sklearnFile('breast_cancer.csv'), 'utf8').trim().split('\n').slice(1);
+  const all = lines.map((l) => l.split(',').map(Number));
+  // In the file 0 = malignant, 1 = benign; predict malignant.
+  const split = splitRows(
+    all.map((r) => r.slice(0, 30)),
+    all.map((r) => 1 - r[30]),
+    smoke ? [150, 250, 350] : [300, 420, 569],
+  );
+  // Standardise with the training rows' statistics only.
+  const { train } = split;
+  const mean = train.x[0].map((_, c) => train.x.reduce((s, r) => s + r[c], 0) / train.x.length);
+  const sd = train.x[0].map((_, c) =>
+    Math.sqrt(train.x.reduce((s, r) => s + (r[c] - mean[c]) ** 2, 0) / train.x.length || 1),
+  );
+  const scale = (d) => ({ x: d.x.map((r) => r.map((v, c) => (v - mean[c]) / sd[c])), y: d.y });
+  return { train: scale(split.train), validation: scale(split.validation), test: scale(split.test) };
+}
+
+function studentModel(inputs, hidden, seed) {
+  const layers = hidden.map((units, i) =>
+    tfl.layers.dense({
+      ...(i === 0 ? { inputShape: [inputs] } : {}),
+      units,
+      activation: 'relu',
+      kernelInitializer: tfl.initializers.glorotUniform({ seed: seed * 101 + i }),
+    }),
+  );
+  layers.push(
+    tfl.layers.dense({ units: 1, kernelInitializer: tfl.initializers.glorotUniform({ seed: seed * 101 + 99 }) }),
+  );
+  return tfl.sequential({ layers });
+}
+
+/** Parameters of one teacher MLP features → h1 → h2 → 1. */
+const teacherParams = (features, [h1, h2]) => features * h1 + h1 + h1 * h2 + h2 + h2 + 1;
+
+/**
+ * The seed's ensemble (members 0..M-1, every training row) and its fold members (M per fold, each
+ * without its fold's rows), trained side by side; returns the ensemble as a kd teacher and the
+ * out-of-fold targets of the training rows.
+ */
+async function trainTeachers(task, train, seed) {
+  const n = train.x.shape[0];
+  const folds = stratifiedFolds(train.yArr, FOLDS, seed);
+  const masks = [];
+  for (let m = 0; m < MEMBERS; m++) masks.push(new Float32Array(n).fill(1));
+  for (let f = 0; f < FOLDS; f++)
+    for (let m = 0; m < MEMBERS; m++) masks.push(Float32Array.from(folds, (fold) => (fold === f ? 0 : 1)));
+  const stacked = await trainStackedMlps({
+    x: train.x,
+    y: train.y,
+    hidden: task.teacher.hidden,
+    masks,
+    epochs: task.teacher.epochs,
+    batchSize: 32,
+    learningRate: 1e-3,
+    seed,
+  });
+  const ensembleOf = (q) =>
+    tf.tidy(() => tf.reshape(tf.mean(tf.slice(stacked.predict(q), [0, 0], [MEMBERS, -1]), 0), [-1, 1]));
+  const all = stacked.predict(train.x);
+  const p = await all.array();
+  all.dispose();
+  const oof = Float32Array.from({ length: n }, (_, i) => {
+    const first = MEMBERS + folds[i] * MEMBERS;
+    let s = 0;
+    for (let m = first; m < first + MEMBERS; m++) s += p[m][i];
+    return s / MEMBERS;
+  });
+  const inFold = Float32Array.from({ length: n }, (_, i) => {
+    let s = 0;
+    for (let m = 0; m < MEMBERS; m++) s += p[m][i];
+    return s / MEMBERS;
+  });
+  return {
+    ensemble: teacher(ensembleOf, { output: 'probabilities', id: `bench-ensemble-${task.title}-${seed}` }),
+    inFold,
+    oof,
+    dispose: stacked.dispose,
+  };
+}
+
+const METRICS = ['accuracy', 'logLoss'];
+const ARMS0 = [
+  'ensemble',
+  'scratch',
+  'distilled T=1',
+  '+ OOF',
+  '+ transfer set',
+  '+ OOF + transfer set',
+  '+ OOF + transfer set + α×T search',
+];
+
+async function runTask(runtime, name) {
+  const task = TASKS[name];
+  const raw = await task.load();
+  const toTensors = (d) => ({ x: tf.tensor2d(d.x), y: tf.tensor1d(d.y), yArr: d.y });
+  const train = toTensors(raw.train);
+  const validation = toTensors(raw.validation);
+  const test = toTensors(raw.test);
+  const features = train.x.shape[1];
+  const arms = new Proxy({}, { get: (o, k) => (o[k] ??= []) });
+  const chosen = [];
+  const sharpness = [];
+  const probe = studentModel(features, task.studentHidden, 0);
+  const paramRatio = probe.countParams() / (MEMBERS * teacherParams(features, task.teacher.hidden));
+  probe.dispose();
+  // The claim under test is a student of at most 1% of the ensemble (the smoke's 2 members are smaller).
+  if (!smoke && paramRatio > 0.01)
+    throw new Error(`${name}: the student has ${(100 * paramRatio).toFixed(2)}% of the ensemble's parameters.`);
+
+  const score = (student) => evaluateStudent(student, test.x, raw.test.y, METRICS);
+  const makeStudent = (seed) => studentModel(features, task.studentHidden, seed);
+  const common = (seed, withTransfer) => ({
+    runtime,
+    validation: { x: validation.x, y: validation.y },
+    epochs: withTransfer ? STUDENT.transferEpochs : STUDENT.epochs,
+    earlyStopping: {
+      monitor: 'val_logLoss',
+      patience: withTransfer ? STUDENT.transferPatience : STUDENT.patience,
+      restoreBestWeights: true,
+    },
+    batchSize: withTransfer ? STUDENT.transferBatchSize : 32,
+    learningRate: 3e-3,
+    seed,
+    metrics: METRICS,
+  });
+
+  for (const seed of seeds) {
+    const teachersStarted = Date.now();
+    const teachers = await trainTeachers(task, train, seed);
+    progress(`${name} seed ${seed}: teachers (${((Date.now() - teachersStarted) / 1000).toFixed(0)} s)`);
+    arms.ensemble.push(await evaluateTeacher(runtime, teachers.ensemble, test.x, raw.test.y, METRICS));
+    progress(
+      `${name} seed ${seed}: ensemble: test acc ${arms.ensemble.at(-1).accuracy.toFixed(4)}, log-loss ${arms.ensemble.at(-1).logLoss.toFixed(4)}`,
+    );
+    sharpness.push({
+      inFold: softTargetSharpness(teachers.inFold, raw.train.y),
+      outOfFold: softTargetSharpness(teachers.oof, raw.train.y),
+    });
+
+    const run = async (arm, fit) => {
+      if (only && arm !== 'scratch' && !only.some((a) => arm === a)) return;
+      const armStarted = Date.now();
+      const student = makeStudent(seed);
+      const result = await fit(student);
+      const scored = await score(result.student);
+      arms[arm].push(scored);
+      result.student.dispose();
+      const took = ((Date.now() - armStarted) / 1000).toFixed(0);
+      progress(
+        `${name} seed ${seed}: ${arm}: test acc ${scored.accuracy.toFixed(4)}, log-loss ${scored.logLoss.toFixed(4)} (${took} s)`,
+      );
+    };
+    const oofTeacher = precomputedTeacher(teachers.oof, { output: 'probabilities', shape: [teachers.oof.length, 1] });
+    // The transfer set: MUNGE rows generated by kd from the training features (seeded), labelled by
+    // the full ensemble (a precomputed out-of-fold teacher has no outputs for them).
+    const transfer = (trainTeacher) => ({
+      teacher: trainTeacher,
+      transfer: { method: 'munge', multiple: TRANSFER_MULTIPLE, seed },
+      transferTeacher: teachers.ensemble,
+    });
+
+    if (process.env.SCRATCH) for (const lr of JSON.parse(process.env.SCRATCH)) await run('scratch lr ' + lr, async (student) => { const r = await trainFromScratch({ ...common(seed, false), data: train, student, learningRate: lr, epochs: 80, earlyStopping: { monitor: 'val_logLoss', patience: 80, restoreBestWeights: true } }); progress('  val_logLoss: ' + r.history.map((h) => h.val?.val_logLoss?.toFixed(4)).join(' ')); return r; });
+    const variants = JSON.parse(process.env.VARIANTS);
+    for (const v of variants) {
+      await run(`${JSON.stringify(v)}`, async (student) => {
+        const r = await distill({ ...common(seed, true), data: train, ...transfer(v.oof ? oofTeacher : teachers.ensemble),
+          ...(v.multiple !== undefined ? { transfer: { method: v.method ?? 'munge', multiple: v.multiple, seed } } : {}),
+          alpha: v.alpha, temperature: v.T ?? 1, epochs: v.epochs, batchSize: v.batch ?? 32, learningRate: v.lr ?? 3e-3,
+          earlyStopping: v.restore ? { monitor: 'val_logLoss', patience: v.epochs, restoreBestWeights: true } : undefined, student });
+        progress('  val_logLoss: ' + r.history.map((h) => h.val?.val_logLoss?.toFixed(4)).join(' '));
+        return r;
+      });
+    }
+    teachers.dispose();
+  }
+  tf.dispose([train.x, train.y, validation.x, validation.y, test.x, test.y]);
+  process.exit(0);
+}
+
+/** One line of progress on stderr (stdout carries the report). */
+function progress(line) {
+  if (!json) process.stderr.write(`${line}\n`);
+}
+
+const mean = (v) => v.reduce((a, b) => a + b, 0) / v.length;
+const std = (v) => (v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1)) : 0);
+
+function summarise(result) {
+  const rows = {};
+  const at = (arm, metric) => result.arms[arm].map((m) => m[metric]);
+  const point = (arm) => ({ accuracy: mean(at(arm, 'accuracy')), logLoss: mean(at(arm, 'logLoss')) });
+  for (const arm of ARMS) {
+    if (result.arms[arm].length === 0) continue; // not trained in this run (--arms)
+    const row = {
+      accuracy: { mean: mean(at(arm, 'accuracy')), std: std(at(arm, 'accuracy')) },
+      logLoss: { mean: mean(at(arm, 'logLoss')), std: std(at(arm, 'logLoss')) },
+    };
+    if (arm === 'scratch')
+      row.ensembleGap = {
+        accuracy: paired(at('ensemble', 'accuracy'), at('scratch', 'accuracy')),
+        logLoss: paired(at('scratch', 'logLoss'), at('ensemble', 'logLoss')),
+      };
+    if (arm !== 'ensemble' && arm !== 'scratch') {
+      row.vsScratch = {
+        accuracy: paired(at(arm, 'accuracy'), at('scratch', 'accuracy')),
+        logLoss: paired(at(arm, 'logLoss'), at('scratch', 'logLoss')),
+      };
+      row.gapClosed = gapClosed({ scratch: point('scratch'), distilled: point(arm), ensemble: point('ensemble') });
+      // Paired per seed against scratch: a win is a lower test log-loss with the same seed.
+      const s = at('scratch', 'logLoss');
+      const d = at(arm, 'logLoss');
+      row.logLossWinsLosses = {
+        wins: d.filter((v, i) => v < s[i]).length,
+        losses: d.filter((v, i) => v > s[i]).length,
+      };
+    }
+    rows[arm] = row;
+  }
+  return rows;
+}
+
+const fmt = (x) => `${x.mean.toFixed(4)} ± ${x.std.toFixed(4)}`;
+const pct = (g) => (g === null ? 'no gap' : `${(100 * g).toFixed(0)}%`);
+
+/** Paired differences a − b per seed: their mean and whether it is beyond noise (|mean| > 2 standard errors). */
+function paired(a, b) {
+  const d = a.map((v, i) => v - b[i]);
+  const se = std(d) / Math.sqrt(d.length);
+  return { mean: mean(d), se, beyondNoise: d.length > 1 && Math.abs(mean(d)) > 2 * se };
+}
+
+function printReport({ seeds, seconds, tasks: results }) {
+  for (const r of results) {
+    console.log(
+      `\n${r.title}: ${seeds.length} seeds, student/ensemble parameters = ${(100 * r.paramRatio).toFixed(2)}%, ` +
+        `${r.seconds.toFixed(0)} s`,
+    );
+    for (const [arm, row] of Object.entries(r.rows)) {
+      const extra = row.gapClosed
+        ? `  gap closed acc ${pct(row.gapClosed.accuracy)}, log-loss ${pct(row.gapClosed.logLoss)};` +
+          ` log-loss wins/losses ${row.logLossWinsLosses.wins}/${row.logLossWinsLosses.losses}` +
+          (row.vsScratch.logLoss.beyondNoise && row.vsScratch.logLoss.mean > 0
+            ? '; WORSE than scratch beyond noise'
+            : '')
+        : '';
+      console.log(`  ${arm.padEnd(34)} acc ${fmt(row.accuracy)}  log-loss ${fmt(row.logLoss)}${extra}`);
+    }
+    const g = r.rows.scratch.ensembleGap;
+    const beyond = (p) => (p.beyondNoise ? 'beyond noise' : 'within noise');
+    console.log(
+      `  ensemble − scratch per seed: acc ${g.accuracy.mean.toFixed(4)} ± ${g.accuracy.se.toFixed(4)} (${beyond(g.accuracy)}), ` +
+        `log-loss ${g.logLoss.mean.toFixed(4)} ± ${g.logLoss.se.toFixed(4)} (${beyond(g.logLoss)})`,
+    );
+    const gap = (s) => s.meanAbsGap.toFixed(4);
+    console.log(
+      `  soft targets mean |t − y|: in-fold ${r.sharpness.map((s) => gap(s.inFold)).join(', ')}; ` +
+        `out-of-fold ${r.sharpness.map((s) => gap(s.outOfFold)).join(', ')}`,
+    );
+    console.log(
+      `  chosen (α, T) per seed: ${r.chosen.map((c) => `(${c.alpha}, ${c.temperature})${c.dead ? ` ${c.dead} dead` : ''}`).join(', ')}`,
+    );
+  }
+  console.log(`\n${seconds.toFixed(0)} s`);
+}
+
+const printFiles = option('print', undefined);
+if (printFiles) {
+  // Print reports written by earlier runs (--out), e.g. one process per task, as one.
+  const reports = printFiles.split(',').map((f) => JSON.parse(readFileSync(f, 'utf8')));
+  printReport({
+    seeds: reports[0].seeds,
+    seconds: reports.reduce((sum, r) => sum + r.seconds, 0),
+    tasks: reports.flatMap((r) => r.tasks),
+  });
+  process.exit(0);
+}
+
+const runtime = nodeRuntime();
+await runtime.init();
+const started = Date.now();
+const report = [];
+for (const name of tasks) {
+  if (!TASKS[name]) throw new Error(`Unknown task "${name}"; use ${Object.keys(TASKS).join(', ')}.`);
+  const taskStarted = Date.now();
+  const result = await runTask(runtime, name);
+  report.push({ ...result, seconds: (Date.now() - taskStarted) / 1000, rows: summarise(result) });
+  progress(`${name}: ${((Date.now() - taskStarted) / 1000).toFixed(0)} s`);
+}
+const seconds = (Date.now() - started) / 1000;
+const settings = {
+  members: MEMBERS,
+  folds: FOLDS,
+  transferMultiple: TRANSFER_MULTIPLE,
+  search: SEARCH,
+  student: STUDENT,
+};
+const full = { smoke, seeds, settings, seconds, tasks: report };
+const out = option('out', undefined);
+if (out) writeFileSync(out, `${JSON.stringify(full, null, 2)}\n`);
+if (json) console.log(JSON.stringify(full, null, 2));
+else printReport(full);
