@@ -8,10 +8,10 @@
 //   node bench/conv-search.mjs [--rows 12000] [--val-rows 2000] [--epochs 3] [--seeds 3] [--halving] [--out file.json]
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import { MemoryTeacherCache, searchAlpha } from '@kd/core';
 import { nodeRuntime, readIdx } from '@kd/node';
 import { writeJson } from './write-json.mjs';
+import { buildBenchModel } from './models.mjs';
 
 const FASHION = process.env.KD_FASHION_MNIST_DIR || '/usr/share/datasets/fashion-mnist';
 const argv = process.argv.slice(2);
@@ -46,27 +46,7 @@ async function tshirtVsShirt(images, labels, limit) {
 }
 
 /** keras-side-by-side.mjs's conv architectures: teacher Conv 256/512, student Conv 16/32. */
-function build(teacher, seed) {
-  const init = (i) => tfl.initializers.glorotUniform({ seed: seed * 100 + i });
-  const [a, b] = teacher ? [256, 512] : [16, 32];
-  return tfl.sequential({
-    layers: [
-      tfl.layers.conv2d({
-        inputShape: [28, 28, 1],
-        filters: a,
-        kernelSize: 3,
-        strides: 2,
-        padding: 'same',
-        kernelInitializer: init(1),
-      }),
-      tfl.layers.leakyReLU({ alpha: 0.2 }),
-      tfl.layers.maxPooling2d({ poolSize: 2, strides: 1, padding: 'same' }),
-      tfl.layers.conv2d({ filters: b, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: init(2) }),
-      tfl.layers.flatten(),
-      tfl.layers.dense({ units: 1, kernelInitializer: init(3) }),
-    ],
-  });
-}
+const build = (teacher, seed) => buildBenchModel(teacher ? 'conv-teacher' : 'conv-student', seed);
 
 const runtime = nodeRuntime({ cache: new MemoryTeacherCache() });
 const info = await runtime.init();

@@ -20,11 +20,11 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import { distill, MemoryTeacherCache, searchAlpha, trainFromScratch } from '@kd/core';
 import { nodeRuntime, readIdx } from '@kd/node';
 import { kerasPython } from '../fixtures/keras-teachers/keras-venv.mjs';
 import { loadLine, machine } from './machine.mjs';
+import { buildBenchModel as build } from './models.mjs';
 import { writeJson } from './write-json.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -232,41 +232,6 @@ async function tshirtVsShirt(imagesFile, labelsFile, limit) {
   });
   const y = Float32Array.from(keep, (row) => (labels.values[row] === POSITIVE ? 1 : 0));
   return { x, y, rows: keep.length };
-}
-
-function build(arch, seed) {
-  const init = (i) => tfl.initializers.glorotUniform({ seed: seed * 100 + i });
-  if (arch.startsWith('conv')) {
-    const [a, b] = arch === 'conv-teacher' ? [256, 512] : [16, 32];
-    return tfl.sequential({
-      layers: [
-        tfl.layers.conv2d({
-          inputShape: [28, 28, 1],
-          filters: a,
-          kernelSize: 3,
-          strides: 2,
-          padding: 'same',
-          kernelInitializer: init(1),
-        }),
-        tfl.layers.leakyReLU({ alpha: 0.2 }),
-        tfl.layers.maxPooling2d({ poolSize: 2, strides: 1, padding: 'same' }),
-        tfl.layers.conv2d({ filters: b, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: init(2) }),
-        tfl.layers.flatten(),
-        tfl.layers.dense({ units: 1, kernelInitializer: init(3) }),
-      ],
-    });
-  }
-  const hidden = arch === 'mlp-teacher' ? [128, 64] : [8];
-  const layers = hidden.map((units, i) =>
-    tfl.layers.dense({
-      ...(i === 0 ? { inputShape: [784] } : {}),
-      units,
-      activation: 'relu',
-      kernelInitializer: init(i + 1),
-    }),
-  );
-  layers.push(tfl.layers.dense({ units: 1, kernelInitializer: init(9) }));
-  return tfl.sequential({ layers });
 }
 
 /** The Python side: one process, one TensorFlow import, one case per line. */
