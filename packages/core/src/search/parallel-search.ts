@@ -366,8 +366,13 @@ async function carryOver(
     next.dispose();
     throw e;
   } finally {
-    // The new optimizer's variables copied these.
-    tf.dispose([iterations.tensor, ...carried.slice(1).map((c) => c.tensor)]);
+    // The new optimizer's variables copied these; and the slots getWeights made for the call
+    // (kd's default Adam gives new tensors, tfjs's its own variables).
+    tf.dispose([
+      iterations.tensor,
+      ...carried.slice(1).map((c) => c.tensor),
+      ...slots.map((s) => s.tensor).filter((t) => !(t instanceof tf.Variable)),
+    ]);
   }
   return next;
 }

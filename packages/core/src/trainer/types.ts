@@ -162,7 +162,7 @@ export interface TrainOptions<D extends TrainingData = LabeledData> {
   data: D;
   /** In-memory validation data, or (for in-memory training data only) the fraction of it to hold out. */
   validation?: ValidationOption;
-  /** Any tfjs optimizer (kept by the caller: dispose it when done). Default: Adam with epsilon 1e-7 on every backend, created and freed by kd. */
+  /** Any tfjs optimizer (kept by the caller: dispose it when done). Default: Adam with epsilon 1e-7 on every backend (kd's multi-variable Adam, the numbers of `tf.train.adam(lr, 0.9, 0.999, 1e-7)`), created and freed by kd. */
   optimizer?: tf.Optimizer;
   /** Learning rate of the default Adam optimizer (default 1e-3). Not used with `optimizer`. */
   learningRate?: number;

@@ -196,6 +196,18 @@ describe('searchAlpha({ successiveHalving })', () => {
     checkBookkeeping(result, 1e-4);
   });
 
+  it("in parallel with kd's default Adam: its state too carries across the restacking, nothing leaks", async () => {
+    // defaultOptimizer(0.05) computes tf.train.adam(0.05)'s numbers on the cpu backend (epsilon 1e-7 both).
+    const { makeOptimizer: _tfjsAdam, ...rest } = options({
+      parallel: true,
+      successiveHalving: { eta: 2, minEpochs: 1 },
+    });
+    const before = tf.memory().numTensors;
+    const result = await searchAlpha({ ...rest, learningRate: 0.05 });
+    expect(tf.memory().numTensors).toBe(before);
+    checkBookkeeping(result, 1e-4);
+  });
+
   it('refuses bad options and a checkpoint before training', async () => {
     const calls = teacherCalls;
     for (const extra of [

@@ -113,6 +113,41 @@ describe('checkpoints and resume', () => {
     resumed.student.dispose();
   });
 
+  it("a checkpoint written with tf.train.adam resumes with kd's default Adam and the other way round, ending like an uninterrupted run", async () => {
+    // defaultOptimizer(0.02) is tf.train.adam(0.02, 0.9, 0.999, 1e-7) in numbers, class name and config.
+    const whole = await distill(options(memoryCheckpointStore()));
+    const tfjsAdam: { [K in keyof DistillOptions<TrainingData>]?: DistillOptions<TrainingData>[K] | undefined } = {
+      learningRate: undefined,
+    };
+    for (const [writer, reader] of [
+      ['tfjs', 'default'],
+      ['default', 'tfjs'],
+    ] as const) {
+      const optimizers: tf.Optimizer[] = [];
+      const pick = (which: 'tfjs' | 'default') => {
+        if (which === 'default') return {};
+        const optimizer = tf.train.adam(0.02, 0.9, 0.999, 1e-7);
+        optimizers.push(optimizer);
+        return { ...tfjsAdam, optimizer };
+      };
+      const store = memoryCheckpointStore();
+      const first = options(store, {
+        ...pick(writer),
+        callbacks: {
+          onBatchEnd: (log) => {
+            if (log.step === 13) throw crash;
+          },
+        },
+      });
+      await expect(distill(first)).rejects.toBe(crash);
+      const resumed = await distill(options(store, { ...pick(reader), resume: true }));
+      expect(weightsOf(resumed), `${writer} -> ${reader}`).toEqual(weightsOf(whole));
+      resumed.student.dispose();
+      optimizers.forEach((o) => o.dispose());
+    }
+    whole.student.dispose();
+  });
+
   it('resumes a stream mid-epoch by reading past the batches already trained on', async () => {
     const stream = () =>
       streamingData(
