@@ -44,7 +44,14 @@ test(
       const { wins, losses } = row.logLossWinsLosses;
       assert.ok(wins + losses <= 1);
     }
+    // Every trained arm kept one of the grid's learning rates, chosen on validation.
+    const grid = report.settings.student.learningRates;
+    for (const arm of Object.keys(task.rows).filter((a) => a !== 'ensemble')) {
+      assert.equal(task.learningRates[arm].length, 1, `${arm}: one learning rate per seed`);
+      assert.ok(grid.includes(task.learningRates[arm][0]), `${arm}: learning rate from the grid`);
+    }
     assert.equal(task.chosen.length, 1);
+    assert.ok(grid.includes(task.chosen[0].learningRate));
     assert.ok([0.5].includes(task.chosen[0].alpha) && [1, 2].includes(task.chosen[0].temperature));
     for (const s of task.sharpness)
       for (const side of ['inFold', 'outOfFold']) assert.ok(s[side].meanAbsGap >= 0 && s[side].meanAbsGap <= 1);
