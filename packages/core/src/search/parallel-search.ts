@@ -24,6 +24,7 @@ import {
 import type { BatchSource } from '../trainer/train-batch.js';
 import type { CheckedTrainOptions } from '../trainer/check-options.js';
 import type { Student } from '../students/student.js';
+import { extraVariableNames, madeForTheCall } from '../trainer/optimizer-state.js';
 
 /** What {@link searchInParallel} needs besides the search's options. */
 export interface ParallelSearchPlan {
@@ -323,17 +324,15 @@ async function carryOver(
   positions: number[],
   make: () => tf.Optimizer,
 ): Promise<tf.Optimizer> {
-  const [iterations, ...slots] = await optimizer.getWeights();
+  const weights = await optimizer.getWeights();
+  const [iterations, ...slots] = weights;
   const n = from.variables.length;
   const fits =
     iterations !== undefined &&
     slots.length % n === 0 &&
     slots.every((s, i) => s.tensor.shape.join() === from.variables[i % n]!.shape.join());
   if (!fits) {
-    tf.dispose([
-      ...(iterations ? [iterations.tensor] : []),
-      ...slots.map((s) => s.tensor).filter((t) => !(t instanceof tf.Variable)),
-    ]);
+    tf.dispose(madeForTheCall(weights));
     throw unsupported(
       `successive halving cannot carry the state of optimizer ${optimizer.getClassName()} over to the students that go on`,
     );
@@ -357,22 +356,16 @@ async function carryOver(
   try {
     await next.setWeights(carried);
     // Variables an optimizer keeps besides its weights (Adam's β powers): scalars, the same for every student.
-    for (const [key, value] of Object.entries(optimizer)) {
+    for (const key of extraVariableNames(optimizer, weights)) {
       const target = (next as unknown as Record<string, unknown>)[key];
-      if (value instanceof tf.Variable && target instanceof tf.Variable && !slots.some((s) => s.tensor === value))
-        target.assign(value);
+      if (target instanceof tf.Variable) target.assign((optimizer as unknown as Record<string, tf.Variable>)[key]!);
     }
   } catch (e) {
     next.dispose();
     throw e;
   } finally {
-    // The new optimizer's variables copied these; and the slots getWeights made for the call
-    // (kd's default Adam gives new tensors, tfjs's its own variables).
-    tf.dispose([
-      iterations.tensor,
-      ...carried.slice(1).map((c) => c.tensor),
-      ...slots.map((s) => s.tensor).filter((t) => !(t instanceof tf.Variable)),
-    ]);
+    // The new optimizer's variables copied these, and what getWeights made for the call.
+    tf.dispose([...madeForTheCall(weights), ...carried.slice(1).map((c) => c.tensor)]);
   }
   return next;
 }

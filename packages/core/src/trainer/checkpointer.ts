@@ -5,6 +5,7 @@ import { decodeMeta, encodeMeta, tensorReader, toEntry, type CheckpointMeta } fr
 import type { EpochTotalsRead } from './epoch-totals.js';
 import { identityDifferences, type RunIdentity } from './run-identity.js';
 import type { Run, RunProgress } from './run.js';
+import { extraVariableNames, madeForTheCall } from './optimizer-state.js';
 
 /**
  * Saves a run's state to its checkpoint store and continues a run from it. A checkpoint holds
@@ -115,19 +116,11 @@ async function optimizerState(
   optimizer: tf.Optimizer,
 ): Promise<{ names: string[]; weights: tf.Tensor[]; fresh: tf.Tensor[]; extras: string[] }> {
   const named = await optimizer.getWeights();
-  const weights = named.map((n) => n.tensor);
-  const listed = new Set<tf.Tensor>(weights);
-  const extras = Object.keys(optimizer)
-    .filter((k) => {
-      const v = (optimizer as unknown as Record<string, unknown>)[k];
-      return v instanceof tf.Variable && !listed.has(v);
-    })
-    .sort();
   return {
     names: named.map((n) => n.name),
-    weights,
-    fresh: weights.filter((t) => !(t instanceof tf.Variable)),
-    extras,
+    weights: named.map((n) => n.tensor),
+    fresh: madeForTheCall(named),
+    extras: extraVariableNames(optimizer, named),
   };
 }
 
