@@ -9,7 +9,11 @@
 //   node bench/keras-side-by-side.mjs [--quick] [--rounds 3] [--rows 12000] [--cases a,b] [--out file.json]
 //                                     [--seeds 5] [--teacher-epochs 1] [--student-epochs 3]
 //                                     [--alphas 0,0.5,1] [--search-seeds 0] [--keras-eager]
+//                                     [--kd-onednn on|off]
 //
+// --kd-onednn sets kd's TensorFlow oneDNN kernels (`nodeRuntime({ onednn })`); the Keras side
+// keeps the environment this script started with (Keras's default unless TF_ENABLE_ONEDNN_OPTS
+// was set for both).
 // --keras-eager adds a third side to the training cases (fit and distill): Keras with
 // run_eagerly=True, op by op as kd runs, to tell how much of a gap is Keras's traced graph.
 //
@@ -47,6 +51,11 @@ const arg = (name, fallback) => {
 };
 const quick = flag('quick');
 const kerasEager = flag('keras-eager');
+const kdOnednn = arg('kd-onednn', undefined);
+if (kdOnednn !== undefined && kdOnednn !== 'on' && kdOnednn !== 'off')
+  throw new Error(`--kd-onednn takes on or off, not ${kdOnednn}.`);
+/** The environment as this script found it: the Keras side's, whatever kd's runtime sets for itself. */
+const startEnv = { ...process.env };
 const rounds = Number(arg('rounds', quick ? 1 : 3));
 const rowsGiven = argv.includes('--rows');
 const rows = Number(arg('rows', quick ? 384 : 12000));
@@ -239,7 +248,7 @@ async function startKeras() {
   const child = spawn(
     kerasPython(),
     [join(here, 'keras', 'reference.py'), ...FILES.map((f) => join(FASHION, f)), String(rows), String(valRows)],
-    { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONHASHSEED: '0' } },
+    { stdio: ['pipe', 'pipe', 'pipe'], env: { ...startEnv, PYTHONHASHSEED: '0' } },
   );
   // TensorFlow's start-up chatter stays out of the report; it is shown if the reference fails.
   let stderr = '';
@@ -263,7 +272,10 @@ async function startKeras() {
 }
 
 async function kdSide(data) {
-  const runtime = nodeRuntime({ cache: new MemoryTeacherCache() });
+  const runtime = nodeRuntime({
+    cache: new MemoryTeacherCache(),
+    ...(kdOnednn === undefined ? {} : { onednn: kdOnednn === 'on' }),
+  });
   const info = await runtime.init();
   const shape = (n, arch) => (arch.startsWith('conv') ? [n, 28, 28, 1] : [n, 784]);
   const tensors = (n, arch, from = data) => ({

@@ -28,6 +28,15 @@ export interface NodeRuntimeOptions extends RuntimeOptions {
    */
   threads?: number;
   /**
+   * TensorFlow's oneDNN kernels (`TF_ENABLE_ONEDNN_OPTS`), set before the addon loads like
+   * `threads`. Default: off, unless `TF_ENABLE_ONEDNN_OPTS` is already set (then that). kd runs
+   * TensorFlow op by op, and there oneDNN is a trade: off, students (small dense and conv models)
+   * train about 1.4-1.8× faster, as oneDNN adds work to every small call; on, large convolutions
+   * (a Conv 256/512 teacher) train about 1.4× faster. Measured in BENCHMARKS.md ("Thread and
+   * oneDNN settings").
+   */
+  onednn?: boolean;
+  /**
    * Hide TensorFlow's informational start-up lines (sets `TF_CPP_MIN_LOG_LEVEL=1` unless the
    * variable is already set). Default true.
    */
@@ -38,6 +47,12 @@ export interface NodeRuntimeOptions extends RuntimeOptions {
 export interface NodeRuntimeInfo extends RuntimeInfo {
   /** TensorFlow intra-op threads in use. */
   threads: number;
+  /**
+   * Whether TensorFlow's oneDNN kernels are on, as `TF_ENABLE_ONEDNN_OPTS` asks (`onednn`, kd's
+   * default off, or the variable as found); `undefined` when the variable holds a value
+   * TensorFlow does not read, which leaves TensorFlow's default for the machine.
+   */
+  onednn: boolean | undefined;
   /** Version of the TensorFlow C library the addon runs on (e.g. `2.18.1`), when it says. */
   tensorflow: string | undefined;
   /** Version of `@tensorflow/tfjs-node`. */
@@ -69,6 +84,7 @@ export function nodeRuntime(options?: NodeRuntimeOptions): KdRuntime<NodeRuntime
     cachePrecision: optionRules.oneOf('float32', 'float16'),
     // TensorFlow aborts the process on a negative count and hangs starting 100000 threads.
     threads: optionRules.wholeNumber(1, cores),
+    onednn: optionRules.boolean,
     quietNativeLogs: optionRules.boolean,
   });
   let tensorflowVersion: string | undefined;
@@ -86,6 +102,8 @@ export function nodeRuntime(options?: NodeRuntimeOptions): KdRuntime<NodeRuntime
     unavailableHint: 'Run `npx kd-node check` to see why, and `npx kd-node provision` to build the native addon.',
     async setup() {
       if (o.threads !== undefined) process.env.TF_NUM_INTRAOP_THREADS = String(o.threads);
+      if (o.onednn !== undefined) process.env.TF_ENABLE_ONEDNN_OPTS = o.onednn ? '1' : '0';
+      else process.env.TF_ENABLE_ONEDNN_OPTS ??= '0';
       if (o.quietNativeLogs !== false) process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
       const tfn = await loadTfjsNode();
       tensorflowVersion = nativeTensorFlowVersion(tfn);
@@ -95,10 +113,25 @@ export function nodeRuntime(options?: NodeRuntimeOptions): KdRuntime<NodeRuntime
       const fromEnv = Number(process.env.TF_NUM_INTRAOP_THREADS);
       return {
         threads: Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : cores,
+        onednn: onednnSetting(process.env.TF_ENABLE_ONEDNN_OPTS),
         tensorflow: tensorflowVersion,
         tfjsNode: tfjsNodeVersion,
         node: process.version,
       };
     },
   });
+}
+
+/**
+ * What `TF_ENABLE_ONEDNN_OPTS` asks TensorFlow for: TensorFlow 2.18 (`IsMklEnabled` in
+ * tensorflow/core/util/port.cc) reads `1`/`true` as on and `0`/`false` as off, case-insensitively and
+ * untrimmed;
+ * unset or anything else leaves its own default for the machine (`DefaultOneDnnPolicy`), which
+ * kd cannot read: `undefined`.
+ */
+export function onednnSetting(value: string | undefined): boolean | undefined {
+  const v = value?.toLowerCase();
+  if (v === '1' || v === 'true') return true;
+  if (v === '0' || v === 'false') return false;
+  return undefined;
 }
