@@ -24,8 +24,10 @@ test(
     assert.equal(report.smoke, true);
     assert.equal(report.tasks.length, 1);
     const task = report.tasks[0];
-    assert.deepEqual(Object.keys(task.rows), [
+    const arms = Object.keys(task.rows);
+    assert.deepEqual(arms, [
       'ensemble',
+      'capacity ceiling (fit to the test rows)',
       'scratch',
       'distilled T=1',
       '+ OOF',
@@ -53,6 +55,10 @@ test(
     assert.equal(task.chosen.length, 1);
     assert.ok(grid.includes(task.chosen[0].learningRate));
     assert.ok([0.5].includes(task.chosen[0].alpha) && [1, 2].includes(task.chosen[0].temperature));
+    assert.equal(typeof task.chosen[0].scratchKept, 'boolean');
+    // The search arm keeps the scratch student where that is better on validation: then its test
+    // numbers are scratch's exactly.
+    if (task.chosen[0].scratchKept) assert.deepEqual(task.arms[arms.at(-1)], task.arms.scratch);
     for (const s of task.sharpness)
       for (const side of ['inFold', 'outOfFold']) assert.ok(s[side].meanAbsGap >= 0 && s[side].meanAbsGap <= 1);
   },
