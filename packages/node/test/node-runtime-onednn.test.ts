@@ -1,13 +1,11 @@
 // nodeRuntime({ onednn }) sets TF_ENABLE_ONEDNN_OPTS before the addon loads, and TensorFlow
 // itself acts on it: it logs "oneDNN custom operations are on" exactly when oneDNN is on. Each
 // case runs in a fresh Node process (TensorFlow reads the variable once per process), against
-// the built package.
+// the built package. The option's type check is in node-runtime.test.ts with the others.
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isKdError, type KdError } from '@kd/core';
 import { describe, expect, it } from 'vitest';
-import { nodeRuntime } from '../src/index.js';
 import { onednnSetting } from '../src/runtime/node-runtime.js';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,19 +65,6 @@ describe('nodeRuntime({ onednn })', () => {
     const unread = await child('{ quietNativeLogs: false }', { TF_ENABLE_ONEDNN_OPTS: 'yes' });
     expect(unread.out).toMatchObject({ onednn: null, env: 'yes' }); // TensorFlow's own default then
   }, 60_000);
-
-  it('is checked when the runtime is created, before anything starts', () => {
-    const before = process.env.TF_ENABLE_ONEDNN_OPTS;
-    let error: unknown;
-    try {
-      nodeRuntime({ onednn: 'off' as unknown as boolean });
-    } catch (e) {
-      error = e;
-    }
-    expect(isKdError(error, 'KD_INVALID_ARGUMENT')).toBe(true);
-    expect((error as KdError).message).toContain('onednn');
-    expect(process.env.TF_ENABLE_ONEDNN_OPTS).toBe(before);
-  });
 
   it('reads TF_ENABLE_ONEDNN_OPTS as TensorFlow does', () => {
     expect(onednnSetting('1')).toBe(true);

@@ -85,10 +85,12 @@ describe('nodeRuntime options are checked when the runtime is created', () => {
     [{ cachePrecision: 'float8' as never }, 'cachePrecision'],
     [{ modelDir: 42 as unknown as string }, 'modelDir'],
     [{ quietNativeLogs: 'no' as unknown as boolean }, 'quietNativeLogs'],
+    [{ onednn: 'off' as unknown as boolean }, 'onednn'],
     [{ models: {} as never }, 'models'],
     [{ thread: 2 } as never, 'thread'],
   ])('%j is rejected with KD_INVALID_ARGUMENT naming %s, before anything starts', (options, named) => {
     const before = process.env.TF_NUM_INTRAOP_THREADS;
+    const onednnBefore = process.env.TF_ENABLE_ONEDNN_OPTS;
     let error: unknown;
     try {
       nodeRuntime(options);
@@ -98,6 +100,7 @@ describe('nodeRuntime options are checked when the runtime is created', () => {
     expect(isKdError(error, 'KD_INVALID_ARGUMENT')).toBe(true);
     expect((error as KdError).message).toContain(named);
     expect(process.env.TF_NUM_INTRAOP_THREADS).toBe(before);
+    expect(process.env.TF_ENABLE_ONEDNN_OPTS).toBe(onednnBefore);
   });
 
   it('accepts a thread count from 1 to the number of cores', () => {

@@ -31,7 +31,7 @@ export interface NodeRuntimeOptions extends RuntimeOptions {
    * TensorFlow's oneDNN kernels (`TF_ENABLE_ONEDNN_OPTS`), set before the addon loads like
    * `threads`. Default: off, unless `TF_ENABLE_ONEDNN_OPTS` is already set (then that). kd runs
    * TensorFlow op by op, and there oneDNN is a trade: off, students (small dense and conv models)
-   * train about 1.4-1.8× faster, as oneDNN adds work to every small call; on, large convolutions
+   * train about 1.5-1.8× faster, as oneDNN adds work to every small call; on, large convolutions
    * (a Conv 256/512 teacher) train about 1.4× faster. Measured in BENCHMARKS.md ("Thread and
    * oneDNN settings").
    */
@@ -124,9 +124,8 @@ export function nodeRuntime(options?: NodeRuntimeOptions): KdRuntime<NodeRuntime
 
 /**
  * What `TF_ENABLE_ONEDNN_OPTS` asks TensorFlow for: TensorFlow 2.18 (`IsMklEnabled` in
- * tensorflow/core/util/port.cc) reads `1`/`true` as on and `0`/`false` as off, case-insensitively and
- * untrimmed;
- * unset or anything else leaves its own default for the machine (`DefaultOneDnnPolicy`), which
+ * tensorflow/core/util/port.cc) reads `1`/`true` as on and `0`/`false` as off, case-insensitively
+ * and untrimmed; unset or anything else leaves its own default for the machine (`DefaultOneDnnPolicy`), which
  * kd cannot read: `undefined`.
  */
 export function onednnSetting(value: string | undefined): boolean | undefined {
