@@ -34,7 +34,7 @@ import {
   teacher,
   trainFromScratch,
 } from '@kd/core';
-import { mulberry32, permutation } from '@kd/core/internal';
+import { mulberry32, permutation, predictProbabilities } from '@kd/core/internal';
 import { nodeRuntime, readIdxDataset } from '@kd/node';
 import { trainStackedMlps } from './stacked-teachers.mjs';
 
@@ -45,7 +45,10 @@ const option = (name, fallback) => {
 };
 const smoke = argv.includes('--smoke');
 const json = argv.includes('--json');
-const seeds = Array.from({ length: Number(option('seeds', smoke ? 1 : 5)) }, (_, i) => i);
+/** Seeds 0..n-1 (--seeds n), or exactly those of --seed-list (e.g. 3,4: one process per core). */
+const seeds =
+  option('seed-list', undefined)?.split(',').map(Number) ??
+  Array.from({ length: Number(option('seeds', smoke ? 1 : 5)) }, (_, i) => i);
 const tasks = option('tasks', 'digits,fashion,tabular').split(',');
 /** Which distilled arms to train (default all; ensemble and scratch always run). */
 const only = option('arms', undefined)?.split(',');
@@ -54,8 +57,28 @@ const sklearnData = option('sklearn-data', '/usr/lib/python3/dist-packages/sklea
 
 const MEMBERS = smoke ? 2 : 5;
 const FOLDS = smoke ? 2 : 5;
-/** Generated rows per training row in the transfer set. */
-const TRANSFER_MULTIPLE = smoke ? 2 : 10;
+/** Generated rows per training row in the transfer set, and the generator (--transfer). */
+const TRANSFER_MULTIPLE = Number(option('transfer-multiple', smoke ? 2 : 10));
+const TRANSFER_METHOD = option('transfer', 'munge');
+if (!['munge', 'mixup', 'noise'].includes(TRANSFER_METHOD))
+  throw new Error(`--transfer ${TRANSFER_METHOD}: use munge, mixup or noise.`);
+/**
+ * --teacher-stop val: each teacher (ensemble and fold members) keeps the weights of its epoch with
+ * the best validation log-loss, instead of its last epoch's.
+ */
+const TEACHER_STOP = option('teacher-stop', 'none') === 'val';
+/**
+ * The recipe's fallback to the scratch student: 'val' where its validation log-loss is lower,
+ * 'noise' only where it is lower beyond noise (mean paired row difference > 2 standard errors).
+ */
+const FALLBACK = option('fallback', 'val');
+/** Hidden widths of the student per task, overriding the task's (--student-hidden digits=12,fashion=6). */
+const studentHiddenOverride = Object.fromEntries(
+  (option('student-hidden', undefined)?.split(',') ?? []).map((kv) => {
+    const [task, widths] = kv.split('=');
+    return [task, widths.split('x').map(Number)];
+  }),
+);
 const SEARCH = smoke ? { alphas: [0.5], temperatures: [1, 2] } : { alphas: [0, 0.5], temperatures: [1, 2] };
 /**
  * Student training budgets. Runs on the labelled rows alone train at most `epochs`, stopping after
@@ -82,9 +105,9 @@ const STUDENT = smoke
   : {
       epochs: 60,
       ceilingEpochs: 200,
-      transferEpochs: 12,
+      transferEpochs: Number(option('transfer-epochs', 12)),
       patience: 15,
-      transferPatience: 12,
+      transferPatience: Number(option('transfer-epochs', 12)),
       transferBatchSize: 32,
       learningRates: [3e-3, 1e-2, 3e-2],
     };
@@ -210,7 +233,7 @@ const teacherParams = (features, [h1, h2]) => features * h1 + h1 + h1 * h2 + h2 
  * without its fold's rows), trained side by side; returns the ensemble as a kd teacher and the
  * out-of-fold targets of the training rows.
  */
-async function trainTeachers(task, train, seed) {
+async function trainTeachers(task, train, validation, seed) {
   const n = train.x.shape[0];
   const folds = stratifiedFolds(train.yArr, FOLDS, seed);
   const masks = [];
@@ -226,6 +249,7 @@ async function trainTeachers(task, train, seed) {
     batchSize: 32,
     learningRate: 1e-3,
     seed,
+    ...(TEACHER_STOP ? { validation: { x: validation.x, y: validation.y } } : {}),
   });
   const ensembleOf = (q) =>
     tf.tidy(() => tf.reshape(tf.mean(tf.slice(stacked.predict(q), [0, 0], [MEMBERS, -1]), 0), [-1, 1]));
@@ -247,6 +271,7 @@ async function trainTeachers(task, train, seed) {
     ensemble: teacher(ensembleOf, { output: 'probabilities', id: `bench-ensemble-${task.title}-${seed}` }),
     inFold,
     oof,
+    bestEpochs: stacked.bestEpochs,
     dispose: stacked.dispose,
   };
 }
@@ -271,6 +296,7 @@ const ARMS = [
 
 async function runTask(runtime, name) {
   const task = TASKS[name];
+  const studentHidden = studentHiddenOverride[name] ?? task.studentHidden;
   const raw = await task.load();
   const toTensors = (d) => ({ x: tf.tensor2d(d.x), y: tf.tensor1d(d.y), yArr: d.y });
   const train = toTensors(raw.train);
@@ -281,7 +307,7 @@ async function runTask(runtime, name) {
   const chosen = [];
   const learningRates = Object.fromEntries(ARMS.map((a) => [a, []]));
   const sharpness = [];
-  const probe = studentModel(features, task.studentHidden, 0);
+  const probe = studentModel(features, studentHidden, 0);
   const paramRatio = probe.countParams() / (MEMBERS * teacherParams(features, task.teacher.hidden));
   probe.dispose();
   // The claim under test is a student of at most 1% of the ensemble (the smoke's 2 members are smaller).
@@ -289,7 +315,7 @@ async function runTask(runtime, name) {
     throw new Error(`${name}: the student has ${(100 * paramRatio).toFixed(2)}% of the ensemble's parameters.`);
 
   const score = (student) => evaluateStudent(student, test.x, raw.test.y, METRICS);
-  const makeStudent = (seed) => studentModel(features, task.studentHidden, seed);
+  const makeStudent = (seed) => studentModel(features, studentHidden, seed);
   const common = (seed, withTransfer, learningRate) => ({
     runtime,
     validation: { x: validation.x, y: validation.y },
@@ -309,8 +335,11 @@ async function runTask(runtime, name) {
 
   for (const seed of seeds) {
     const teachersStarted = Date.now();
-    const teachers = await trainTeachers(task, train, seed);
-    progress(`${name} seed ${seed}: teachers (${((Date.now() - teachersStarted) / 1000).toFixed(0)} s)`);
+    const teachers = await trainTeachers(task, train, validation, seed);
+    progress(
+      `${name} seed ${seed}: teachers (${((Date.now() - teachersStarted) / 1000).toFixed(0)} s` +
+        `${TEACHER_STOP ? `; ensemble members kept epochs ${teachers.bestEpochs.slice(0, MEMBERS).join(', ')}` : ''})`,
+    );
     arms.ensemble.push(await evaluateTeacher(runtime, teachers.ensemble, test.x, raw.test.y, METRICS));
     progress(
       `${name} seed ${seed}: ensemble: test acc ${arms.ensemble.at(-1).accuracy.toFixed(4)}, log-loss ${arms.ensemble.at(-1).logLoss.toFixed(4)}`,
@@ -339,9 +368,15 @@ async function runTask(runtime, name) {
         } else result.student.dispose();
       }
       let scored = await score(kept.result.student);
+      const valRows = await rowLogLoss(kept.result.student, validation.x, raw.validation.y);
       kept.result.student.dispose();
-      // The recipe's last step: where the earlier (scratch) student is better on validation, keep it.
-      const fellBack = fallback !== undefined && fallback.val < kept.val;
+      // The recipe's last step: where the earlier (scratch) student is better on validation, keep
+      // it; with FALLBACK 'noise' only where it is better beyond noise (paired over the rows).
+      const fellBack =
+        fallback !== undefined &&
+        (FALLBACK === 'noise'
+          ? paired(valRows, fallback.valRows).mean > 2 * paired(valRows, fallback.valRows).se
+          : fallback.val < kept.val);
       if (fellBack) scored = fallback.scored;
       arms[arm].push(scored);
       learningRates[arm].push(fellBack ? fallback.learningRate : kept.learningRate);
@@ -350,14 +385,14 @@ async function runTask(runtime, name) {
         `${name} seed ${seed}: ${arm}: test acc ${scored.accuracy.toFixed(4)}, log-loss ${scored.logLoss.toFixed(4)}` +
           ` (learning rate ${kept.learningRate}, ${took} s${fellBack ? `; the ${fallback.arm} student was better on validation and is kept` : ''})`,
       );
-      return { arm, learningRate: kept.learningRate, val: kept.val, scored, fellBack };
+      return { arm, learningRate: kept.learningRate, val: kept.val, valRows, scored, fellBack };
     };
     const oofTeacher = precomputedTeacher(teachers.oof, { output: 'probabilities', shape: [teachers.oof.length, 1] });
     // The transfer set: MUNGE rows generated by kd from the training features (seeded), labelled by
     // the full ensemble (a precomputed out-of-fold teacher has no outputs for them).
     const transfer = (trainTeacher) => ({
       teacher: trainTeacher,
-      transfer: { method: 'munge', multiple: TRANSFER_MULTIPLE, seed },
+      transfer: { method: TRANSFER_METHOD, multiple: TRANSFER_MULTIPLE, seed },
       transferTeacher: teachers.ensemble,
     });
 
@@ -432,6 +467,15 @@ async function runTask(runtime, name) {
   }
   tf.dispose([train.x, train.y, validation.x, validation.y, test.x, test.y]);
   return { name, title: task.title, paramRatio, arms, chosen, learningRates, sharpness };
+}
+
+/** Each row's binary log-loss of a student's predictions (probabilities clipped as in kd's metric). */
+async function rowLogLoss(student, x, y) {
+  const { probs } = await predictProbabilities(student, x, 1024);
+  return Array.from(probs, (p, i) => {
+    const q = Math.min(Math.max(p, 1e-7), 1 - 1e-7);
+    return -(y[i] ? Math.log(q) : Math.log(1 - q));
+  });
 }
 
 /** One line of progress on stderr (stdout carries the report). */
@@ -553,6 +597,10 @@ const settings = {
   members: MEMBERS,
   folds: FOLDS,
   transferMultiple: TRANSFER_MULTIPLE,
+  transferMethod: TRANSFER_METHOD,
+  teacherStop: TEACHER_STOP ? 'val' : 'none',
+  fallback: FALLBACK,
+  studentHidden: Object.fromEntries(tasks.map((t) => [t, studentHiddenOverride[t] ?? TASKS[t]?.studentHidden])),
   search: SEARCH,
   student: STUDENT,
 };
