@@ -2,6 +2,9 @@
 // transfer set of 2× the training rows. It
 // checks that the script runs end to end and reports every arm; its numbers mean nothing.
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -61,5 +64,41 @@ test(
     if (task.chosen[0].scratchKept) assert.deepEqual(task.arms[arms.at(-1)], task.arms.scratch);
     for (const s of task.sharpness)
       for (const side of ['inFold', 'outOfFold']) assert.ok(s[side].meanAbsGap >= 0 && s[side].meanAbsGap <= 1);
+  },
+);
+
+test(
+  '--print joins reports of one task run as separate groups of seeds into one table',
+  { timeout: 400_000 },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kd-quality-'));
+    try {
+      const runScript = (args) =>
+        new Promise((resolve, reject) =>
+          execFile(process.execPath, [script, ...args], { maxBuffer: 1 << 24 }, (err, out, errOut) =>
+            err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out),
+          ),
+        );
+      const part = (seed) => join(dir, `seed-${seed}.json`);
+      for (const seed of [0, 1])
+        await runScript(['--smoke', '--tasks', 'tabular', '--seed-list', String(seed), '--out', part(seed)]);
+      const [a, b] = [0, 1].map((seed) => JSON.parse(readFileSync(part(seed), 'utf8')));
+      assert.deepEqual(a.seeds, [0]);
+      assert.deepEqual(b.seeds, [1]);
+      const printed = await runScript(['--print', `${part(0)},${part(1)}`, '--out', join(dir, 'joined.json')]);
+      assert.match(printed, /breast cancer.*: 2 seeds/);
+      const joined = JSON.parse(readFileSync(join(dir, 'joined.json'), 'utf8')).tasks[0];
+      assert.deepEqual(joined.seeds, [0, 1]);
+      for (const arm of Object.keys(a.tasks[0].arms))
+        assert.deepEqual(joined.arms[arm], [...a.tasks[0].arms[arm], ...b.tasks[0].arms[arm]], arm);
+      // The table is computed over both seeds: scratch's mean is the mean of the two runs.
+      const scratch = joined.arms.scratch.map((m) => m.accuracy);
+      assert.ok(Math.abs(joined.rows.scratch.accuracy.mean - (scratch[0] + scratch[1]) / 2) < 1e-12);
+      // Seeds 0 and 1 differ (their teachers and students are seeded by them).
+      assert.notDeepEqual(a.tasks[0].arms.ensemble, b.tasks[0].arms.ensemble);
+      await assert.rejects(runScript(['--print', `${part(0)},${part(0)}`]), /seed 0 of tabular is in two reports/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   },
 );
