@@ -1,16 +1,22 @@
 #!/usr/bin/env node
 // Quality benchmark: does one small student replace a 5-teacher ensemble? For each task and seed it
 // trains the ensemble and, for the out-of-fold targets, 5 folds × 5 members more (side by side, see
-// stacked-teachers.mjs); then a student from scratch and students distilled with each addition in
-// turn: T = 1 with α = 0.5 as the seed formula has it; out-of-fold targets (OOF); plus a transfer
-// set of MUNGE rows labelled by the ensemble; plus the α × T search (the recipe docs/transfer.md
-// recommends). Every choice (α, T, the epoch kept) is made on validation rows,
+// stacked-teachers.mjs; each keeps its best epoch on validation); then a student from scratch and
+// students distilled with each addition in turn: T = 1 with α = 0.5 as the seed formula has it;
+// out-of-fold targets (OOF); plus a transfer set of generated rows (MUNGE, mixup for Fashion's
+// images) labelled by the ensemble; plus the α × T search and the fallback to the scratch student
+// where validation says it is better beyond noise (the recipe docs/transfer.md recommends). Every
+// choice (α, T, the learning rate, the epoch kept, the fallback) is made on validation rows,
 // every number reported is on test rows. Prints mean ± std, the share of the scratch → ensemble gap
 // closed, and paired wins/losses against scratch per seed.
 //
-//   node bench/quality/run.mjs [--seeds 5] [--tasks digits,fashion,tabular] [--json] [--out FILE]
-//                              [--smoke] [--fashion DIR] [--sklearn-data DIR]
-//   node bench/quality/run.mjs --print a.json,b.json   (print reports written with --out as one)
+//   node bench/quality/run.mjs [--seeds 5 | --seed-list 3,4] [--tasks digits,fashion,tabular]
+//                              [--arms a,b] [--json] [--out FILE] [--smoke] [--fashion DIR]
+//                              [--sklearn-data DIR] [--student-hidden digits=12] [--transfer munge]
+//                              [--transfer-multiple 10] [--transfer-epochs 40]
+//                              [--teacher-stop val|none] [--fallback noise|val]
+//   node bench/quality/run.mjs --print a.json,b.json [--out FILE]   (reports written with --out,
+//                              e.g. one per task or per group of seeds, printed and saved as one)
 //
 // Data: the sklearn data files Debian's python3-sklearn ships (sklearn/datasets/data): digits
 // (8×8 images as 64 features, odd vs even) and the Wisconsin breast cancer table (malignant vs
