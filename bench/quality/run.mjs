@@ -23,7 +23,7 @@
 // benign); Fashion-MNIST from Debian's dataset-fashion-mnist, the pair T-shirt/top vs shirt.
 // --smoke runs a tiny version (one seed, few rows and epochs) to check the script works; its numbers
 // mean nothing.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
@@ -313,7 +313,7 @@ const ARMS = [
   '+ OOF + transfer set + α×T search',
 ];
 
-async function runTask(runtime, name) {
+async function runTask(runtime, name, onSeed = () => {}) {
   const task = TASKS[name];
   const studentHidden = studentHiddenOverride[name] ?? task.studentHidden;
   const transferMethod = TRANSFER_METHOD ?? task.transfer;
@@ -485,6 +485,10 @@ async function runTask(runtime, name) {
       });
     }
     teachers.dispose();
+    onSeed(
+      { name, title: task.title, paramRatio, arms, chosen, learningRates, sharpness },
+      seeds.slice(0, seeds.indexOf(seed) + 1),
+    );
   }
   tf.dispose([train.x, train.y, validation.x, validation.y, test.x, test.y]);
   return { name, title: task.title, paramRatio, arms, chosen, learningRates, sharpness };
@@ -627,15 +631,6 @@ if (printFiles) {
 const runtime = nodeRuntime();
 await runtime.init();
 const started = Date.now();
-const report = [];
-for (const name of tasks) {
-  if (!TASKS[name]) throw new Error(`Unknown task "${name}"; use ${Object.keys(TASKS).join(', ')}.`);
-  const taskStarted = Date.now();
-  const result = await runTask(runtime, name);
-  report.push({ ...result, seconds: (Date.now() - taskStarted) / 1000, rows: summarise(result) });
-  progress(`${name}: ${((Date.now() - taskStarted) / 1000).toFixed(0)} s`);
-}
-const seconds = (Date.now() - started) / 1000;
 const settings = {
   members: MEMBERS,
   folds: FOLDS,
@@ -650,8 +645,33 @@ const settings = {
   search: SEARCH,
   student: STUDENT,
 };
-const full = { smoke, seeds, settings, seconds, tasks: report };
 const out = option('out', undefined);
-if (out) writeFileSync(out, `${JSON.stringify(full, null, 2)}\n`);
+/** Writes the report so far to --out (a new file renamed over the old: never half written). */
+const save = (full) => {
+  if (!out) return;
+  writeFileSync(`${out}.tmp`, `${JSON.stringify(full, null, 2)}\n`);
+  renameSync(`${out}.tmp`, out);
+};
+const report = [];
+for (const name of tasks) {
+  if (!TASKS[name]) throw new Error(`Unknown task "${name}"; use ${Object.keys(TASKS).join(', ')}.`);
+  const taskStarted = Date.now();
+  // After each seed, --out holds every finished seed (complete: false), so a run cut short keeps them.
+  const result = await runTask(runtime, name, (partial, done) =>
+    save({
+      smoke,
+      seeds: done,
+      complete: false,
+      settings,
+      seconds: (Date.now() - started) / 1000,
+      tasks: [...report, { ...partial, seconds: (Date.now() - taskStarted) / 1000, rows: summarise(partial) }],
+    }),
+  );
+  report.push({ ...result, seconds: (Date.now() - taskStarted) / 1000, rows: summarise(result) });
+  progress(`${name}: ${((Date.now() - taskStarted) / 1000).toFixed(0)} s`);
+}
+const seconds = (Date.now() - started) / 1000;
+const full = { smoke, seeds, complete: true, settings, seconds, tasks: report };
+save(full);
 if (json) console.log(JSON.stringify(full, null, 2));
 else printReport(full);

@@ -2,7 +2,7 @@
 // transfer set of 2× the training rows. It
 // checks that the script runs end to end and reports every arm; its numbers mean nothing.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -85,6 +85,9 @@ test(
       const [a, b] = [0, 1].map((seed) => JSON.parse(readFileSync(part(seed), 'utf8')));
       assert.deepEqual(a.seeds, [0]);
       assert.deepEqual(b.seeds, [1]);
+      // Finished runs say so (a run cut short leaves its finished seeds with complete: false).
+      assert.equal(a.complete, true);
+      assert.deepEqual(readdirSync(dir).sort(), ['seed-0.json', 'seed-1.json']); // no temporary file left
       const printed = await runScript(['--print', `${part(0)},${part(1)}`, '--out', join(dir, 'joined.json')]);
       assert.match(printed, /breast cancer.*: 2 seeds/);
       const joined = JSON.parse(readFileSync(join(dir, 'joined.json'), 'utf8')).tasks[0];
