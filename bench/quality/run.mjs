@@ -562,12 +562,16 @@ function printReport({ seeds, seconds, tasks: results }) {
       `\n${r.title}: ${(r.seeds ?? seeds).length} seeds, student/ensemble parameters = ${(100 * r.paramRatio).toFixed(2)}%, ` +
         `${r.seconds.toFixed(0)} s`,
     );
+    // A share of a gap within noise is noise itself (a gap of 0.001 makes any change "thousands of
+    // per cent"): print it only for a gap beyond noise.
+    const eg = r.rows.scratch.ensembleGap;
+    const share = (metric, g) => (eg[metric].beyondNoise ? pct(g) : 'no gap beyond noise');
     for (const [arm, row] of Object.entries(r.rows)) {
       const extra = !row.gapClosed
         ? ''
         : arm === CEILING
-          ? `  share of the gap a student this small can close: acc ${pct(row.gapClosed.accuracy)}, log-loss ${pct(row.gapClosed.logLoss)}`
-          : `  gap closed acc ${pct(row.gapClosed.accuracy)}, log-loss ${pct(row.gapClosed.logLoss)};` +
+          ? `  share of the gap a student this small can close: acc ${share('accuracy', row.gapClosed.accuracy)}, log-loss ${share('logLoss', row.gapClosed.logLoss)}`
+          : `  gap closed acc ${share('accuracy', row.gapClosed.accuracy)}, log-loss ${share('logLoss', row.gapClosed.logLoss)};` +
             ` log-loss wins/losses ${row.logLossWinsLosses.wins}/${row.logLossWinsLosses.losses}` +
             (row.vsScratch.logLoss.beyondNoise && row.vsScratch.logLoss.mean > 0
               ? '; WORSE than scratch beyond noise'
