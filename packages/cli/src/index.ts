@@ -20,6 +20,7 @@ export type {
 } from '@kd/report';
 export type { SearchRowEntry } from './run/search-alpha-run.js';
 export type { RunEvent, OnEvent } from './output/events.js';
+export type { EarlyStoppingSummary } from './run/train-model.js';
 export { prepareData, type DataOptions, type PreparedData } from './data/prepare-data.js';
 export { readDataset, type Dataset, type DataSpec } from './data/dataset.js';
 export { stratifiedSplit, type SplitIndices } from './data/split.js';

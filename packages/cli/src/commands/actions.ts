@@ -126,6 +126,7 @@ export async function runAction(
         if (json) result(r);
         else {
           const oof = r.teachers.some((t) => t.outOfFold);
+          const stopping = r.teachers.some((t) => t.earlyStopping);
           ctx.io.out(
             formatTable(
               [
@@ -135,6 +136,7 @@ export async function runAction(
                 'val accuracy',
                 'val AUC',
                 'val log-loss',
+                ...(stopping ? ['epochs', 'kept epoch'] : []),
                 ...(oof ? ['out-of-fold accuracy', 'log-loss'] : []),
               ],
               r.teachers.map((t) => [
@@ -144,6 +146,9 @@ export async function runAction(
                 pct(t.validation.accuracy),
                 pct(t.validation.auc),
                 pct(t.validation.logLoss),
+                ...(stopping && t.earlyStopping
+                  ? [String(t.earlyStopping.epochs), String(t.earlyStopping.bestEpoch + 1)]
+                  : []),
                 ...(oof && t.outOfFold ? [pct(t.outOfFold.train.accuracy), pct(t.outOfFold.train.logLoss)] : []),
               ]),
             ),

@@ -215,6 +215,7 @@ export const COMMANDS: CommandDef[] = [
       'kd distill --data train.csv --label churned --teacher teachers --student mlp:8 --out run',
       'kd distill --data train.csv --label churned --teacher teachers --student mlp:8 --transfer munge:10 --out run',
       'kd distill --data train.csv --label churned --teacher teachers --student mlp:8 --unlabeled unlabeled.csv --out run',
+      'kd distill --data train.csv --label churned --teacher teachers --student mlp:8 --epochs 100 --early-stopping 5 --out run',
       'kd distill --data train.csv --label churned --teacher teachers --student mlp:8 --checkpoint-every 200 --out run',
       'kd distill --resume run',
       'kd distill --data train.csv --label churned --teacher a/model.json --teacher b/model.json --student logistic --search-alpha 0,0.25,0.5,0.75,1 --seeds 3 --out run',

@@ -111,6 +111,14 @@ export const trainingOptions: OptionDef[] = [
     defaultValue: 20,
   },
   {
+    key: 'earlyStopping',
+    flags: '--early-stopping <patience>',
+    // No defaultValue: off unless given, so every model trains --epochs.
+    description:
+      'Early stopping on the validation log-loss (val_loss): each model trained may go this many epochs in a row without a lower val_loss, the next such epoch ends its training, and it keeps the weights of its best validation epoch (default: off).',
+    schema: intValue(1),
+  },
+  {
     key: 'batchSize',
     flags: '--batch-size <n>',
     description: 'Rows per training step.',

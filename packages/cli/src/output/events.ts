@@ -1,3 +1,5 @@
+import type { EarlyStoppingSummary } from '../run/train-model.js';
+
 /** What a running command reports as it goes; the `kd` command turns these into bars, lines or JSON. */
 export type RunEvent =
   | { type: 'note'; message: string }
@@ -13,7 +15,14 @@ export type RunEvent =
       loss: number;
       val: Record<string, number>;
     }
-  | { type: 'train-end'; model: string; seed: number; aborted: boolean }
+  | {
+      type: 'train-end';
+      model: string;
+      seed: number;
+      aborted: boolean;
+      /** With --early-stopping (and not stopped by Ctrl-C): epochs trained and the epoch whose weights were kept. */
+      earlyStopping?: EarlyStoppingSummary;
+    }
   | {
       type: 'search-run';
       alpha: number;
@@ -22,6 +31,8 @@ export type RunEvent =
       transferMultiple?: number;
       seed: number;
       value: number;
+      /** With --early-stopping: the epochs the run trained (its value is its best epoch's). */
+      epochs?: number;
       done: number;
       total: number;
       /** Set when the run's student learned nothing; it is re-initialised once and left out of the means. */

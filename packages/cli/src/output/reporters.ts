@@ -55,13 +55,19 @@ export function makeReporter(io: CommandIo, json: boolean): { onEvent: (e: RunEv
           else io.err(`  ${label(e.model, e.seed)} ${status}`);
           break;
         }
-        case 'train-end':
+        case 'train-end': {
           stopBar();
           if (io.isTty) io.err(`trained ${label(e.model, e.seed)}${e.aborted ? ' (stopped)' : ''}`);
+          const s = e.earlyStopping;
+          if (s)
+            io.err(
+              `  ${label(e.model, e.seed)}: ${s.stoppedEarly ? `early stopping ended it after ${s.epochs} epochs` : `trained all ${s.epochs} epochs`}; kept the weights of epoch ${s.bestEpoch + 1}${s.bestValLoss === null ? '' : ` (lowest val_loss ${s.bestValLoss.toFixed(4)})`}`,
+            );
           break;
+        }
         case 'search-run':
           io.err(
-            `  search ${e.done}/${e.total}: α ${e.alpha}, T ${e.temperature}${e.transferMultiple !== undefined ? `, ×${e.transferMultiple}` : ''}, seed ${e.seed}${e.retryOf !== undefined ? ` (re-initialised; seed ${e.retryOf} was dead)` : ''} → ${e.value.toFixed(4)}${e.dead ? ` — dead (${e.dead})${e.retryOf === undefined ? ', re-initialising once' : ''}` : ''}`,
+            `  search ${e.done}/${e.total}: α ${e.alpha}, T ${e.temperature}${e.transferMultiple !== undefined ? `, ×${e.transferMultiple}` : ''}, seed ${e.seed}${e.retryOf !== undefined ? ` (re-initialised; seed ${e.retryOf} was dead)` : ''} → ${e.value.toFixed(4)}${e.epochs !== undefined ? ` (${e.epochs} epochs)` : ''}${e.dead ? ` — dead (${e.dead})${e.retryOf === undefined ? ', re-initialising once' : ''}` : ''}`,
           );
           break;
       }

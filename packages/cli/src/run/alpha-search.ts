@@ -14,6 +14,7 @@ import {
 import type { DeadSearchRun, RunMetrics } from '@kd/report';
 import type { ModelFactory } from '../models/model-spec.js';
 import type { OnEvent } from '../output/events.js';
+import { earlyStoppingOptions } from './train-model.js';
 
 /** α values `--search-alpha` tries when given no list: 0, 0.1, ..., 1. */
 export const DEFAULT_ALPHAS = Array.from({ length: 11 }, (_, i) => Math.round(i * 10) / 100);
@@ -42,6 +43,8 @@ export async function runAlphaGrid(args: {
   seeds: number[];
   metric: 'val_loss' | `val_${'accuracy' | 'auc' | 'logLoss' | 'brier' | 'ece'}`;
   epochs: number;
+  /** Early stopping of every run on val_loss with this patience (see {@link earlyStoppingOptions}); off when undefined. */
+  earlyStopping?: number;
   batchSize: number;
   learningRate: number;
   /** Rows without labels every run trains on too (see {@link extraRowOptions}). */
@@ -61,6 +64,7 @@ export async function runAlphaGrid(args: {
     seeds: args.seeds,
     metric: args.metric,
     epochs: args.epochs,
+    ...(args.earlyStopping !== undefined ? { earlyStopping: earlyStoppingOptions(args.earlyStopping) } : {}),
     batchSize: args.batchSize,
     learningRate: args.learningRate,
     ...args.extra,
@@ -73,6 +77,7 @@ export async function runAlphaGrid(args: {
         ...(run.transferMultiple !== undefined ? { transferMultiple: run.transferMultiple } : {}),
         seed: run.seed,
         value: run.value,
+        ...(args.earlyStopping !== undefined ? { epochs: run.epochs } : {}),
         done,
         total,
         ...(run.dead ? { dead: run.dead } : {}),

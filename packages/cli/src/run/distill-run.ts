@@ -16,7 +16,7 @@ import { CHECKPOINTS_FOLDER, keepWholeHistory, REPORT_FILE, resumableOptions } f
 import { writeFileAtomic } from '@kd/node';
 import { checkOutputFolder, claimOutputFolder } from './run-folder.js';
 import { ensembleName } from './teachers.js';
-import { trainModel } from './train-model.js';
+import { checkEarlyStopping, trainModel } from './train-model.js';
 import {
   reliabilityBins,
   rocCurve,
@@ -41,6 +41,13 @@ export interface DistillRunOptions extends TeacherStudentOptions {
   /** Students per kind, seeds `seed`, `seed + 1`, ... (default 1). */
   seeds?: number;
   epochs?: number;
+  /**
+   * Early stopping of every student trained (distilled, from scratch, and the runs of the α
+   * search) on its validation log-loss: the epochs in a row without a lower `val_loss` a student
+   * may train (≥ 1) before the next such epoch ends it; it keeps the weights of its best
+   * validation epoch. Off when undefined.
+   */
+  earlyStopping?: number;
   batchSize?: number;
   learningRate?: number;
   /** Also train the student from scratch, to report the gain (default true). */
@@ -106,9 +113,11 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
       'KD_INVALID_ARGUMENT',
       'resume continues from checkpoints: give checkpointEvery as well (the same as the interrupted run).',
     );
+  checkEarlyStopping(options);
   checkOutputFolder(out);
   const settings = {
     epochs: options.epochs ?? 20,
+    ...(options.earlyStopping !== undefined ? { earlyStopping: options.earlyStopping } : {}),
     batchSize: options.batchSize ?? 64,
     learningRate: options.learningRate ?? 3e-3,
     temperature: options.temperature ?? 1,
@@ -157,6 +166,7 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
         seeds,
         metric: 'val_loss',
         epochs: settings.epochs,
+        ...(settings.earlyStopping !== undefined ? { earlyStopping: settings.earlyStopping } : {}),
         batchSize: settings.batchSize,
         learningRate: settings.learningRate,
         extra: extra.options,
@@ -197,6 +207,7 @@ export async function runDistill(options: DistillRunOptions): Promise<DistillRun
         alpha,
         temperature,
         epochs: settings.epochs,
+        ...(settings.earlyStopping !== undefined ? { earlyStopping: settings.earlyStopping } : {}),
         batchSize: settings.batchSize,
         learningRate: settings.learningRate,
         seed,

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { toTensors } from '../data/prepare-data.js';
 import { runAlphaGrid, searchEntry, type SearchEntry } from './alpha-search.js';
 import { KdError } from '@kd/core';
+import { checkEarlyStopping } from './train-model.js';
 import {
   extraRowOptions,
   loadDistillInputs,
@@ -23,6 +24,12 @@ export interface SearchAlphaRunOptions extends TeacherStudentOptions {
   seeds?: number;
   metric?: 'val_loss' | 'val_accuracy' | 'val_auc' | 'val_logLoss' | 'val_brier' | 'val_ece';
   epochs?: number;
+  /**
+   * Early stopping of every run of the search on its validation log-loss: the epochs in a row
+   * without a lower `val_loss` a student may train (≥ 1) before the next such epoch ends it; it
+   * keeps the weights of its best validation epoch. Off when undefined.
+   */
+  earlyStopping?: number;
   batchSize?: number;
   learningRate?: number;
   /** With `transfer`: multiples searched as a third axis, in place of its own (0: no generated rows). */
@@ -75,6 +82,7 @@ export async function runSearchAlpha(options: SearchAlphaRunOptions): Promise<Se
       `--transfer-multiples lists a multiple twice (${multiples.join(',')}): give each once.`,
       { option: 'transferMultiples' },
     );
+  checkEarlyStopping(options);
   const inputs = await loadDistillInputs(options, multiples ? { transferMultiples: multiples } : {});
   const train = toTensors(inputs.data.train);
   const validation = toTensors(inputs.data.validation);
@@ -95,6 +103,7 @@ export async function runSearchAlpha(options: SearchAlphaRunOptions): Promise<Se
       seeds: Array.from({ length: options.seeds ?? 2 }, (_, i) => seed + i),
       metric: options.metric ?? 'val_loss',
       epochs: options.epochs ?? 20,
+      ...(options.earlyStopping !== undefined ? { earlyStopping: options.earlyStopping } : {}),
       batchSize: options.batchSize ?? 64,
       learningRate: options.learningRate ?? 3e-3,
       extra: extra.options,

@@ -2,10 +2,12 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
   distill,
+  KdError,
   layersStudent,
   trainFromScratch,
   type CheckpointStore,
   type DistillResult,
+  type EarlyStoppingOptions,
   type KdRuntime,
   type Teacher,
   type TransferOptions,
@@ -31,6 +33,11 @@ export interface TrainModelArgs {
   batchSize: number;
   learningRate: number;
   seed: number;
+  /**
+   * Early stopping on `val_loss` with this patience (whole epochs ≥ 1), ending with the weights of
+   * the best validation epoch; off when undefined.
+   */
+  earlyStopping?: number;
   signal?: AbortSignal;
   onEvent?: OnEvent;
   /** history.jsonl to append one line per epoch to, if any. */
@@ -97,6 +104,7 @@ export async function trainModel(args: TrainModelArgs): Promise<DistillResult> {
     learningRate: args.learningRate,
     seed,
     callbacks,
+    ...(args.earlyStopping !== undefined ? { earlyStopping: earlyStoppingOptions(args.earlyStopping) } : {}),
     ...(args.signal ? { signal: args.signal } : {}),
     ...(args.checkpoint ? { checkpoint: args.checkpoint, resume: args.resume === true } : {}),
   };
@@ -110,6 +118,65 @@ export async function trainModel(args: TrainModelArgs): Promise<DistillResult> {
       })
     : await trainFromScratch(common);
   await Promise.all(pending);
-  onEvent?.({ type: 'train-end', model: name, seed, aborted: result.aborted });
+  onEvent?.({
+    type: 'train-end',
+    model: name,
+    seed,
+    aborted: result.aborted,
+    ...(args.earlyStopping !== undefined && !result.aborted ? { earlyStopping: earlyStoppingSummary(result) } : {}),
+  });
   return result;
+}
+
+/** What the early stopping of one training did, as the `train-end` event and `kd train-teacher` report it. */
+export interface EarlyStoppingSummary {
+  /** Epochs trained (history.jsonl's lines for this model). */
+  epochs: number;
+  /** Whether it ended before `--epochs`. */
+  stoppedEarly: boolean;
+  /** The epoch (from 0, as in history.jsonl) whose weights the model kept: the lowest val_loss. */
+  bestEpoch: number;
+  /** That epoch's val_loss. */
+  bestValLoss: number | null;
+}
+
+/** The {@link EarlyStoppingSummary} of a finished training. */
+export function earlyStoppingSummary(result: DistillResult): EarlyStoppingSummary {
+  const best = result.history.find((h) => h.epoch === result.bestEpoch);
+  return {
+    epochs: result.history.length,
+    stoppedEarly: result.stoppedEarly,
+    bestEpoch: result.bestEpoch,
+    bestValLoss: best?.val.val_loss ?? null,
+  };
+}
+
+/** The early stopping `--early-stopping PATIENCE` asks of @kd/core: on val_loss, back to the best weights. */
+export function earlyStoppingOptions(patience: number): EarlyStoppingOptions {
+  return { monitor: 'val_loss', patience, restoreBestWeights: true };
+}
+
+/**
+ * Refuses `--early-stopping` values the command line would refuse (for callers of the `run*`
+ * functions) and early stopping without validation rows to watch; before anything is read.
+ */
+export function checkEarlyStopping(options: {
+  earlyStopping?: number;
+  validation?: number;
+  validationData?: string;
+}): void {
+  const patience = options.earlyStopping;
+  if (patience === undefined) return;
+  if (!Number.isSafeInteger(patience) || patience < 1)
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      `--early-stopping ${patience}: give a whole number of epochs ≥ 1 (e.g. --early-stopping 5), how many epochs in a row without a lower validation log-loss a model may train.`,
+      { option: 'earlyStopping', earlyStopping: patience },
+    );
+  if (options.validationData === undefined && options.validation === 0)
+    throw new KdError(
+      'KD_INVALID_ARGUMENT',
+      '--early-stopping watches the validation log-loss, but --validation 0 holds out no validation rows: give --validation a share above 0 (e.g. 0.2) or --validation-data FILE.',
+      { option: 'earlyStopping', validation: 0 },
+    );
 }

@@ -11,7 +11,7 @@ import { studentProbabilities, teacherProbabilities, testMetrics, type Probabili
 import { KdError, layersStudent, outOfFoldOutputs, type KdRuntime, type OutputKind } from '@kd/core';
 import { OOF_FILE, removeOofOutputs, weightsSha256, writeOofOutputs } from './out-of-fold.js';
 import type { TestMetrics } from '@kd/report';
-import { trainModel } from './train-model.js';
+import { checkEarlyStopping, earlyStoppingSummary, trainModel, type EarlyStoppingSummary } from './train-model.js';
 
 /** Options of {@link runTrainTeacher}: the flags of `kd train-teacher`, camelCased. */
 export interface TrainTeacherRunOptions extends DataOptions {
@@ -27,6 +27,12 @@ export interface TrainTeacherRunOptions extends DataOptions {
    */
   folds?: number;
   epochs?: number;
+  /**
+   * Early stopping of every teacher and fold model on its validation log-loss: the epochs in a
+   * row without a lower `val_loss` a model may train (≥ 1) before the next such epoch ends it; it
+   * keeps the weights of its best validation epoch. Off when undefined.
+   */
+  earlyStopping?: number;
   batchSize?: number;
   learningRate?: number;
   runtime?: RuntimeName;
@@ -43,6 +49,8 @@ export interface TrainTeacherRunResult {
     seed: number;
     params: number;
     validation: TestMetrics;
+    /** With `earlyStopping`: the epochs the teacher trained and the epoch whose weights it kept. */
+    earlyStopping?: EarlyStoppingSummary;
     /** With `folds`: the saved out-of-fold outputs, and the metrics they give on the training rows (cross-validated). */
     outOfFold?: { file: string; folds: number; rows: number; train: TestMetrics };
   }>;
@@ -63,6 +71,7 @@ export interface TrainTeacherRunResult {
 export async function runTrainTeacher(options: TrainTeacherRunOptions): Promise<TrainTeacherRunResult> {
   const out = resolve(options.out);
   dataFormat(options.data);
+  checkEarlyStopping(options);
   checkOutputFolder(out);
   const folds = options.folds;
   if (folds !== undefined && (!Number.isInteger(folds) || folds < 2))
@@ -97,6 +106,7 @@ export async function runTrainTeacher(options: TrainTeacherRunOptions): Promise<
     epochs: options.epochs ?? 20,
     batchSize: options.batchSize ?? 64,
     learningRate: options.learningRate ?? 3e-3,
+    ...(options.earlyStopping !== undefined ? { earlyStopping: options.earlyStopping } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   };
@@ -126,6 +136,7 @@ export async function runTrainTeacher(options: TrainTeacherRunOptions): Promise<
           seed,
           params: model.countParams(),
           validation: testMetrics(probs, data.validation.y),
+          ...(training.earlyStopping !== undefined ? { earlyStopping: earlyStoppingSummary(run) } : {}),
         });
       } finally {
         model.dispose();
@@ -192,6 +203,7 @@ async function foldOutputs(args: {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  earlyStopping?: number;
   signal?: AbortSignal;
   onEvent?: OnEvent;
 }): Promise<{ values: Float32Array; folds: Int32Array; kind: OutputKind; units: number; probs: Probabilities } | null> {
@@ -221,6 +233,7 @@ async function foldOutputs(args: {
           batchSize: args.batchSize,
           learningRate: args.learningRate,
           seed: foldSeed,
+          ...(args.earlyStopping !== undefined ? { earlyStopping: args.earlyStopping } : {}),
           ...(args.signal ? { signal: args.signal } : {}),
           ...(args.onEvent ? { onEvent: args.onEvent } : {}),
         }).catch((error: unknown) => {
