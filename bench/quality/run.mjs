@@ -600,8 +600,9 @@ function printReport({ seeds, seconds, tasks: results }) {
 
 const printFiles = option('print', undefined);
 if (printFiles) {
-  // Print reports written by earlier runs (--out) as one: one process per task, or per group of
-  // seeds of a task (--seed-list), whose seeds are joined into one table per task.
+  // Print reports written by earlier runs (--out) as one: one process per task, per group of
+  // seeds of a task (--seed-list), whose seeds are joined into one table per task, or per group of
+  // arms of the same seeds (--arms), whose arms are joined.
   const reports = printFiles.split(',').map((f) => JSON.parse(readFileSync(f, 'utf8')));
   const byName = new Map();
   for (const report of reports)
@@ -609,6 +610,21 @@ if (printFiles) {
       const seen = byName.get(task.name);
       if (!seen) {
         byName.set(task.name, { ...task, seeds: [...report.seeds] });
+        continue;
+      }
+      if (JSON.stringify(report.seeds) === JSON.stringify(seen.seeds)) {
+        // The same seeds, other arms (--arms): the runs are seeded, so the arms both trained
+        // (ensemble, scratch) must agree; the others are taken from the report that has them.
+        for (const arm of Object.keys(seen.arms)) {
+          if (task.arms[arm].length === 0) continue;
+          if (seen.arms[arm].length === 0) {
+            seen.arms[arm] = task.arms[arm];
+            seen.learningRates[arm] = task.learningRates[arm];
+          } else if (JSON.stringify(seen.arms[arm]) !== JSON.stringify(task.arms[arm]))
+            throw new Error(`--print: the ${arm} arm of ${task.name} differs between reports of the same seeds.`);
+        }
+        if (seen.chosen.length === 0) seen.chosen = task.chosen;
+        seen.seconds += task.seconds;
         continue;
       }
       const overlap = report.seeds.filter((seed) => seen.seeds.includes(seed));

@@ -99,7 +99,24 @@ test(
       assert.ok(Math.abs(joined.rows.scratch.accuracy.mean - (scratch[0] + scratch[1]) / 2) < 1e-12);
       // Seeds 0 and 1 differ (their teachers and students are seeded by them).
       assert.notDeepEqual(a.tasks[0].arms.ensemble, b.tasks[0].arms.ensemble);
-      await assert.rejects(runScript(['--print', `${part(0)},${part(0)}`]), /seed 0 of tabular is in two reports/);
+      await assert.rejects(
+        runScript(['--print', `${join(dir, 'joined.json')},${part(0)}`]),
+        /seed 0 of tabular is in two reports/,
+      );
+
+      // The same seed run as two groups of arms joins into one table with both, each as the
+      // full run trained it (the runs are seeded).
+      const armsPart = (arm, file) =>
+        runScript(['--smoke', '--tasks', 'tabular', '--seed-list', '0', '--arms', arm, '--out', join(dir, file)]);
+      await armsPart('+ OOF', 'oof.json');
+      await armsPart('distilled T=1', 't1.json');
+      await runScript(['--print', `${join(dir, 'oof.json')},${join(dir, 't1.json')}`, '--out', join(dir, 'arms.json')]);
+      const arms = JSON.parse(readFileSync(join(dir, 'arms.json'), 'utf8')).tasks[0];
+      assert.deepEqual(arms.seeds, [0]);
+      for (const arm of ['ensemble', 'scratch', '+ OOF', 'distilled T=1'])
+        assert.deepEqual(arms.arms[arm], a.tasks[0].arms[arm], arm);
+      assert.deepEqual(arms.arms['+ transfer set'], []);
+      assert.ok(arms.rows['+ OOF'] && arms.rows['distilled T=1'] && !arms.rows['+ transfer set']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
