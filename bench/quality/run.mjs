@@ -313,11 +313,19 @@ const ARMS = [
   '+ OOF + transfer set + α×T search',
 ];
 
+/** A task's student width, transfer generator and transfer epochs: its own, or the command line's. */
+function taskSettings(name) {
+  const task = TASKS[name];
+  return {
+    studentHidden: studentHiddenOverride[name] ?? task.studentHidden,
+    transferMethod: TRANSFER_METHOD ?? task.transfer,
+    transferEpochs: smoke ? 1 : Number(option('transfer-epochs', task.transferEpochs)),
+  };
+}
+
 async function runTask(runtime, name, onSeed = () => {}) {
   const task = TASKS[name];
-  const studentHidden = studentHiddenOverride[name] ?? task.studentHidden;
-  const transferMethod = TRANSFER_METHOD ?? task.transfer;
-  const transferEpochs = smoke ? 1 : Number(option('transfer-epochs', task.transferEpochs));
+  const { studentHidden, transferMethod, transferEpochs } = taskSettings(name);
   const raw = await task.load();
   const toTensors = (d) => ({ x: tf.tensor2d(d.x), y: tf.tensor1d(d.y), yArr: d.y });
   const train = toTensors(raw.train);
@@ -393,11 +401,9 @@ async function runTask(runtime, name, onSeed = () => {}) {
       kept.result.student.dispose();
       // The recipe's last step: where the earlier (scratch) student is better on validation, keep
       // it; with FALLBACK 'noise' only where it is better beyond noise (paired over the rows).
+      const worse = fallback && paired(valRows, fallback.valRows);
       const fellBack =
-        fallback !== undefined &&
-        (FALLBACK === 'noise'
-          ? paired(valRows, fallback.valRows).mean > 2 * paired(valRows, fallback.valRows).se
-          : fallback.val < kept.val);
+        fallback !== undefined && (FALLBACK === 'noise' ? worse.mean > 2 * worse.se : fallback.val < kept.val);
       if (fellBack) scored = fallback.scored;
       arms[arm].push(scored);
       learningRates[arm].push(fellBack ? fallback.learningRate : kept.learningRate);
@@ -655,13 +661,10 @@ const settings = {
   members: MEMBERS,
   folds: FOLDS,
   transferMultiple: TRANSFER_MULTIPLE,
-  transferMethod: Object.fromEntries(tasks.map((t) => [t, TRANSFER_METHOD ?? TASKS[t]?.transfer])),
   teacherStop: TEACHER_STOP ? 'val' : 'none',
   fallback: FALLBACK,
-  studentHidden: Object.fromEntries(tasks.map((t) => [t, studentHiddenOverride[t] ?? TASKS[t]?.studentHidden])),
-  transferEpochs: Object.fromEntries(
-    tasks.map((t) => [t, smoke ? 1 : Number(option('transfer-epochs', TASKS[t]?.transferEpochs))]),
-  ),
+  // Per task (a report may hold several): { studentHidden, transferMethod, transferEpochs }.
+  tasks: Object.fromEntries(tasks.filter((t) => TASKS[t]).map((t) => [t, taskSettings(t)])),
   search: SEARCH,
   student: STUDENT,
 };

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { errorLines, kd, tempDir, writeCurveCsv, type KdRun } from './helpers.js';
+import { expectOneLine, kd, tempDir, writeCurveCsv } from './helpers.js';
 
 let dir: string;
 
@@ -14,17 +14,6 @@ beforeAll(() => {
   writeFileSync(join(dir, 'mine', 'notes.txt'), 'my own file\n');
   writeFileSync(join(dir, 'broken.json'), '{ "epochs": 3,');
 });
-
-/** Bad usage or input: exit 2, one line on stderr, no stack trace, nothing on stdout. */
-function expectOneLine(run: KdRun, pattern: RegExp): void {
-  const lines = errorLines(run);
-  expect(run.code, run.stderr).toBe(2);
-  expect(lines, run.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^kd: /);
-  expect(lines[0]).toMatch(pattern);
-  expect(run.stderr).not.toMatch(/\n\s+at /);
-  expect(run.stdout).toBe('');
-}
 
 const distill = ['distill', '--label', 'label', '--teacher', 'nowhere', '--student', 'mlp:8', '--out', 'run'];
 

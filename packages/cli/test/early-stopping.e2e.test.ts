@@ -3,9 +3,8 @@
 // validation epoch. A small noisy data set and a large learning rate make val_loss turn up early.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HistoryRow } from '@kd/report';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { errorLines, kd, tempDir, writeCurveCsv, type KdRun } from './helpers.js';
+import { expectOneLine, kd, readHistory, tempDir, writeCurveCsv, type KdRun } from './helpers.js';
 
 const EPOCHS = 40;
 const PATIENCE = 2;
@@ -21,6 +20,20 @@ const recipe = [
   '16',
   '--runtime',
   'cpu',
+];
+/** The arguments distill and search-alpha share here: data, the teacher trained first, the student, patience. */
+const studentRecipe = [
+  '--data',
+  'data.csv',
+  '--validation-data',
+  'val.csv',
+  ...recipe,
+  '--teacher',
+  't/teacher-1',
+  '--student',
+  'mlp:32',
+  '--early-stopping',
+  String(PATIENCE),
 ];
 let dir: string;
 
@@ -65,16 +78,6 @@ function checkStoppedEarly(losses: number[], what: string): { best: number; best
   expect(losses.length, what).toBe(bestEpoch + 1 + PATIENCE + 1);
   expect(losses.at(-1)! - best, what).toBeGreaterThan(1e-3 * best);
   return { best, bestEpoch };
-}
-
-/** Bad usage: exit 2, one `kd:` line on stderr, nothing on stdout. */
-function expectOneLine(run: KdRun, pattern: RegExp): void {
-  const lines = errorLines(run);
-  expect(run.code, run.stderr).toBe(2);
-  expect(lines, run.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^kd: /);
-  expect(lines[0]).toMatch(pattern);
-  expect(run.stdout).toBe('');
 }
 
 describe('--early-stopping', () => {
@@ -135,31 +138,9 @@ describe('--early-stopping', () => {
   });
 
   it('distill: the distilled and the scratch student stop early; the saved student has its best validation weights', async () => {
-    const run = await kd(
-      [
-        'distill',
-        '--data',
-        'data.csv',
-        '--validation-data',
-        'val.csv',
-        ...recipe,
-        '--teacher',
-        't/teacher-1',
-        '--student',
-        'mlp:32',
-        '--early-stopping',
-        String(PATIENCE),
-        '--json',
-        '--out',
-        'run',
-      ],
-      { cwd: dir },
-    );
+    const run = await kd(['distill', ...studentRecipe, '--json', '--out', 'run'], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
-    const history = readFileSync(join(dir, 'run', 'history.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as HistoryRow);
+    const history = readHistory(join(dir, 'run', 'history.jsonl'));
     const ends = jsonLines(run).filter((l): l is TrainEnd & typeof l => l.type === 'train-end');
     expect(ends.map((e) => e.model)).toEqual(['distilled', 'scratch']);
     for (const end of ends) {
@@ -185,28 +166,7 @@ describe('--early-stopping', () => {
   });
 
   it('search-alpha: every run of the search stops early', async () => {
-    const run = await kd(
-      [
-        'search-alpha',
-        '--data',
-        'data.csv',
-        '--validation-data',
-        'val.csv',
-        ...recipe,
-        '--teacher',
-        't/teacher-1',
-        '--student',
-        'mlp:32',
-        '--alphas',
-        '0,1',
-        '--seeds',
-        '1',
-        '--early-stopping',
-        String(PATIENCE),
-        '--json',
-      ],
-      { cwd: dir },
-    );
+    const run = await kd(['search-alpha', ...studentRecipe, '--alphas', '0,1', '--seeds', '1', '--json'], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
     const runs = jsonLines(run).filter((l) => l.type === 'search-run') as unknown as Array<{ epochs: number }>;
     expect(runs).toHaveLength(2);
@@ -264,24 +224,7 @@ describe('--early-stopping', () => {
   });
 
   it('distill --checkpoint-every: a run killed after early stopping began and resumed ends as the uninterrupted run', async () => {
-    const args = (out: string) => [
-      'distill',
-      '--data',
-      'data.csv',
-      '--validation-data',
-      'val.csv',
-      ...recipe,
-      '--teacher',
-      't/teacher-1',
-      '--student',
-      'mlp:32',
-      '--early-stopping',
-      String(PATIENCE),
-      '--checkpoint-every',
-      '3',
-      '--out',
-      out,
-    ];
+    const args = (out: string) => ['distill', ...studentRecipe, '--checkpoint-every', '3', '--out', out];
     const whole = await kd(args('whole'), { cwd: dir });
     expect(whole.code, whole.stderr).toBe(0);
 
@@ -306,12 +249,7 @@ describe('--early-stopping', () => {
     const bytes = (run: string, file: string) => readFileSync(join(dir, run, file));
     expect(bytes('cut', 'student/weights.bin').equals(bytes('whole', 'student/weights.bin'))).toBe(true);
     expect(bytes('cut', 'history.jsonl').toString()).toBe(bytes('whole', 'history.jsonl').toString());
-    const distilled = bytes('whole', 'history.jsonl')
-      .toString()
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as HistoryRow)
-      .filter((h) => h.model === 'distilled');
+    const distilled = readHistory(join(dir, 'whole', 'history.jsonl')).filter((h) => h.model === 'distilled');
     expect(distilled.length).toBeLessThan(EPOCHS);
     // Killed within the distilled student's training, which stopped early after the resume.
     expect(killedAt.split('\n').filter((l) => l.includes('"distilled"')).length).toBeLessThan(distilled.length);

@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import type { HistoryRow } from '@kd/report';
+import { expect } from 'vitest';
 
 /** The built `kd` executable (the test target builds the package first). */
 export const KD_BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
@@ -64,6 +66,25 @@ export function writeCurveCsv(path: string, rows: number, seed = 7): void {
 /** Lines a process printed to stderr, without blank ones. */
 export function errorLines(run: KdRun): string[] {
   return run.stderr.split('\n').filter((l) => l.trim() !== '');
+}
+
+/** Bad usage or input: exit 2, one `kd:` line on stderr matching `pattern`, no stack trace, nothing on stdout. */
+export function expectOneLine(run: KdRun, pattern: RegExp): void {
+  const lines = errorLines(run);
+  expect(run.code, run.stderr).toBe(2);
+  expect(lines, run.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^kd: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+  expect(run.stdout).toBe('');
+}
+
+/** The lines of a run's history.jsonl. */
+export function readHistory(file: string): HistoryRow[] {
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as HistoryRow);
 }
 
 /** A minimal RGB PNG (8-bit, no filter), written with zlib so the test needs no image library. */

@@ -157,22 +157,16 @@ export function earlyStoppingOptions(patience: number): EarlyStoppingOptions {
 }
 
 /**
- * Refuses `--early-stopping` values the command line would refuse (for callers of the `run*`
- * functions) and early stopping without validation rows to watch; before anything is read.
+ * Refuses early stopping without validation rows to watch, before anything is read. (The value
+ * itself is checked where every option is: by the command line's schema, and by @kd/core's
+ * `earlyStopping.patience` check for callers of the `run*` functions.)
  */
 export function checkEarlyStopping(options: {
   earlyStopping?: number;
   validation?: number;
   validationData?: string;
 }): void {
-  const patience = options.earlyStopping;
-  if (patience === undefined) return;
-  if (!Number.isSafeInteger(patience) || patience < 1)
-    throw new KdError(
-      'KD_INVALID_ARGUMENT',
-      `--early-stopping ${patience}: give a whole number of epochs ≥ 1 (e.g. --early-stopping 5), how many epochs in a row without a lower validation log-loss a model may train.`,
-      { option: 'earlyStopping', earlyStopping: patience },
-    );
+  if (options.earlyStopping === undefined) return;
   if (options.validationData === undefined && options.validation === 0)
     throw new KdError(
       'KD_INVALID_ARGUMENT',
